@@ -1,0 +1,17 @@
+"""fgrad: composable function transforms (grad, jvp, vjp, vmap) on NumPy and CuPy.
+
+>>> import fgrad, fgrad.numpy as fnp
+>>> fgrad.grad(lambda x: fnp.sum(x ** 3))(fnp.asarray([1.0, 2.0, 3.0]))
+Array([ 3., 12., 27.])
+"""
+from ._array import Array
+from . import devices, tree_util, primitives
+from . import numpy
+from .transforms.api import (grad, value_and_grad, vjp, jvp, linearize, vmap, float0)
+from .transforms.derived import jacfwd, jacrev, hessian
+from .numpy._elementwise import stop_gradient
+from .primitives.transfer import device_put
+from .errors import (UnexpectedTracerError, ConcretizationTypeError,
+                     TracerArrayConversionError)
+
+__version__ = "0.1.0"

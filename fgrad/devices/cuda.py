@@ -1,0 +1,97 @@
+"""The ``cuda`` device: CuPy arrays, imported lazily.
+
+Without CuPy or a GPU, ``fgrad.cuda.is_available()`` is False and using the
+device raises a RuntimeError naming what is missing.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .base import Device, make_namespace
+
+_cupy = None
+_why_unavailable: str | None = None
+
+
+def _load_cupy():
+    """Import cupy once; remember why it failed if it did."""
+    global _cupy, _why_unavailable
+    if _cupy is not None or _why_unavailable is not None:
+        return _cupy
+    try:
+        import cupy
+    except Exception as e:  # ImportError, or a broken CUDA install
+        _why_unavailable = (
+            f"CuPy is not installed or failed to import ({type(e).__name__}: {e}); "
+            "install it with `pip install fgrad[cuda]`")
+        return None
+    try:
+        n = cupy.cuda.runtime.getDeviceCount()
+    except Exception as e:
+        _why_unavailable = f"CuPy is installed but no CUDA GPU is usable ({type(e).__name__}: {e})"
+        return None
+    if n == 0:
+        _why_unavailable = "CuPy is installed but no CUDA GPU was found"
+        return None
+    _cupy = cupy
+    return cupy
+
+
+def is_available() -> bool:
+    """Whether a CUDA device can be used (CuPy importable and a GPU present)."""
+    return _load_cupy() is not None
+
+
+def device_count() -> int:
+    cp = _load_cupy()
+    return 0 if cp is None else cp.cuda.runtime.getDeviceCount()
+
+
+def unavailable_reason() -> str | None:
+    _load_cupy()
+    return _why_unavailable
+
+
+class CUDADevice(Device):
+    platform = "cuda"
+
+    def __init__(self, index: int = 0):
+        cp = _load_cupy()
+        if cp is None:
+            raise RuntimeError(f"cuda:{index} is not available: {_why_unavailable}")
+        if not 0 <= index < cp.cuda.runtime.getDeviceCount():
+            raise RuntimeError(
+                f"cuda:{index} does not exist: {cp.cuda.runtime.getDeviceCount()} CUDA device(s) found")
+        self.index = index
+        self._cp = cp
+
+        def scatter_add(x, idx, v):
+            out = x.copy()
+            cp.add.at(out, idx, v)
+            return out
+
+        def scatter_apply(ufunc_name, x, idx, v):
+            out = x.copy()
+            getattr(cp, ufunc_name).at(out, idx, v)
+            return out
+
+        self.xp = make_namespace(f"fgrad.devices.cuda{index}.xp", cp,
+                                 scatter_add=scatter_add, scatter_apply=scatter_apply)
+
+    def from_host(self, a):
+        with self._cp.cuda.Device(self.index):
+            return self._cp.asarray(a)
+
+    def to_host(self, v):
+        return self._cp.asnumpy(v)
+
+    def is_native(self, v):
+        return isinstance(v, self._cp.ndarray)
+
+    def readonly_host_view(self, v):
+        raise TypeError(
+            f"an Array on {self.name} cannot be converted to a NumPy array implicitly; "
+            "move it first with fgrad.device_put(x, 'cpu') (or Tensor.cpu())")
+
+    def synchronize(self):
+        self._cp.cuda.Device(self.index).synchronize()

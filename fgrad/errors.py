@@ -1,0 +1,64 @@
+"""Every user-facing error message of the functional layer, built in one place."""
+from __future__ import annotations
+
+
+class UnexpectedTracerError(Exception):
+    """A traced value was used after the transform that traced it returned."""
+
+
+class ConcretizationTypeError(TypeError):
+    """A traced value was used where a concrete Python value is needed."""
+
+
+class TracerArrayConversionError(TypeError):
+    """A traced value was converted to a NumPy array."""
+
+
+def fmt_shape(shape) -> str:
+    return "(" + ", ".join(str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+def shape_mismatch(op: str, *shapes, detail: str = "") -> ValueError:
+    shown = " and ".join(fmt_shape(s) for s in shapes)
+    return ValueError(f"{op}: incompatible shapes {shown}" + (f" ({detail})" if detail else ""))
+
+
+def device_mismatch(op: str, a, b) -> RuntimeError:
+    return RuntimeError(
+        f"Expected all tensors to be on the same device, but found at least two devices, "
+        f"{a} and {b}! (in {op}; move one with fgrad.device_put)")
+
+
+def escaped_tracer(transform: str) -> UnexpectedTracerError:
+    return UnexpectedTracerError(
+        f"Encountered a value traced by {transform} after {transform} returned: a traced "
+        "value leaked out of the function being transformed (stored in a global, a closure "
+        "or an attribute). Return it from the function instead.")
+
+
+def concretization(transform: str, what: str, shape, dtype) -> ConcretizationTypeError:
+    hint = {
+        "vmap": "the value differs across the batch; use fgrad.numpy.where (or lax-style "
+                "select) instead of Python control flow, or move the branch outside vmap",
+        "jit": "mark the argument static with static_argnums, or use fgrad.numpy.where "
+               "instead of Python control flow",
+        "make_jaxpr": "mark the argument static, or use fgrad.numpy.where instead of Python "
+                      "control flow",
+    }.get(transform, "compute it outside the transform")
+    return ConcretizationTypeError(
+        f"Attempted {what} on a value of shape {fmt_shape(shape)} and dtype {dtype} traced by "
+        f"{transform}: it has no concrete value there. Instead: {hint}.")
+
+
+def array_conversion(transform: str, shape, dtype) -> TracerArrayConversionError:
+    return TracerArrayConversionError(
+        f"The numpy.ndarray conversion method __array__() was called on a value of shape "
+        f"{fmt_shape(shape)} and dtype {dtype} traced by {transform}. Use fgrad.numpy "
+        "functions inside transformed functions instead of numpy ones, or "
+        "fgrad.stop_gradient/return the value and convert it outside.")
+
+
+def immutable(kind: str = "Array") -> TypeError:
+    return TypeError(
+        f"'{kind}' object does not support item assignment: fgrad arrays are immutable. "
+        "Instead of ``x[idx] = y``, use ``x = x.at[idx].set(y)``.")

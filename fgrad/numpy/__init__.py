@@ -1,0 +1,25 @@
+"""``fgrad.numpy``: a ``jax.numpy``-like namespace of pure functions on ``fgrad.Array``.
+
+Every function here is a primitive or a composition of primitives; none has
+derivative rules of its own. Dtype promotion follows NumPy 2 (Python scalars
+are weak: ``float32_array * 2.0`` stays float32).
+
+>>> import fgrad.numpy as fnp
+>>> fnp.sum(fnp.sin(fnp.zeros(3)) + 1.0)
+Array(3.)
+"""
+from ._core import *  # noqa: F401,F403
+from ._core import (asarray, array, astype, zeros, ones, empty, full, zeros_like, ones_like,
+                    empty_like, full_like, arange, linspace, eye, identity)  # noqa: F401
+from ._elementwise import *  # noqa: F401,F403
+from ._elementwise import (abs, absolute, round, around, where, clip, stop_gradient)  # noqa: F401
+from ._reductions import *  # noqa: F401,F403
+from ._reductions import sum, prod, max, min, all, any, mean, var, std  # noqa: F401
+from ._shape import *  # noqa: F401,F403
+from ._indexing import *  # noqa: F401,F403
+from ._indexing import _index, _IndexUpdateHelper  # noqa: F401
+from ._contraction import *  # noqa: F401,F403
+
+from .. import _methods as _m
+
+_m.fnp = __import__(__name__, fromlist=["_"])

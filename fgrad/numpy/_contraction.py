@@ -1,0 +1,2 @@
+"""Products for ``fgrad.numpy`` (placeholder: filled in by the contraction work)."""
+__all__ = []

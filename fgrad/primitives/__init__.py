@@ -1,0 +1,4 @@
+"""Every primitive of fgrad; importing this package registers them all in ``REGISTRY``."""
+from .core import REGISTRY, Primitive  # noqa: F401
+from . import unary, binary, reductions, shape  # noqa: F401
+from . import indexing, contraction, transfer  # noqa: F401

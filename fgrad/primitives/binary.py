@@ -1,0 +1,192 @@
+"""Broadcasting binary primitives, ``select`` (where) and ``clamp``.
+
+Inputs broadcast as in NumPy; Python scalars are weak (NumPy 2 promotion).
+The VJP of every input is un-broadcast once, centrally (``unbroadcast``).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import errors
+from ..transforms.core import ShapedArray, Zero
+from .core import (Primitive, defjvp, defvjp, defnondiff, dtype_rule_by_probe,
+                   elementwise_batch_rule, unbroadcast)
+
+
+def broadcast_shapes(op, *shapes):
+    try:
+        return tuple(np.broadcast_shapes(*shapes))
+    except ValueError:
+        raise errors.shape_mismatch(op, *shapes, detail="operands could not be broadcast together") from None
+
+
+def _nary(name, np_name=None, grad_fn_name=None, nargs=2):
+    """A broadcasting primitive computed by the backend function ``np_name``."""
+    prim = Primitive(name, grad_fn_name=grad_fn_name)
+    f = np_name or name
+    if nargs == 2:
+        prim.def_impl(lambda xp, x, y, _f=f: getattr(xp, _f)(x, y))
+    else:
+        prim.def_impl(lambda xp, *xs, _f=f: getattr(xp, _f)(*xs))
+    dtype_rule = dtype_rule_by_probe(prim)
+
+    def abstract_eval(*avals):
+        shape = broadcast_shapes(name, *[a.shape for a in avals])
+        return ShapedArray(shape, dtype_rule(*avals), avals[0].device)
+    prim.def_abstract_eval(abstract_eval)
+    prim.batch = elementwise_batch_rule(prim)
+    return prim
+
+
+def defbinary(prim, dx, dy, saves="inputs"):
+    """JVP and VJP from the partial derivatives ``dx(ans, x, y)``, ``dy(ans, x, y)``.
+
+    ``1`` and ``-1`` stand for constant partials (no multiplication is done).
+    """
+    def jvp_rule(d):
+        if d == 1:
+            return lambda t, ans, x, y: t
+        if d == -1:
+            return lambda t, ans, x, y: -t
+        return lambda t, ans, x, y: t * d(ans, x, y)
+
+    def vjp_rule(d, arg):
+        if d == 1:
+            return lambda ct, ans, x, y: unbroadcast(ct, (x, y)[arg])
+        if d == -1:
+            return lambda ct, ans, x, y: unbroadcast(-ct, (x, y)[arg])
+        return lambda ct, ans, x, y: unbroadcast(ct * d(ans, x, y), (x, y)[arg])
+
+    defjvp(prim, jvp_rule(dx), jvp_rule(dy))
+    defvjp(prim, vjp_rule(dx, 0), vjp_rule(dy, 1), saves=saves)
+
+
+add_p = _nary("add")
+defbinary(add_p, 1, 1, saves="none")
+
+sub_p = _nary("sub", "subtract")
+defbinary(sub_p, 1, -1, saves="none")
+
+mul_p = _nary("mul", "multiply")
+defbinary(mul_p, lambda ans, x, y: y, lambda ans, x, y: x)
+
+div_p = _nary("div", "true_divide")
+defbinary(div_p, lambda ans, x, y: 1 / y, lambda ans, x, y: -ans / y, saves="both")
+
+
+# d(x^y)/dx = y x^(y-1) (0 where y == 0, so x = 0 gives no 0 * inf);
+# d(x^y)/dy = log(x) x^y, taking log(0) as 0 where x == 0 (JAX's choice).
+def _pow_dx(ans, x, y):
+    if isinstance(y, (int, float)):
+        return 0.0 * x if y == 0 else y * x ** (y - 1)
+    return select(y == 0, 0.0, y * x ** select(y == 0, 1.0, y - 1))
+
+
+def _pow_dy(ans, x, y):
+    safe_x = select(x == 0, 1.0, x) if not isinstance(x, (int, float)) else (x if x != 0 else 1.0)
+    return log_(safe_x) * ans
+
+
+pow_p = _nary("pow", "power")
+defbinary(pow_p, _pow_dx, _pow_dy, saves="both")
+
+
+# maximum/minimum: at ties each input gets half the gradient (JAX and PyTorch agree).
+def _balanced(ans, x, y):
+    """1 where x alone attains ans, 0.5 at ties, 0 elsewhere."""
+    eq_x = select(x == ans, 1.0, 0.0)
+    eq_y = select(y == ans, 1.0, 0.0)
+    return eq_x / (eq_x + eq_y)
+
+
+maximum_p = _nary("maximum")
+defbinary(maximum_p, lambda ans, x, y: _balanced(ans, x, y),
+          lambda ans, x, y: _balanced(ans, y, x), saves="both")
+
+minimum_p = _nary("minimum")
+defbinary(minimum_p, lambda ans, x, y: _balanced(ans, x, y),
+          lambda ans, x, y: _balanced(ans, y, x), saves="both")
+
+# atan2(x, y) = angle of (y, x): d/dx = y / (x^2 + y^2), d/dy = -x / (x^2 + y^2).
+arctan2_p = _nary("arctan2", grad_fn_name="Atan2Backward0")
+defbinary(arctan2_p, lambda ans, x, y: y / (x * x + y * y),
+          lambda ans, x, y: -x / (x * x + y * y))
+
+# x mod y = x - floor(x / y) y: d/dx = 1, d/dy = -floor(x / y).
+remainder_p = _nary("remainder", grad_fn_name="RemainderBackward0")
+defbinary(remainder_p, 1, lambda ans, x, y: -floor_(x / y))
+
+nextafter_p = _nary("nextafter")
+defnondiff(nextafter_p)
+
+# Piecewise constant or non-numeric results: no gradient.
+floor_divide_p = _nary("floor_divide", grad_fn_name="DivBackward0")
+defnondiff(floor_divide_p)
+for _name in ("equal", "not_equal", "less", "less_equal", "greater", "greater_equal",
+              "logical_and", "logical_or", "logical_xor", "bitwise_and", "bitwise_or",
+              "bitwise_xor", "left_shift", "right_shift"):
+    defnondiff(_nary(_name))
+
+
+# select(cond, x, y): x where cond else y (NumPy's where, broadcasting all three).
+select_p = Primitive("select", grad_fn_name="WhereBackward0")
+select_p.def_impl(lambda xp, c, x, y: xp.where(c, x, y))
+_select_dtype = dtype_rule_by_probe(select_p)
+select_p.def_abstract_eval(lambda c, x, y: ShapedArray(
+    broadcast_shapes("where", c.shape, x.shape, y.shape), _select_dtype(c, x, y), x.device))
+defjvp(select_p, None,
+       lambda t, ans, c, x, y: select(c, t, 0.0),
+       lambda t, ans, c, x, y: select(c, 0.0, t))
+defvjp(select_p, None,
+       lambda ct, ans, c, x, y: unbroadcast(select(c, ct, 0.0), x),
+       lambda ct, ans, c, x, y: unbroadcast(select(c, 0.0, ct), y), saves="inputs")
+select_p.batch = elementwise_batch_rule(select_p)
+
+
+# clamp(x, lo, hi), PyTorch's rule: the gradient passes where lo <= x <= hi
+# (bounds included); lo (hi) gets it where x < lo (x > hi). fnp.clip uses
+# maximum/minimum instead (JAX's rule: ties split the gradient).
+clamp_p = Primitive("clamp")
+clamp_p.def_impl(lambda xp, x, lo, hi: xp.minimum(xp.maximum(x, lo), hi))
+_clamp_dtype = dtype_rule_by_probe(clamp_p)
+clamp_p.def_abstract_eval(lambda x, lo, hi: ShapedArray(
+    broadcast_shapes("clamp", x.shape, lo.shape, hi.shape), _clamp_dtype(x, lo, hi), x.device))
+
+
+def _in_range(x, lo, hi):
+    return logical_and(greater_equal(x, lo), less_equal(x, hi))
+
+
+defjvp(clamp_p,
+       lambda t, ans, x, lo, hi: select(_in_range(x, lo, hi), t, 0.0),
+       lambda t, ans, x, lo, hi: select(less(x, lo), t, 0.0),
+       lambda t, ans, x, lo, hi: select(logical_and(greater(x, hi), greater_equal(x, lo)), t, 0.0))
+defvjp(clamp_p,
+       lambda ct, ans, x, lo, hi: unbroadcast(select(_in_range(x, lo, hi), ct, 0.0), x),
+       lambda ct, ans, x, lo, hi: unbroadcast(select(less(x, lo), ct, 0.0), lo),
+       lambda ct, ans, x, lo, hi: unbroadcast(
+           select(logical_and(greater(x, hi), greater_equal(x, lo)), ct, 0.0), hi),
+       saves="inputs")
+clamp_p.batch = elementwise_batch_rule(clamp_p)
+
+
+# ---- user-level helpers the rules are written with ---------------------------
+from .core import REGISTRY as _R  # noqa: E402
+
+
+def select(c, x, y): return select_p.bind(c, x, y)
+def logical_and(a, b): return _R["logical_and"].bind(a, b)
+def less(a, b): return _R["less"].bind(a, b)
+def less_equal(a, b): return _R["less_equal"].bind(a, b)
+def greater(a, b): return _R["greater"].bind(a, b)
+def greater_equal(a, b): return _R["greater_equal"].bind(a, b)
+
+
+def log_(x):
+    from .unary import log_p
+    return log_p.bind(x)
+
+
+def floor_(x):
+    from .unary import floor_p
+    return floor_p.bind(x)

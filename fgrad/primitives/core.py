@@ -1,0 +1,256 @@
+"""``Primitive``, the registry, and the helpers for each *shape* of rule.
+
+A primitive carries, side by side:
+
+* ``impl(xp, *values, **params)``: the computation on one device's namespace;
+* ``abstract_eval(*avals, **params)``: the shape/dtype rule;
+* ``jvp(primals, tangents, **params) -> (ans, tangent)``: forward mode;
+* ``vjp(ct, needs, ans, *primals, **params) -> input cotangents``: reverse mode,
+  with ``vjp_saves`` saying which residuals the reverse pass keeps;
+* ``batch(values, dims, **params) -> (ans, dim)``: the vmap rule.
+
+Rules are written with primitives, never with the backend, so they can be
+differentiated, batched and staged again. A missing rule is stated with
+``nondiff`` or ``not_implemented(why)``; the checker fails on silent gaps.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+
+from ..transforms.core import (Zero, ShapedArray, aval_of, bind, instantiate,
+                               is_differentiable_dtype)
+
+REGISTRY: dict[str, "Primitive"] = {}
+
+
+class Primitive:
+    """A pure operation with all its rules. Creating one registers it."""
+
+    def __init__(self, name: str, *, multiple_results: bool = False,
+                 grad_fn_name: str | None = None):
+        if name in REGISTRY:
+            raise ValueError(f"primitive {name!r} is already registered")
+        self.name = name
+        self.multiple_results = multiple_results
+        # The facade's grad_fn name (PyTorch's), e.g. "MulBackward0".
+        self.grad_fn_name = grad_fn_name or "".join(
+            p.capitalize() for p in name.split("_")) + "Backward0"
+        self.impl: Callable | None = None
+        self.abstract_eval: Callable | None = None
+        self.jvp: Callable | None = None
+        self.vjp: Callable | None = None
+        self.vjp_saves: str = "both"      # "inputs", "ans", "both" or "none"
+        self.batch: Callable | None = None
+        self.nondiff = False              # outputs carry no gradient (ints, bools, argmax ...)
+        self.missing: dict[str, str] = {}  # rule name -> why it is not implemented
+        REGISTRY[name] = self
+
+    def __repr__(self):
+        return self.name
+
+    def bind(self, *args, **params):
+        return bind(self, *args, **params)
+
+    def apply(self, device, values, args, params):
+        """Run ``impl`` on backend values; wrap the result(s) as Arrays."""
+        from .._array import wrap_raw
+        try:
+            out = self.impl(device.xp, *values, **params)
+        except Exception as e:
+            raise self.explain(e, args, params) from e
+        if self.multiple_results:
+            return tuple(wrap_raw(o, device) for o in out)
+        return wrap_raw(out, device)
+
+    def explain(self, exc, args, params):
+        """A clear error for a failed ``impl``: the shape rule's words if it objects."""
+        if self.abstract_eval is not None:
+            try:
+                self.abstract_eval(*[aval_of(a) for a in args], **params)
+            except (ValueError, TypeError, IndexError) as e:
+                return e
+        try:
+            return type(exc)(f"{self.name}: {exc}")
+        except Exception:
+            return exc
+
+    # -- declarations --------------------------------------------------------
+    def def_impl(self, impl):
+        self.impl = impl
+        return impl
+
+    def def_abstract_eval(self, rule):
+        self.abstract_eval = rule
+        return rule
+
+
+def not_implemented(prim: Primitive, rule: str, why: str) -> None:
+    """State that ``prim`` has no ``rule`` ('jvp', 'vjp' or 'batch') and why."""
+    prim.missing[rule] = why
+
+    def fail(*args, **kwargs):
+        raise NotImplementedError(f"{prim.name}: no {rule} rule: {why}")
+    setattr(prim, rule, fail)
+
+
+# ------------------------------------------------------------- differentiation
+def defnondiff(prim: Primitive) -> None:
+    """Outputs carry no gradient (integer/boolean results): symbolic zero tangents."""
+    prim.nondiff = True
+
+    def jvp(primals, tangents, **params):
+        ans = prim.bind(*primals, **params)
+        outs = ans if prim.multiple_results else (ans,)
+        zeros = [Zero.like(o) for o in outs]
+        return ans, (zeros if prim.multiple_results else zeros[0])
+
+    def vjp(ct, needs, ans, *primals, **params):
+        return [None] * len(primals)
+
+    prim.jvp = jvp
+    prim.vjp = vjp
+    prim.vjp_saves = "none"
+
+
+def _fit(t, ans):
+    """A tangent contribution shaped and typed like the output ``ans``."""
+    from . import shape, unary
+    if t.shape != ans.shape:
+        t = shape.broadcast_to(t, ans.shape)
+    if t.dtype != ans.dtype and is_differentiable_dtype(ans.dtype):
+        t = unary.convert(t, ans.dtype)
+    return t
+
+
+def defjvp(prim: Primitive, *rules) -> None:
+    """Forward mode from one rule per input: ``rule(t, ans, *primals, **params)``.
+
+    The tangent of the output is the sum of the rules' contributions over the
+    inputs whose tangent is not a symbolic zero. ``None`` marks an input that
+    carries no gradient.
+    """
+    def jvp(primals, tangents, **params):
+        ans = prim.bind(*primals, **params)
+        out = None
+        for i, t in enumerate(tangents):
+            if type(t) is Zero or rules[i] is None:
+                continue
+            c = rules[i](t, ans, *primals, **params)
+            out = c if out is None else out + c
+        if out is None or not is_differentiable_dtype(ans.dtype):
+            return ans, Zero.like(ans)
+        return ans, _fit(out, ans)
+    prim.jvp = jvp
+
+
+def defvjp(prim: Primitive, *rules, saves: str = "both") -> None:
+    """Reverse mode from one rule per input: ``rule(ct, ans, *primals, **params)``.
+
+    Only the rules of inputs that need a cotangent run. ``saves`` names the
+    residuals the reverse pass keeps ("inputs", "ans", "both", "none"); a
+    primal or answer not kept reaches the rule as its ShapedArray (shape and
+    dtype only).
+    """
+    def vjp(ct, needs, ans, *primals, **params):
+        return [rule(ct, ans, *primals, **params) if need and rule is not None else None
+                for need, rule in zip(needs, rules)]
+    prim.vjp = vjp
+    prim.vjp_saves = saves
+
+
+def defelementwise(prim: Primitive, derivative, saves: str = "inputs") -> None:
+    """An element-wise unary op from its derivative ``derivative(ans, x)``.
+
+    Yields the JVP (``t * d``), the VJP (``ct * d``) and a batching rule.
+    """
+    defjvp(prim, lambda t, ans, x, **p: t * derivative(ans, x, **p))
+    defvjp(prim, lambda ct, ans, x, **p: _cast_like(ct * derivative(ans, x, **p), x),
+           saves=saves)
+    prim.batch = elementwise_batch_rule(prim)
+
+
+def deflinear(prim: Primitive, transpose, saves: str = "none") -> None:
+    """A linear unary op: the JVP applies the op to the tangent; the VJP is ``transpose(ct, x, **params)``."""
+    def jvp(primals, tangents, **params):
+        ans = prim.bind(*primals, **params)
+        t = tangents[0]
+        if type(t) is Zero:
+            return ans, Zero.like(ans)
+        return ans, prim.bind(t, *primals[1:], **params)
+    prim.jvp = jvp
+    defvjp(prim, lambda ct, ans, x, *rest, **p: transpose(ct, x, *rest, **p), saves=saves)
+
+
+def _cast_like(ct, x):
+    from . import unary
+    if ct.dtype != x.dtype and is_differentiable_dtype(x.dtype):
+        return unary.convert(ct, x.dtype)
+    return ct
+
+
+def unbroadcast(ct, x):
+    """Sum ``ct`` down to the shape of ``x`` (value or ShapedArray) and cast to its dtype."""
+    from . import reductions, shape
+    xshape = x.shape
+    if ct.shape != xshape:
+        lead = len(ct.shape) - len(xshape)
+        axes = tuple(range(lead)) + tuple(
+            i + lead for i, d in enumerate(xshape) if d == 1 and ct.shape[i + lead] != 1)
+        if axes:
+            ct = reductions.reduce_sum(ct, axes)
+        if ct.shape != xshape:
+            ct = shape.reshape(ct, xshape)
+    return _cast_like(ct, x)
+
+
+# ------------------------------------------------------------------ batching
+def move_to_front(x, d):
+    """``x`` with its batch dimension ``d`` moved to axis 0 (``d`` may be None)."""
+    from . import shape
+    if d is None or d == 0:
+        return x
+    perm = (d,) + tuple(i for i in range(x.ndim) if i != d)
+    return shape.transpose(x, perm)
+
+
+def elementwise_batch_rule(prim: Primitive):
+    """Batching for element-wise ops with NumPy broadcasting, any number of inputs.
+
+    Every batched input gets its batch axis in front and is padded with unit
+    axes to the output rank, so one backend call does the whole batch.
+    """
+    from . import shape
+
+    def rule(vals, dims, **params):
+        if len(vals) == 1:
+            return prim.bind(vals[0], **params), dims[0]
+        rank = max((getattr(v, "ndim", 0) - (d is not None)) for v, d in zip(vals, dims))
+        out = []
+        for v, d in zip(vals, dims):
+            if d is not None:
+                v = move_to_front(v, d)
+                r = v.ndim - 1
+                if r < rank:
+                    v = shape.reshape(v, (v.shape[0],) + (1,) * (rank - r) + v.shape[1:])
+            out.append(v)
+        return prim.bind(*out, **params), 0
+    return rule
+
+
+def dtype_rule_by_probe(prim: Primitive):
+    """A dtype rule that asks NumPy (the reference) on 1-element inputs, cached."""
+    cache = {}
+
+    def rule(*avals_or_scalars, **params):
+        key = tuple(a.dtype if isinstance(a, ShapedArray) else type(a)
+                    for a in avals_or_scalars) + tuple(sorted(
+                        (k, v) for k, v in params.items() if isinstance(v, (int, str, float, type(None)))))
+        if key not in cache:
+            from ..devices import CPU
+            args = [np.ones((1,), a.dtype) if isinstance(a, ShapedArray) else type(a)(1)
+                    for a in avals_or_scalars]
+            cache[key] = np.asarray(prim.impl(CPU.xp, *args, **params)).dtype
+        return cache[key]
+    return rule

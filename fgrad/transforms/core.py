@@ -1,0 +1,368 @@
+"""The tracing core: levels, traces, tracers, symbolic zeros and ``bind``.
+
+Modelled on JAX's autodidax. Each active transform owns a ``MainTrace`` at a
+level on a per-thread stack; level 0 is evaluation. ``bind`` finds the highest
+trace among its arguments, lifts the other arguments to it, lets that trace
+process the primitive, and lowers the results. Values of distinct transforms
+can never be confused, because a tracer knows its level.
+
+With no transform active and no tracer argument, ``bind`` takes a fast path:
+a few type checks, then the primitive's implementation on the device.
+"""
+from __future__ import annotations
+
+import threading
+from contextlib import contextmanager
+from typing import Any, Callable
+
+import numpy as np
+
+from .. import errors
+from .._array import Array, wrap_raw
+from .._methods import ArrayMethods
+from ..devices import CPU
+
+SCALAR_TYPES = (int, float, bool, complex)
+_SCALAR_TYPE_SET = frozenset(SCALAR_TYPES)
+
+
+# ---------------------------------------------------------------- levels ---
+class MainTrace:
+    """One transform's entry on the trace stack."""
+
+    __slots__ = ("level", "trace_type", "global_data", "active", "trace", "transform")
+
+    def __init__(self, level, trace_type, global_data=None, transform=None):
+        self.level = level
+        self.trace_type = trace_type
+        self.global_data = global_data
+        self.active = True
+        self.transform = transform or trace_type.transform_name
+        self.trace = trace_type(self)
+
+    def __repr__(self):
+        return f"MainTrace({self.level}, {self.transform})"
+
+
+class _TraceState(threading.local):
+    def __init__(self):
+        self.stack: list[MainTrace] = [MainTrace(0, EvalTrace)]
+        self.dynamic: MainTrace | None = None   # a staging trace that sees every op
+
+
+_state: _TraceState  # created below, once EvalTrace exists
+
+
+@contextmanager
+def new_main(trace_type, global_data=None, transform=None, dynamic=False):
+    """Push a new transform level for the duration of the block."""
+    stack = _state.stack
+    main = MainTrace(len(stack), trace_type, global_data, transform)
+    stack.append(main)
+    prev_dynamic = _state.dynamic
+    if dynamic:
+        _state.dynamic = main
+    try:
+        yield main
+    finally:
+        main.active = False
+        _state.dynamic = prev_dynamic
+        stack.pop()
+
+
+def current_level() -> int:
+    return len(_state.stack) - 1
+
+
+def transforms_active() -> bool:
+    return len(_state.stack) > 1
+
+
+# ---------------------------------------------------------------- avals ----
+class ShapedArray:
+    """The abstract value of an array: shape and dtype (and device, for zeros)."""
+
+    __slots__ = ("shape", "dtype", "device")
+
+    def __init__(self, shape, dtype, device=None):
+        self.shape = tuple(shape)
+        self.dtype = np.dtype(dtype)
+        self.device = device or CPU
+
+    @property
+    def ndim(self):
+        return len(self.shape)
+
+    @property
+    def size(self):
+        return int(np.prod(self.shape, dtype=np.int64))
+
+    def __eq__(self, other):
+        return (type(other) is ShapedArray and self.shape == other.shape
+                and self.dtype == other.dtype)
+
+    def __hash__(self):
+        return hash((self.shape, self.dtype))
+
+    def str_short(self):
+        return f"{self.dtype.name}[{','.join(map(str, self.shape))}]"
+
+    def __repr__(self):
+        return f"ShapedArray({self.str_short()})"
+
+
+def aval_of(x) -> ShapedArray:
+    """The abstract value of an Array, tracer, NumPy array or Python scalar."""
+    if isinstance(x, (Array, Tracer)):
+        return ShapedArray(x.shape, x.dtype, x.device)
+    if type(x) in _SCALAR_TYPE_SET:
+        return ShapedArray((), np.result_type(x))
+    a = np.asarray(x)
+    return ShapedArray(a.shape, a.dtype)
+
+
+def is_differentiable_dtype(dtype) -> bool:
+    return np.dtype(dtype).kind in "fc"
+
+
+class Zero:
+    """A symbolic zero tangent or cotangent: known to be zero, never materialised."""
+
+    __slots__ = ("aval",)
+
+    def __init__(self, aval: ShapedArray):
+        self.aval = aval
+
+    @classmethod
+    def like(cls, x) -> "Zero":
+        return cls(aval_of(x))
+
+    def __repr__(self):
+        return f"Zero({self.aval.str_short()})"
+
+
+def instantiate(t):
+    """Materialise a symbolic Zero as an array of zeros; anything else unchanged."""
+    if type(t) is Zero:
+        from ..primitives.creation import zeros
+        dtype = t.aval.dtype if is_differentiable_dtype(t.aval.dtype) else np.float32
+        return zeros(t.aval.shape, dtype, t.aval.device)
+    return t
+
+
+# ---------------------------------------------------------------- traces ---
+class Trace:
+    """How one transform interprets primitives applied to its tracers."""
+
+    transform_name = "?"
+    __slots__ = ("main",)
+
+    def __init__(self, main: MainTrace):
+        self.main = main
+
+    def pure(self, val):
+        raise NotImplementedError
+
+    lift = pure
+
+    def process_primitive(self, prim, tracers, params) -> list:
+        raise NotImplementedError
+
+
+class EvalTrace(Trace):
+    """Level 0: apply the primitive's implementation to concrete values."""
+
+    transform_name = "eval"
+
+    def pure(self, val):
+        return val
+
+    lift = pure
+
+    def process_primitive(self, prim, values, params):
+        out = eval_primitive(prim, values, params)
+        return list(out) if prim.multiple_results else [out]
+
+
+_state = _TraceState()
+
+
+class Tracer(ArrayMethods):
+    """A value being traced by a transform. Subclasses add their payload."""
+
+    __slots__ = ("_trace",)
+    __array_priority__ = 1000
+    __hash__ = None  # like arrays: not hashable
+
+    @property
+    def aval(self) -> ShapedArray:
+        raise NotImplementedError
+
+    @property
+    def shape(self):
+        return self.aval.shape
+
+    @property
+    def dtype(self):
+        return self.aval.dtype
+
+    @property
+    def ndim(self):
+        return len(self.aval.shape)
+
+    @property
+    def size(self):
+        return self.aval.size
+
+    @property
+    def device(self):
+        return self.aval.device
+
+    def full_lower(self):
+        return self
+
+    def concrete_value(self, what: str):
+        """The concrete Array behind this tracer, or a ConcretizationTypeError."""
+        raise errors.concretization(self._trace.main.transform, what, self.shape, self.dtype)
+
+    # Python protocols that need a concrete value
+    def __bool__(self):
+        return bool(self.concrete_value("bool()"))
+
+    def __float__(self):
+        return float(self.concrete_value("float()"))
+
+    def __int__(self):
+        return int(self.concrete_value("int()"))
+
+    def __index__(self):
+        return self.concrete_value("__index__()").__index__()
+
+    def __complex__(self):
+        return complex(self.concrete_value("complex()"))
+
+    def item(self):
+        return self.concrete_value("item()").item()
+
+    def tolist(self):
+        return self.concrete_value("tolist()").tolist()
+
+    def __array__(self, dtype=None, copy=None):
+        raise errors.array_conversion(self._trace.main.transform, self.shape, self.dtype)
+
+    def __setitem__(self, idx, value):
+        raise errors.immutable(type(self).__name__)
+
+    def __len__(self):
+        if not self.shape:
+            raise TypeError("len() of unsized object")
+        return self.shape[0]
+
+    def __iter__(self):
+        if not self.shape:
+            raise TypeError("iteration over a 0-d array")
+        return (self[i] for i in range(self.shape[0]))
+
+    def __repr__(self):
+        return f"{type(self).__name__}<{self.aval.str_short()}, {self._trace.main.transform}>"
+
+
+def find_top_trace(xs) -> Trace:
+    top = _state.stack[0]
+    for x in xs:
+        if isinstance(x, Tracer):
+            main = x._trace.main
+            if not main.active:
+                raise errors.escaped_tracer(main.transform)
+            if main.level > top.level:
+                top = main
+    dyn = _state.dynamic
+    if dyn is not None and dyn.level > top.level:
+        top = dyn
+    return top.trace
+
+
+def full_raise(trace: Trace, val):
+    if not isinstance(val, Tracer):
+        return trace.pure(val)
+    main = val._trace.main
+    if main is trace.main:
+        return val
+    if main.level < trace.main.level:
+        return trace.lift(val)
+    raise errors.escaped_tracer(main.transform)
+
+
+def full_lower(val):
+    return val.full_lower() if isinstance(val, Tracer) else val
+
+
+# ---------------------------------------------------------------- bind -----
+# Types that ``bind`` hands to a handler before tracing (the facade's Tensor).
+_bind_handlers: dict[type, Callable] = {}
+
+
+def register_bind_handler(cls: type, handler: Callable) -> None:
+    """``handler(prim, args, params)`` runs ``bind`` for calls with a ``cls`` argument."""
+    _bind_handlers[cls] = handler
+
+
+def bind(prim, *args, **params):
+    """Apply primitive ``prim`` to ``args``: the one entry point of every op."""
+    dev = None
+    vals = []
+    for a in args:
+        t = type(a)
+        if t is Array:
+            d = a._device
+            if dev is None:
+                dev = d
+            elif d is not dev:
+                raise errors.device_mismatch(prim.name, dev, d)
+            vals.append(a._value)
+        elif t in _SCALAR_TYPE_SET:
+            vals.append(a)
+        else:
+            return _bind_general(prim, args, params)
+    if _state.dynamic is not None:
+        return _bind_general(prim, args, params)
+    return prim.apply(dev or CPU, vals, args, params)
+
+
+def _bind_general(prim, args, params):
+    for a in args:
+        handler = _bind_handlers.get(type(a))
+        if handler is not None:
+            return handler(prim, args, params)
+    args = [canonicalize(a) for a in args]
+    trace = find_top_trace(args)
+    tracers = [full_raise(trace, a) for a in args]
+    outs = trace.process_primitive(prim, tracers, params)
+    if prim.multiple_results:
+        return tuple(full_lower(o) for o in outs)
+    return full_lower(outs[0])
+
+
+def canonicalize(x):
+    """Arrays, tracers and Python scalars as they are; NumPy data as an Array."""
+    if isinstance(x, (Array, Tracer)) or type(x) in _SCALAR_TYPE_SET:
+        return x
+    if isinstance(x, (np.ndarray, np.generic, list, tuple)):
+        return wrap_raw(np.asarray(x), CPU)
+    raise TypeError(f"fgrad cannot use a value of type {type(x).__name__} as an array")
+
+
+def eval_primitive(prim, args, params):
+    """Evaluate ``prim`` on concrete Arrays and scalars (the level-0 trace)."""
+    dev = None
+    vals = []
+    for a in args:
+        if type(a) is Array:
+            if dev is None:
+                dev = a._device
+            elif a._device is not dev:
+                raise errors.device_mismatch(prim.name, dev, a._device)
+            vals.append(a._value)
+        else:
+            vals.append(a)
+    return prim.apply(dev or CPU, vals, args, params)

@@ -1,0 +1,138 @@
+"""Transforms built from the others: jacfwd, jacrev, hessian."""
+from __future__ import annotations
+
+import functools
+from typing import Callable, Sequence
+
+import numpy as np
+
+from ..tree_util import tree_flatten, tree_unflatten
+from .api import _argnums_tuple, from_output, to_value, jvp, vjp, vmap, _rewrap_output
+
+
+def _basis(vals):
+    """Rows of the identity over all leaves, split per leaf: [(n, *shape_i)]."""
+    from ..primitives.creation import from_host
+    sizes = [int(np.prod(v.shape, dtype=np.int64)) for v in vals]
+    n = sum(sizes)
+    out, start = [], 0
+    for v, s in zip(vals, sizes):
+        block = np.zeros((n, s), dtype=v.dtype)
+        block[start:start + s] = np.eye(s, dtype=v.dtype)
+        out.append(from_host(block.reshape((n,) + tuple(v.shape)), v.device))
+        start += s
+    return out, sizes
+
+
+def _split_jacobian(j, out_shape, in_shapes, sizes, leading_in):
+    """Split a stacked jacobian into one block per input leaf, shaped out+in."""
+    from ..primitives import shape as S
+    blocks, start = [], 0
+    for shp, s in zip(in_shapes, sizes):
+        if leading_in:   # j: (n_in, *out_shape)
+            blk = S.slice_axis(j, 0, start, start + s)
+            blk = S.reshape(blk, tuple(shp) + tuple(out_shape))
+            k = len(shp)
+            perm = tuple(range(k, k + len(out_shape))) + tuple(range(k))
+            blk = S.transpose(blk, perm)
+        else:            # j: (*out_shape, n_in) -- from jacrev the input axes come last
+            blk = S.slice_axis(j, len(out_shape), start, start + s)
+            blk = S.reshape(blk, tuple(out_shape) + tuple(shp))
+        blocks.append(blk)
+        start += s
+    return blocks
+
+
+def jacfwd(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False) -> Callable:
+    """The Jacobian of ``fun`` by forward mode (``vmap`` of ``jvp`` over a basis).
+
+    The result has the output's structure, each leaf shaped ``out.shape + in.shape``.
+
+    >>> import fgrad, fgrad.numpy as fnp
+    >>> fgrad.jacfwd(lambda x: x ** 2)(fnp.asarray([1.0, 2.0]))
+    Array([[2., 0.],
+           [0., 4.]])
+    """
+    return _jacobian(fun, argnums, has_aux, forward=True)
+
+
+def jacrev(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False) -> Callable:
+    """The Jacobian of ``fun`` by reverse mode (``vmap`` of ``vjp`` over a basis).
+
+    >>> import fgrad, fgrad.numpy as fnp
+    >>> fgrad.jacrev(lambda x: fnp.sum(x ** 2))(fnp.asarray([1.0, 2.0]))
+    Array([2., 4.])
+    """
+    return _jacobian(fun, argnums, has_aux, forward=False)
+
+
+def _jacobian(fun, argnums, has_aux, forward):
+    @functools.wraps(fun)
+    def jac_f(*args):
+        nums = _argnums_tuple(argnums, len(args), "jacfwd" if forward else "jacrev")
+        diff = tuple(args[i] for i in nums)
+        leaves, in_tree = tree_flatten(diff)
+        vals, wraps = zip(*[to_value(l) for l in leaves])
+        for v in vals:
+            if v.dtype.kind not in "fc":
+                raise TypeError(f"{'jacfwd' if forward else 'jacrev'} requires real- or "
+                                f"complex-valued inputs, but got {v.dtype.name}")
+
+        def f_flat(*xs):
+            new = list(args)
+            for i, a in zip(nums, tree_unflatten(in_tree, [w(x) for w, x in zip(wraps, xs)])):
+                new[i] = a
+            out = fun(*new)
+            return out if has_aux else (out, None)
+
+        box = {}
+
+        def f_main(*xs):
+            out, aux = f_flat(*xs)
+            box["aux"] = aux
+            return out
+
+        in_shapes = [v.shape for v in vals]
+        if forward:
+            basis, sizes = _basis(vals)
+            out, tangents = vmap(lambda *ts: jvp(f_main, tuple(vals), ts), out_axes=(None, 0))(*basis)
+            out_leaves, out_tree = tree_flatten(out)
+            t_leaves = tree_flatten(tangents)[0]
+            jac = [tree_unflatten(in_tree, [_rewrap_output(b, l) for b, l in zip(
+                       _split_jacobian(from_output(t), o.shape, in_shapes, sizes, True), leaves)])
+                   for o, t in zip(out_leaves, t_leaves)]
+        else:
+            out, pullback = vjp(f_main, *vals)
+            out_leaves, out_tree = tree_flatten(out)
+            outs = [from_output(o) for o in out_leaves]
+            basis, sizes_out = _basis(outs)
+            cts = vmap(lambda *cs: pullback(tree_unflatten(out_tree, list(cs))))(*basis)
+            # cts: per input leaf, (n_out, *in_shape); split along the output axis
+            jac = []
+            start = 0
+            from ..primitives import shape as S
+            ct_leaves = [from_output(c) for c in cts]
+            sizes_in = [int(np.prod(s, dtype=np.int64)) for s in in_shapes]
+            for o, s in zip(outs, sizes_out):
+                blocks = []
+                for c, shp, lf in zip(ct_leaves, in_shapes, leaves):
+                    blk = S.slice_axis(c, 0, start, start + s)
+                    blk = S.reshape(blk, tuple(o.shape) + tuple(shp))
+                    blocks.append(_rewrap_output(blk, lf))
+                jac.append(tree_unflatten(in_tree, blocks))
+                start += s
+        jac = [j[0] if isinstance(argnums, int) else j for j in jac]
+        result = tree_unflatten(out_tree, jac)
+        return (result, box["aux"]) if has_aux else result
+    return jac_f
+
+
+def hessian(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False) -> Callable:
+    """The Hessian of a scalar ``fun``: ``jacfwd(jacrev(fun))``.
+
+    >>> import fgrad, fgrad.numpy as fnp
+    >>> fgrad.hessian(lambda x: fnp.sum(x ** 3))(fnp.asarray([1.0, 2.0]))
+    Array([[ 6.,  0.],
+           [ 0., 12.]])
+    """
+    return jacfwd(jacrev(fun, argnums, has_aux), argnums, has_aux)

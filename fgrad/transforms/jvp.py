@@ -1,0 +1,59 @@
+"""Forward mode: the JVP interpreter (tracers carry a primal and a tangent)."""
+from __future__ import annotations
+
+from .core import (Trace, Tracer, Zero, aval_of, full_lower, is_differentiable_dtype,
+                   new_main, full_raise)
+
+
+class JVPTracer(Tracer):
+    __slots__ = ("primal", "tangent")
+
+    def __init__(self, trace, primal, tangent):
+        self._trace = trace
+        self.primal = primal
+        self.tangent = tangent
+
+    @property
+    def aval(self):
+        return aval_of(self.primal)
+
+    def full_lower(self):
+        if type(self.tangent) is Zero:
+            return full_lower(self.primal)
+        return self
+
+    def concrete_value(self, what):
+        p = self.primal
+        return p.concrete_value(what) if isinstance(p, Tracer) else p
+
+
+class JVPTrace(Trace):
+    transform_name = "jvp"
+
+    def pure(self, val):
+        return JVPTracer(self, val, Zero.like(val))
+
+    lift = pure
+
+    def process_primitive(self, prim, tracers, params):
+        primals = [t.primal for t in tracers]
+        tangents = [t.tangent for t in tracers]
+        if all(type(t) is Zero for t in tangents):
+            out = prim.bind(*primals, **params)
+            return [self.pure(o) for o in (out if prim.multiple_results else (out,))]
+        ans, t_out = prim.jvp(primals, tangents, **params)
+        if prim.multiple_results:
+            return [JVPTracer(self, a, t) for a, t in zip(ans, t_out)]
+        return [JVPTracer(self, ans, t_out)]
+
+
+def jvp_flat(f, primals, tangents, transform="jvp"):
+    """Push ``tangents`` forward through ``f`` at ``primals`` (flat lists)."""
+    with new_main(JVPTrace, transform=transform) as main:
+        trace = main.trace
+        tracers = [JVPTracer(trace, p, t if is_differentiable_dtype(aval_of(p).dtype)
+                             else Zero.like(p))
+                   for p, t in zip(primals, tangents)]
+        outs = f(*tracers)
+        outs = [full_raise(trace, o) for o in outs]
+        return [o.primal for o in outs], [o.tangent for o in outs]

@@ -1,0 +1,173 @@
+"""Reverse mode: a tracer records VJP nodes; a backward pass walks them.
+
+The backward pass is iterative (no recursion limit), visits nodes in reverse
+topological order, accumulates cotangents per node output, and frees each
+node's residuals as soon as its rule has run (unless asked to retain them).
+The facade's ``Tensor.backward()`` drives the same ``backward_pass``.
+"""
+from __future__ import annotations
+
+from .core import (Trace, Tracer, Zero, aval_of, full_lower, full_raise, instantiate,
+                   is_differentiable_dtype, new_main)
+
+
+class Node:
+    """One recorded primitive application (or a leaf: ``prim is None``)."""
+
+    __slots__ = ("prim", "params", "parents", "inputs", "ans", "n_out", "__weakref__")
+
+    def __init__(self, prim, params, parents, inputs, ans, n_out=1):
+        self.prim = prim
+        self.params = params
+        self.parents = parents      # per input: (Node, output index) or None
+        self.inputs = inputs        # per input: the value, or its ShapedArray if not saved
+        self.ans = ans              # the output(s), or ShapedArray(s) if not saved
+        self.n_out = n_out
+
+    @classmethod
+    def leaf(cls):
+        return cls(None, None, (), (), None)
+
+    @property
+    def is_leaf(self):
+        return self.prim is None
+
+    def run_vjp(self, cts):
+        """Input cotangents from output cotangents ``cts`` (a list, one per output)."""
+        prim = self.prim
+        needs = [p is not None for p in self.parents]
+        if prim.multiple_results:
+            ct = [instantiate(c) if c is not None else instantiate(Zero.like(a))
+                  for c, a in zip(cts, self.ans)]
+        else:
+            ct = cts[0]
+        return prim.vjp(ct, needs, self.ans, *self.inputs, **self.params)
+
+    def free(self):
+        self.inputs = tuple(aval_of(x) if x is not None else None for x in self.inputs)
+        if self.ans is not None:
+            if isinstance(self.ans, tuple):
+                self.ans = tuple(aval_of(a) for a in self.ans)
+            else:
+                self.ans = aval_of(self.ans)
+
+
+def make_node(prim, params, parents, primals, ans, node_cls=Node):
+    """A Node keeping only the residuals ``prim.vjp_saves`` asks for."""
+    saves = prim.vjp_saves
+    inputs = tuple(primals) if saves in ("inputs", "both") else tuple(aval_of(p) for p in primals)
+    multi = prim.multiple_results
+    if saves in ("ans", "both"):
+        kept = tuple(ans) if multi else ans
+    else:
+        kept = tuple(aval_of(a) for a in ans) if multi else aval_of(ans)
+    return node_cls(prim, params, parents, inputs, kept, len(ans) if multi else 1)
+
+
+def toposort(roots):
+    """Nodes reachable from ``roots``, parents before children (iterative DFS)."""
+    order, seen = [], set()
+    stack = [(r, False) for r in roots if r is not None]
+    while stack:
+        node, done = stack.pop()
+        if done:
+            order.append(node)
+            continue
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        stack.append((node, True))
+        for p in node.parents:
+            if p is not None and id(p[0]) not in seen:
+                stack.append((p[0], False))
+    return order
+
+
+def backward_pass(seeds, retain=False, on_node=None):
+    """Propagate cotangents from ``seeds`` [(node, out_index, ct)] to the leaves.
+
+    Returns {id(leaf): (leaf, ct)}. ``on_node(node, cts)`` may replace a node's
+    output cotangents before its rule runs (the facade's hooks use it).
+    """
+    cts: dict[int, list] = {}
+    for node, i, ct in seeds:
+        slot = cts.setdefault(id(node), [None] * node.n_out)
+        slot[i] = ct if slot[i] is None else slot[i] + ct
+    leaves = {}
+    for node in reversed(toposort([s[0] for s in seeds])):
+        node_cts = cts.pop(id(node), None)
+        if node_cts is None or all(c is None for c in node_cts):
+            continue
+        if on_node is not None:
+            node_cts = on_node(node, node_cts)
+        if node.is_leaf:
+            leaves[id(node)] = (node, node_cts[0])
+            continue
+        in_cts = node.run_vjp(node_cts)
+        if not retain:
+            node.free()
+        for parent, c in zip(node.parents, in_cts):
+            if parent is None or c is None or type(c) is Zero:
+                continue
+            pnode, j = parent
+            slot = cts.get(id(pnode))
+            if slot is None:
+                slot = cts[id(pnode)] = [None] * pnode.n_out
+            slot[j] = c if slot[j] is None else slot[j] + c
+    return leaves
+
+
+class ReverseTracer(Tracer):
+    __slots__ = ("primal", "node", "index")
+
+    def __init__(self, trace, primal, node, index=0):
+        self._trace = trace
+        self.primal = primal
+        self.node = node
+        self.index = index
+
+    @property
+    def aval(self):
+        return aval_of(self.primal)
+
+    def full_lower(self):
+        if self.node is None:
+            return full_lower(self.primal)
+        return self
+
+    def concrete_value(self, what):
+        p = self.primal
+        return p.concrete_value(what) if isinstance(p, Tracer) else p
+
+
+class ReverseTrace(Trace):
+    transform_name = "grad"
+
+    def pure(self, val):
+        return ReverseTracer(self, val, None)
+
+    lift = pure
+
+    def process_primitive(self, prim, tracers, params):
+        primals = [t.primal for t in tracers]
+        ans = prim.bind(*primals, **params)
+        outs = ans if prim.multiple_results else (ans,)
+        if prim.nondiff or all(t.node is None for t in tracers):
+            return [self.pure(o) for o in outs]
+        parents = tuple((t.node, t.index) if t.node is not None else None for t in tracers)
+        node = make_node(prim, params, parents, primals, ans)
+        return [ReverseTracer(self, o, node if is_differentiable_dtype(aval_of(o).dtype)
+                              else None, i)
+                for i, o in enumerate(outs)]
+
+
+def vjp_flat(f, primals, transform="vjp"):
+    """Trace ``f`` at ``primals`` recording nodes; returns (outs, leaves, out_tracers)."""
+    with new_main(ReverseTrace, transform=transform) as main:
+        trace = main.trace
+        leaves = [Node.leaf() if is_differentiable_dtype(aval_of(p).dtype) else None
+                  for p in primals]
+        tracers = [ReverseTracer(trace, p, n) for p, n in zip(primals, leaves)]
+        outs = f(*tracers)
+        outs = [full_raise(trace, o) for o in outs]
+    return [o.primal for o in outs], leaves, [(o.node, o.index) for o in outs]

@@ -1,0 +1,183 @@
+"""Pytrees: nested tuples, lists, dicts, namedtuples and None, plus registered nodes.
+
+>>> from fgrad.tree_util import tree_flatten, tree_unflatten, tree_map
+>>> leaves, treedef = tree_flatten({'b': (1, 2), 'a': [3]})
+>>> leaves
+[3, 1, 2]
+>>> tree_unflatten(treedef, [x * 10 for x in leaves])
+{'a': [30], 'b': (10, 20)}
+>>> tree_map(lambda x: x + 1, (1, [2, None]))
+(2, [3, None])
+"""
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any, Callable, NamedTuple
+
+_registry: dict[type, tuple[Callable, Callable]] = {}
+
+
+def register_pytree_node(nodetype: type, flatten_func: Callable, unflatten_func: Callable) -> None:
+    """Make ``nodetype`` a pytree node.
+
+    ``flatten_func(x) -> (children, aux_data)``;
+    ``unflatten_func(aux_data, children) -> x``.
+    """
+    _registry[nodetype] = (flatten_func, unflatten_func)
+
+
+register_pytree_node(tuple, lambda t: (t, None), lambda _, c: tuple(c))
+register_pytree_node(list, lambda l: (l, None), lambda _, c: list(c))
+register_pytree_node(type(None), lambda n: ((), None), lambda _, c: None)
+
+
+def _dict_flatten(d):
+    keys = sorted(d)
+    return [d[k] for k in keys], (type(d), keys)
+
+
+def _dict_unflatten(aux, children):
+    cls, keys = aux
+    return cls(zip(keys, children)) if cls is not dict else dict(zip(keys, children))
+
+
+register_pytree_node(dict, _dict_flatten, _dict_unflatten)
+register_pytree_node(OrderedDict, lambda d: (list(d.values()), (OrderedDict, list(d))),
+                     lambda aux, c: OrderedDict(zip(aux[1], c)))
+
+
+def _is_namedtuple(x) -> bool:
+    return isinstance(x, tuple) and hasattr(type(x), "_fields") and type(x) is not tuple
+
+
+def _node_funcs(x):
+    t = type(x)
+    funcs = _registry.get(t)
+    if funcs is not None:
+        return funcs
+    if _is_namedtuple(x):
+        return (lambda n: (tuple(n), None)), (lambda _, c, t=t: t(*c))
+    return None
+
+
+class PyTreeDef:
+    """The structure of a pytree, without its leaves."""
+
+    __slots__ = ("node_type", "aux", "children", "num_leaves")
+
+    def __init__(self, node_type, aux, children):
+        self.node_type = node_type      # None for a leaf
+        self.aux = aux
+        self.children = children
+        self.num_leaves = 1 if node_type is None else sum(c.num_leaves for c in children)
+
+    def _key(self):
+        return (self.node_type, _hashable(self.aux), tuple(c._key() for c in self.children))
+
+    def __eq__(self, other):
+        return isinstance(other, PyTreeDef) and self._key() == other._key()
+
+    def __hash__(self):
+        return hash(self._key())
+
+    def __repr__(self):
+        if self.node_type is None:
+            return "*"
+        inner = ", ".join(map(repr, self.children))
+        return f"PyTreeDef({self.node_type.__name__}[{inner}])"
+
+    def unflatten(self, leaves):
+        return tree_unflatten(self, leaves)
+
+
+def _hashable(aux):
+    if isinstance(aux, list):
+        return tuple(_hashable(a) for a in aux)
+    if isinstance(aux, tuple):
+        return tuple(_hashable(a) for a in aux)
+    try:
+        hash(aux)
+        return aux
+    except TypeError:
+        return repr(aux)
+
+
+_LEAF = PyTreeDef(None, None, ())
+
+
+def tree_flatten(tree: Any, is_leaf: Callable | None = None) -> tuple[list, PyTreeDef]:
+    """Leaves of ``tree`` (left to right; dicts by sorted key) and its structure."""
+    leaves: list = []
+
+    def rec(x):
+        if is_leaf is not None and is_leaf(x):
+            leaves.append(x)
+            return _LEAF
+        funcs = _node_funcs(x)
+        if funcs is None:
+            leaves.append(x)
+            return _LEAF
+        children, aux = funcs[0](x)
+        return PyTreeDef(type(x), aux, tuple(rec(c) for c in children))
+
+    return leaves, rec(tree)
+
+
+def tree_unflatten(treedef: PyTreeDef, leaves) -> Any:
+    """The pytree of structure ``treedef`` holding ``leaves``."""
+    it = iter(leaves)
+
+    def rec(td):
+        if td.node_type is None:
+            return next(it)
+        children = [rec(c) for c in td.children]
+        funcs = _registry.get(td.node_type)
+        if funcs is None:   # a namedtuple
+            return td.node_type(*children)
+        return funcs[1](td.aux, children)
+
+    out = rec(treedef)
+    return out
+
+
+def tree_leaves(tree: Any, is_leaf: Callable | None = None) -> list:
+    return tree_flatten(tree, is_leaf)[0]
+
+
+def tree_structure(tree: Any, is_leaf: Callable | None = None) -> PyTreeDef:
+    return tree_flatten(tree, is_leaf)[1]
+
+
+def tree_map(f: Callable, tree: Any, *rest: Any, is_leaf: Callable | None = None) -> Any:
+    """Apply ``f`` leaf-wise over ``tree`` (and trees of the same structure in ``rest``)."""
+    leaves, treedef = tree_flatten(tree, is_leaf)
+    others = [_flatten_up_to(treedef, r) for r in rest]
+    return tree_unflatten(treedef, [f(*xs) for xs in zip(leaves, *others)])
+
+
+def _flatten_up_to(treedef: PyTreeDef, tree) -> list:
+    """The subtrees of ``tree`` at the leaf positions of ``treedef``."""
+    out: list = []
+
+    def rec(td, x):
+        if td.node_type is None:
+            out.append(x)
+            return
+        funcs = _node_funcs(x)
+        if funcs is None or (type(x) is not td.node_type):
+            raise ValueError(f"pytree structure mismatch: expected {td.node_type.__name__}, "
+                             f"got {type(x).__name__}")
+        children, aux = funcs[0](x)
+        if len(children) != len(td.children) or _hashable(aux) != _hashable(td.aux):
+            raise ValueError(f"pytree structure mismatch: {td} vs {tree_structure(x)}")
+        for c, t in zip(children, td.children):
+            rec(t, c)
+
+    rec(treedef, tree)
+    return out
+
+
+flatten_up_to = _flatten_up_to
+
+__all__ = ["register_pytree_node", "tree_flatten", "tree_unflatten", "tree_leaves",
+           "tree_structure", "tree_map", "PyTreeDef"]
