@@ -19,6 +19,7 @@ from typing import Callable
 
 import numpy as np
 
+from .._array import wrap_raw
 from ..transforms.core import (Zero, ShapedArray, aval_of, bind, instantiate,
                                is_differentiable_dtype)
 
@@ -55,7 +56,6 @@ class Primitive:
 
     def apply(self, device, values, args, params):
         """Run ``impl`` on backend values; wrap the result(s) as Arrays."""
-        from .._array import wrap_raw
         try:
             out = self.impl(device.xp, *values, **params)
         except Exception as e:
@@ -116,7 +116,6 @@ def defnondiff(prim: Primitive) -> None:
 
 def _fit(t, ans):
     """A tangent contribution shaped and typed like the output ``ans``."""
-    from . import shape, unary
     if t.shape != ans.shape:
         t = shape.broadcast_to(t, ans.shape)
     if t.dtype != ans.dtype and is_differentiable_dtype(ans.dtype):
@@ -184,7 +183,6 @@ def deflinear(prim: Primitive, transpose, saves: str = "none") -> None:
 
 
 def _cast_like(ct, x):
-    from . import unary
     if ct.dtype != x.dtype and is_differentiable_dtype(x.dtype):
         return unary.convert(ct, x.dtype)
     return ct
@@ -192,7 +190,6 @@ def _cast_like(ct, x):
 
 def unbroadcast(ct, x):
     """Sum ``ct`` down to the shape of ``x`` (value or ShapedArray) and cast to its dtype."""
-    from . import reductions, shape
     xshape = x.shape
     if ct.shape != xshape:
         lead = len(ct.shape) - len(xshape)
@@ -208,7 +205,6 @@ def unbroadcast(ct, x):
 # ------------------------------------------------------------------ batching
 def move_to_front(x, d):
     """``x`` with its batch dimension ``d`` moved to axis 0 (``d`` may be None)."""
-    from . import shape
     if d is None or d == 0:
         return x
     perm = (d,) + tuple(i for i in range(x.ndim) if i != d)
@@ -221,7 +217,6 @@ def elementwise_batch_rule(prim: Primitive):
     Every batched input gets its batch axis in front and is padded with unit
     axes to the output rank, so one backend call does the whole batch.
     """
-    from . import shape
 
     def rule(vals, dims, **params):
         if len(vals) == 1:
@@ -254,3 +249,7 @@ def dtype_rule_by_probe(prim: Primitive):
             cache[key] = np.asarray(prim.impl(CPU.xp, *args, **params)).dtype
         return cache[key]
     return rule
+
+
+# The families below build on this module; imported last, their rules' helpers above use them.
+from . import reductions, shape, unary  # noqa: E402

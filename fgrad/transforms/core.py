@@ -85,8 +85,8 @@ class ShapedArray:
     __slots__ = ("shape", "dtype", "device")
 
     def __init__(self, shape, dtype, device=None):
-        self.shape = tuple(shape)
-        self.dtype = np.dtype(dtype)
+        self.shape = shape if type(shape) is tuple else tuple(shape)
+        self.dtype = dtype if isinstance(dtype, np.dtype) else np.dtype(dtype)
         self.device = device or CPU
 
     @property
@@ -113,16 +113,25 @@ class ShapedArray:
 
 def aval_of(x) -> ShapedArray:
     """The abstract value of an Array, tracer, NumPy array or Python scalar."""
-    if isinstance(x, (Array, Tracer)):
+    if type(x) is Array:
+        v = x._value
+        return ShapedArray(v.shape, v.dtype, x._device)
+    if isinstance(x, Tracer):
         return ShapedArray(x.shape, x.dtype, x.device)
-    if type(x) in _SCALAR_TYPE_SET:
-        return ShapedArray((), np.result_type(x))
+    aval = _SCALAR_AVALS.get(type(x))
+    if aval is not None:
+        return aval
     a = np.asarray(x)
     return ShapedArray(a.shape, a.dtype)
 
 
+_SCALAR_AVALS = {t: ShapedArray((), np.result_type(t(0))) for t in SCALAR_TYPES}
+
+
 def is_differentiable_dtype(dtype) -> bool:
-    return np.dtype(dtype).kind in "fc"
+    if not isinstance(dtype, np.dtype):
+        dtype = np.dtype(dtype)
+    return dtype.kind in "fc"
 
 
 class Zero:
@@ -265,6 +274,39 @@ class Tracer(ArrayMethods):
 
     def __repr__(self):
         return f"{type(self).__name__}<{self.aval.str_short()}, {self._trace.main.transform}>"
+
+
+class PrimalTracer(Tracer):
+    """A tracer carrying a ``primal`` value: its shape and dtype are the primal's."""
+
+    __slots__ = ("primal",)
+
+    @property
+    def aval(self) -> ShapedArray:
+        return aval_of(self.primal)
+
+    @property
+    def shape(self):
+        p = self.primal
+        return p.shape if isinstance(p, (Array, Tracer)) else ()
+
+    @property
+    def dtype(self):
+        p = self.primal
+        return p.dtype if isinstance(p, (Array, Tracer)) else aval_of(p).dtype
+
+    @property
+    def ndim(self):
+        return len(self.shape)
+
+    @property
+    def device(self):
+        p = self.primal
+        return p.device if isinstance(p, (Array, Tracer)) else CPU
+
+    def concrete_value(self, what):
+        p = self.primal
+        return p.concrete_value(what) if isinstance(p, Tracer) else p
 
 
 def find_top_trace(xs) -> Trace:

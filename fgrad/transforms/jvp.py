@@ -1,30 +1,22 @@
 """Forward mode: the JVP interpreter (tracers carry a primal and a tangent)."""
 from __future__ import annotations
 
-from .core import (Trace, Tracer, Zero, aval_of, full_lower, is_differentiable_dtype,
+from .core import (PrimalTracer, Trace, Tracer, Zero, aval_of, full_lower, is_differentiable_dtype,
                    new_main, full_raise)
 
 
-class JVPTracer(Tracer):
-    __slots__ = ("primal", "tangent")
+class JVPTracer(PrimalTracer):
+    __slots__ = ("tangent",)
 
     def __init__(self, trace, primal, tangent):
         self._trace = trace
         self.primal = primal
         self.tangent = tangent
 
-    @property
-    def aval(self):
-        return aval_of(self.primal)
-
     def full_lower(self):
         if type(self.tangent) is Zero:
             return full_lower(self.primal)
         return self
-
-    def concrete_value(self, what):
-        p = self.primal
-        return p.concrete_value(what) if isinstance(p, Tracer) else p
 
 
 class JVPTrace(Trace):

@@ -7,7 +7,7 @@ The facade's ``Tensor.backward()`` drives the same ``backward_pass``.
 """
 from __future__ import annotations
 
-from .core import (Trace, Tracer, Zero, aval_of, full_lower, full_raise, instantiate,
+from .core import (PrimalTracer, Trace, Zero, aval_of, full_lower, full_raise, instantiate,
                    is_differentiable_dtype, new_main)
 
 
@@ -35,6 +35,10 @@ class Node:
     def run_vjp(self, cts):
         """Input cotangents from output cotangents ``cts`` (a list, one per output)."""
         prim = self.prim
+        if self.inputs is None:
+            raise RuntimeError(
+                f"{prim.name}: its saved values were freed by an earlier backward pass; "
+                "pass retain_graph=True to the first backward() to run it again")
         needs = [p is not None for p in self.parents]
         if prim.multiple_results:
             ct = [instantiate(c) if c is not None else instantiate(Zero.like(a))
@@ -44,12 +48,8 @@ class Node:
         return prim.vjp(ct, needs, self.ans, *self.inputs, **self.params)
 
     def free(self):
-        self.inputs = tuple(aval_of(x) if x is not None else None for x in self.inputs)
-        if self.ans is not None:
-            if isinstance(self.ans, tuple):
-                self.ans = tuple(aval_of(a) for a in self.ans)
-            else:
-                self.ans = aval_of(self.ans)
+        """Drop the residuals; running this node's rule again raises."""
+        self.inputs = self.ans = None
 
 
 def make_node(prim, params, parents, primals, ans, node_cls=Node):
@@ -117,8 +117,8 @@ def backward_pass(seeds, retain=False, on_node=None):
     return leaves
 
 
-class ReverseTracer(Tracer):
-    __slots__ = ("primal", "node", "index")
+class ReverseTracer(PrimalTracer):
+    __slots__ = ("node", "index")
 
     def __init__(self, trace, primal, node, index=0):
         self._trace = trace
@@ -126,18 +126,10 @@ class ReverseTracer(Tracer):
         self.node = node
         self.index = index
 
-    @property
-    def aval(self):
-        return aval_of(self.primal)
-
     def full_lower(self):
         if self.node is None:
             return full_lower(self.primal)
         return self
-
-    def concrete_value(self, what):
-        p = self.primal
-        return p.concrete_value(what) if isinstance(p, Tracer) else p
 
 
 class ReverseTrace(Trace):
@@ -156,8 +148,7 @@ class ReverseTrace(Trace):
             return [self.pure(o) for o in outs]
         parents = tuple((t.node, t.index) if t.node is not None else None for t in tracers)
         node = make_node(prim, params, parents, primals, ans)
-        return [ReverseTracer(self, o, node if is_differentiable_dtype(aval_of(o).dtype)
-                              else None, i)
+        return [ReverseTracer(self, o, node if o.dtype.kind in "fc" else None, i)
                 for i, o in enumerate(outs)]
 
 
