@@ -9,8 +9,11 @@ from . import devices, tree_util, primitives
 from . import numpy
 from .transforms.api import (grad, value_and_grad, vjp, jvp, linearize, vmap, float0)
 from .transforms.derived import jacfwd, jacrev, hessian
+from .transforms.custom import custom_jvp, custom_vjp, checkpoint, remat
+from .transforms.staging import make_jaxpr
 from .numpy._elementwise import stop_gradient
 from .primitives.transfer import device_put
+from ._tensor_str import set_printoptions
 from .errors import (UnexpectedTracerError, ConcretizationTypeError,
                      TracerArrayConversionError)
 

@@ -52,6 +52,14 @@ class Array(ArrayMethods):
         return self._value.size
 
     @property
+    def itemsize(self) -> int:
+        return self._value.dtype.itemsize
+
+    @property
+    def nbytes(self) -> int:
+        return self._value.size * self._value.dtype.itemsize
+
+    @property
     def device(self):
         return self._device
 

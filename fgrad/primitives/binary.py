@@ -31,8 +31,10 @@ def _nary(name, np_name=None, grad_fn_name=None, nargs=2):
     dtype_rule = dtype_rule_by_probe(prim)
 
     def abstract_eval(*avals):
-        shape = broadcast_shapes(name, *[a.shape for a in avals])
-        return ShapedArray(shape, dtype_rule(*avals), avals[0].device)
+        # avals may include Python scalars (weakly typed, as in NumPy 2)
+        shape = broadcast_shapes(name, *[getattr(a, "shape", ()) for a in avals])
+        device = next((a.device for a in avals if isinstance(a, ShapedArray)), None)
+        return ShapedArray(shape, dtype_rule(*avals), device)
     prim.def_abstract_eval(abstract_eval)
     prim.batch = elementwise_batch_rule(prim)
     return prim
@@ -83,8 +85,9 @@ def _pow_dx(ans, x, y):
 
 
 def _pow_dy(ans, x, y):
-    safe_x = select(x == 0, 1.0, x) if not isinstance(x, (int, float)) else (x if x != 0 else 1.0)
-    return log_(safe_x) * ans
+    if isinstance(x, (int, float)):  # a Python scalar base: a constant, on no device
+        return float(np.log(x)) * ans if x != 0 else 0.0 * ans
+    return log_(select(x == 0, 1.0, x)) * ans
 
 
 pow_p = _nary("pow", "power")
@@ -116,8 +119,11 @@ defbinary(arctan2_p, lambda ans, x, y: y / (x * x + y * y),
 remainder_p = _nary("remainder", grad_fn_name="RemainderBackward0")
 defbinary(remainder_p, 1, lambda ans, x, y: -floor_(x / y))
 
+# nextafter(x, y) moves x by one ulp toward y: as a function of reals it is x,
+# so d/dx = 1 and d/dy = 0 (no rule for y: a symbolic zero).
 nextafter_p = _nary("nextafter")
-defnondiff(nextafter_p)
+defjvp(nextafter_p, lambda t, ans, x, y: t, None)
+defvjp(nextafter_p, lambda ct, ans, x, y: unbroadcast(ct, x), None, saves="inputs")
 
 # Piecewise constant or non-numeric results: no gradient.
 floor_divide_p = _nary("floor_divide", grad_fn_name="DivBackward0")

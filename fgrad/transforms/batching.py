@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from .. import errors
-from .core import Trace, Tracer, ShapedArray, aval_of, full_lower, full_raise, new_main
+from .core import (Trace, Tracer, ShapedArray, Zero, aval_of, full_lower, full_raise, instantiate,
+                   new_main)
 
 
 class BatchTracer(Tracer):
@@ -51,6 +52,71 @@ class BatchTrace(Trace):
         if prim.multiple_results:
             return [BatchTracer(self, o, d) for o, d in zip(out, out_dims)]
         return [BatchTracer(self, out, out_dims)]
+
+
+    def process_custom_jvp_call(self, fun, jvp, tracers):
+        """vmap the function and its rule, and hand them on as a custom call below."""
+        from .custom import custom_call
+        vals, dims = [t.val for t in tracers], [t.bdim for t in tracers]
+        if all(d is None for d in dims):
+            return [self.pure(o) for o in custom_call("jvp", vals, fun, jvp)]
+        size, front = self.axis_size, _all_front
+
+        def batched_fun(*xs):
+            return vmap_flat(fun, size, list(xs), dims, front)
+
+        def batched_jvp(ps, ts):
+            n_out = []
+
+            def both(*pts):
+                outs, t_outs = jvp(list(pts[:len(ps)]), list(pts[len(ps):]))
+                n_out[:] = [len(outs)]
+                return list(outs) + list(t_outs)
+            r = vmap_flat(both, size, list(ps) + list(ts), dims + dims, front)
+            return r[:n_out[0]], r[n_out[0]:]
+        outs = custom_call("jvp", vals, batched_fun, batched_jvp)
+        return [BatchTracer(self, o, 0) for o in outs]
+
+    def process_custom_vjp_call(self, fun, fwd, bwd, forward_mode_ok, tracers):
+        """vmap ``fun``, ``fwd`` and ``bwd`` (residuals batched along axis 0) and hand them on."""
+        from ..primitives import reductions as R, shape as S
+        from ..tree_util import tree_flatten, tree_unflatten
+        from .custom import custom_call
+        vals, dims = [t.val for t in tracers], [t.bdim for t in tracers]
+        if all(d is None for d in dims):
+            outs = custom_call("vjp", vals, fun, fwd, bwd, forward_mode_ok)
+            return [self.pure(o) for o in outs]
+        size, front = self.axis_size, _all_front
+        in_avals = [t.aval for t in tracers]
+        res_tree = []
+
+        def batched_fun(*xs):
+            return vmap_flat(fun, size, list(xs), dims, front)
+
+        def batched_fwd(*xs):
+            def flat_fwd(*ys):
+                outs, res = fwd(*ys)
+                leaves, tree = tree_flatten(res)
+                res_tree[:] = [tree, len(outs)]
+                return list(outs) + leaves
+            r = vmap_flat(flat_fwd, size, list(xs), dims, front)
+            return r[:res_tree[1]], r[res_tree[1]:]
+
+        def batched_bwd(res, cts):
+            def flat_bwd(*ys):
+                in_cts = bwd(tree_unflatten(res_tree[0], list(ys[:len(res)])), list(ys[len(res):]))
+                return [instantiate(Zero(a)) if c is None or type(c) is Zero else c
+                        for c, a in zip(in_cts, in_avals)]
+            in_cts = vmap_flat(flat_bwd, size, list(res) + list(cts), [0] * (len(res) + len(cts)),
+                               front)
+            return [R.reduce_sum(c, (0,)) if d is None else S.moveaxis(c, 0, d)
+                    for c, d in zip(in_cts, dims)]
+        outs = custom_call("vjp", vals, batched_fun, batched_fwd, batched_bwd, forward_mode_ok)
+        return [BatchTracer(self, o, 0) for o in outs]
+
+
+def _all_front(n):
+    return [0] * n
 
 
 def vmap_flat(f, axis_size, vals, in_dims, out_dims_fn):

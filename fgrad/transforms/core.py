@@ -66,6 +66,7 @@ def new_main(trace_type, global_data=None, transform=None, dynamic=False):
         yield main
     finally:
         main.active = False
+        main.trace = None            # break the main <-> trace cycle so graphs die promptly
         _state.dynamic = prev_dynamic
         stack.pop()
 
@@ -173,6 +174,13 @@ class Trace:
         raise NotImplementedError
 
     lift = pure
+
+    # Custom rules (fgrad/transforms/custom.py): by default, run the function itself.
+    def process_custom_jvp_call(self, fun, jvp, tracers):
+        return fun(*tracers)
+
+    def process_custom_vjp_call(self, fun, fwd, bwd, forward_mode_ok, tracers):
+        return fun(*tracers)
 
     def process_primitive(self, prim, tracers, params) -> list:
         raise NotImplementedError

@@ -1,7 +1,7 @@
 """Forward mode: the JVP interpreter (tracers carry a primal and a tangent)."""
 from __future__ import annotations
 
-from .core import (PrimalTracer, Trace, Tracer, Zero, aval_of, full_lower, is_differentiable_dtype,
+from .core import (canonicalize, instantiate, PrimalTracer, Trace, Tracer, Zero, aval_of, full_lower, is_differentiable_dtype,
                    new_main, full_raise)
 
 
@@ -37,6 +37,20 @@ class JVPTrace(Trace):
         if prim.multiple_results:
             return [JVPTracer(self, a, t) for a, t in zip(ans, t_out)]
         return [JVPTracer(self, ans, t_out)]
+
+
+    def process_custom_jvp_call(self, fun, jvp, tracers):
+        from .custom import custom_call
+        primals = [t.primal for t in tracers]
+        if all(type(t.tangent) is Zero for t in tracers):
+            return [self.pure(o) for o in custom_call("jvp", primals, fun, jvp)]
+        outs, t_outs = jvp(primals, [instantiate(t.tangent) for t in tracers])
+        return [JVPTracer(self, canonicalize(o), canonicalize(t)) for o, t in zip(outs, t_outs)]
+
+    def process_custom_vjp_call(self, fun, fwd, bwd, forward_mode_ok, tracers):
+        if not forward_mode_ok:
+            raise TypeError("can't apply forward-mode autodiff (jvp) to a custom_vjp function.")
+        return fun(*tracers)
 
 
 def jvp_flat(f, primals, tangents, transform="jvp"):

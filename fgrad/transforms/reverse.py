@@ -7,7 +7,7 @@ The facade's ``Tensor.backward()`` drives the same ``backward_pass``.
 """
 from __future__ import annotations
 
-from .core import (PrimalTracer, Trace, Zero, aval_of, full_lower, full_raise, instantiate,
+from .core import (canonicalize, PrimalTracer, Trace, Zero, aval_of, full_lower, full_raise, instantiate,
                    is_differentiable_dtype, new_main)
 
 
@@ -148,6 +148,38 @@ class ReverseTrace(Trace):
             return [self.pure(o) for o in outs]
         parents = tuple((t.node, t.index) if t.node is not None else None for t in tracers)
         node = make_node(prim, params, parents, primals, ans)
+        return [ReverseTracer(self, o, node if o.dtype.kind in "fc" else None, i)
+                for i, o in enumerate(outs)]
+
+
+    def process_custom_jvp_call(self, fun, jvp, tracers):
+        from .custom import CustomRule, custom_call, transpose_jvp_rule
+        primals = [t.primal for t in tracers]
+        outs = custom_call("jvp", primals, fun, jvp)
+        if all(t.node is None for t in tracers):
+            return [self.pure(o) for o in outs]
+        rule = CustomRule("custom_jvp_call",
+                          lambda cts, needs, ans, *ps: transpose_jvp_rule(jvp, ps, needs, cts),
+                          "CustomJvpBackward")
+        return self._record(rule, tracers, primals, outs)
+
+    def process_custom_vjp_call(self, fun, fwd, bwd, forward_mode_ok, tracers):
+        from .custom import CustomRule, custom_call
+        primals = [t.primal for t in tracers]
+        if all(t.node is None for t in tracers):
+            outs = custom_call("vjp", primals, fun, fwd, bwd, forward_mode_ok)
+            return [self.pure(o) for o in outs]
+        outs, res = fwd(*primals)
+
+        def vjp(cts, needs, ans, *ps):
+            return [c if need else None for c, need in zip(bwd(res, cts), needs)]
+        rule = CustomRule("custom_vjp_call", vjp, "CustomVjpBackward")
+        return self._record(rule, tracers, primals, outs)
+
+    def _record(self, rule, tracers, primals, outs):
+        outs = [canonicalize(o) for o in outs]
+        parents = tuple((t.node, t.index) if t.node is not None else None for t in tracers)
+        node = make_node(rule, rule.params, parents, primals, outs)
         return [ReverseTracer(self, o, node if o.dtype.kind in "fc" else None, i)
                 for i, o in enumerate(outs)]
 

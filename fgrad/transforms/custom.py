@@ -1,0 +1,267 @@
+"""User-defined derivative rules (``custom_jvp``, ``custom_vjp``) and ``checkpoint``.
+
+A custom function is applied through ``custom_call``, which hands it to the
+top trace like a primitive: each interpreter has a ``process_custom_jvp_call``
+and a ``process_custom_vjp_call`` method.
+
+* evaluation and staging run the function itself;
+* forward mode runs the custom JVP rule (a ``custom_vjp`` function cannot be
+  differentiated in forward mode, as in JAX, except ``checkpoint``);
+* reverse mode records one node whose VJP is the custom ``bwd`` — or, for a
+  ``custom_jvp`` rule, the transpose of the (linear) tangent map, obtained by
+  reverse-mode differentiation of the rule with respect to the tangents;
+* batching vmaps the function and its rules and hands them on, so the rules
+  keep working below the vmap.
+
+Everything here works on flat lists of arrays; the public classes flatten
+pytrees on the way in and out.
+"""
+from __future__ import annotations
+
+import functools
+from typing import Callable, Sequence
+
+from ..tree_util import tree_flatten, tree_unflatten
+from .core import Zero, find_top_trace, full_lower, full_raise, instantiate, canonicalize
+
+
+class CustomRule:
+    """The stand-in primitive of one custom call in the reverse-mode graph."""
+
+    multiple_results = True
+    nondiff = False
+    vjp_saves = "inputs"
+
+    def __init__(self, name: str, vjp: Callable, grad_fn_name: str):
+        self.name = name
+        self.vjp = vjp                    # vjp(cts, needs, ans, *primals) -> input cts
+        self.grad_fn_name = grad_fn_name
+        self.params = {}
+
+    def __repr__(self):
+        return self.name
+
+
+def custom_call(kind: str, args: Sequence, *rules) -> list:
+    """Apply a custom function (``kind`` "jvp": rules = (fun, jvp); "vjp": (fun, fwd, bwd, fwd_ok))."""
+    args = [canonicalize(a) for a in args]
+    trace = find_top_trace(args)
+    tracers = [full_raise(trace, a) for a in args]
+    if kind == "jvp":
+        outs = trace.process_custom_jvp_call(*rules, tracers)
+    else:
+        outs = trace.process_custom_vjp_call(*rules, tracers)
+    return [full_lower(o) for o in outs]
+
+
+def transpose_jvp_rule(jvp: Callable, primals, needs, cts):
+    """Input cotangents of the linear map ``t -> jvp(primals, t)[1]`` applied to ``cts``."""
+    from .api import vjp
+    zeros = [instantiate(Zero.like(p)) for p in primals]
+
+    def tangent_map(*ts):
+        return list(jvp(list(primals), list(ts))[1])
+    _, pullback = vjp(tangent_map, *zeros)
+    in_cts = pullback([instantiate(c) for c in cts])
+    return [c if need else None for c, need in zip(in_cts, needs)]
+
+
+# ------------------------------------------------------------------ public --
+def _flat_args(args):
+    from .api import to_value
+    leaves, tree = tree_flatten(list(args))
+    return [to_value(x)[0] for x in leaves], tree
+
+
+class custom_jvp:
+    """A function with a user-defined JVP rule (JAX's ``jax.custom_jvp``).
+
+    >>> import fgrad, fgrad.numpy as fnp
+    >>> @fgrad.custom_jvp
+    ... def log1pexp(x):
+    ...     return fnp.log1p(fnp.exp(x))
+    >>> @log1pexp.defjvp
+    ... def log1pexp_jvp(primals, tangents):
+    ...     (x,), (t,) = primals, tangents
+    ...     return log1pexp(x), t * (1 - 1 / (1 + fnp.exp(x)))
+    >>> fgrad.grad(log1pexp)(100.0)
+    Array(1.)
+
+    Reverse mode transposes the rule's tangent map, so the rule must be linear
+    in the tangents (as in JAX). ``nondiff_argnums`` name arguments passed to
+    the rule first and never differentiated.
+    """
+
+    def __init__(self, fun: Callable, nondiff_argnums: Sequence[int] = ()):
+        functools.update_wrapper(self, fun)
+        self.fun = fun
+        self.nondiff_argnums = tuple(nondiff_argnums)
+        self.jvp = None
+
+    def defjvp(self, jvp: Callable) -> Callable:
+        """Set the rule ``jvp(*nondiff, primals, tangents) -> (primal_out, tangent_out)``."""
+        self.jvp = jvp
+        return jvp
+
+    def defjvps(self, *rules: Callable | None) -> None:
+        """One rule per argument, ``rule(t, ans, *primals)``; ``None`` for no dependence."""
+        def jvp(primals, tangents):
+            ans = self.fun(*primals)
+            out = None
+            for rule, t in zip(rules, tangents):
+                if rule is None:
+                    continue
+                c = rule(t, ans, *primals)
+                out = c if out is None else out + c
+            return ans, (out if out is not None else ans * 0)
+        self.jvp = jvp
+
+    def __call__(self, *args):
+        if self.jvp is None:
+            raise AttributeError(f"No JVP defined for custom_jvp function {self.__name__} "
+                                 "using defjvp.")
+        static = {i: args[i] for i in self.nondiff_argnums}
+        dyn = [a for i, a in enumerate(args) if i not in static]
+        flat, in_tree = _flat_args(dyn)
+        out_tree = []
+
+        def merge(dyn_args):
+            full, it = [], iter(dyn_args)
+            for i in range(len(args)):
+                full.append(static[i] if i in static else next(it))
+            return full
+
+        def fun(*xs):
+            out = self.fun(*merge(tree_unflatten(in_tree, list(xs))))
+            leaves, tree = tree_flatten(out)
+            out_tree[:] = [tree]
+            return leaves
+
+        def jvp(primals, tangents):
+            ps = tree_unflatten(in_tree, list(primals))
+            ts = tree_unflatten(in_tree, list(tangents))
+            nondiff = [static[i] for i in sorted(static)]
+            out, tout = self.jvp(*nondiff, tuple(ps), tuple(ts))
+            leaves, tree = tree_flatten(out)
+            out_tree[:] = [tree]
+            return leaves, tree_flatten(tout)[0]
+
+        outs = custom_call("jvp", flat, fun, jvp)
+        return tree_unflatten(out_tree[0], outs)
+
+
+class custom_vjp:
+    """A function with a user-defined VJP (JAX's ``jax.custom_vjp``).
+
+    >>> import fgrad, fgrad.numpy as fnp
+    >>> @fgrad.custom_vjp
+    ... def clip_gradient(x):
+    ...     return x
+    >>> clip_gradient.defvjp(lambda x: (x, None), lambda res, g: (fnp.clip(g, -1.0, 1.0),))
+    >>> fgrad.grad(lambda x: 3.0 * clip_gradient(x))(2.0)
+    Array(1.)
+
+    ``fwd(*args) -> (out, residuals)``; ``bwd(*nondiff, residuals, ct) -> tuple``
+    with one cotangent (or None) per differentiable argument. Forward-mode
+    differentiation of a ``custom_vjp`` function raises, as in JAX.
+    """
+
+    def __init__(self, fun: Callable, nondiff_argnums: Sequence[int] = ()):
+        functools.update_wrapper(self, fun)
+        self.fun = fun
+        self.nondiff_argnums = tuple(nondiff_argnums)
+        self.fwd = self.bwd = None
+        self._forward_mode_ok = False
+
+    def defvjp(self, fwd: Callable, bwd: Callable) -> None:
+        self.fwd, self.bwd = fwd, bwd
+
+    def __call__(self, *args):
+        if self.fwd is None:
+            raise AttributeError(f"No VJP defined for custom_vjp function {self.__name__} "
+                                 "using defvjp.")
+        static = {i: args[i] for i in self.nondiff_argnums}
+        nondiff = [static[i] for i in sorted(static)]
+        dyn = [a for i, a in enumerate(args) if i not in static]
+        flat, in_tree = _flat_args(dyn)
+        out_tree = []
+
+        def merge(dyn_args):
+            full, it = [], iter(dyn_args)
+            for i in range(len(args)):
+                full.append(static[i] if i in static else next(it))
+            return full
+
+        def fun(*xs):
+            out = self.fun(*merge(tree_unflatten(in_tree, list(xs))))
+            leaves, tree = tree_flatten(out)
+            out_tree[:] = [tree]
+            return leaves
+
+        def fwd(*xs):
+            out, res = self.fwd(*merge(tree_unflatten(in_tree, list(xs))))
+            leaves, tree = tree_flatten(out)
+            out_tree[:] = [tree]
+            return leaves, res
+
+        def bwd(res, cts):
+            ct_tree = tree_unflatten(out_tree[0], list(cts))
+            in_cts = self.bwd(*nondiff, res, ct_tree)
+            if not isinstance(in_cts, (tuple, list)) or len(in_cts) != len(dyn):
+                raise TypeError(
+                    f"Custom VJP bwd rule must produce a tuple of length equal to the number "
+                    f"of primal inputs ({len(dyn)}), but got "
+                    f"{type(in_cts).__name__} {in_cts!r:.60}")
+            flat_cts = []
+            for a, c in zip(dyn, in_cts):
+                n = len(tree_flatten(a)[0])
+                flat_cts.extend([None] * n if c is None else tree_flatten(c)[0])
+            return flat_cts
+
+        outs = custom_call("vjp", flat, fun, fwd, bwd, self._forward_mode_ok)
+        return tree_unflatten(out_tree[0], outs)
+
+
+def checkpoint(fun: Callable) -> Callable:
+    """``fun`` whose intermediate values are recomputed in the backward pass, not stored.
+
+    Reverse mode keeps only ``fun``'s inputs; its VJP re-runs ``fun`` under
+    reverse mode and frees those residuals as it goes. Use it on the segments
+    of a deep computation to trade compute for memory. Alias: ``remat``.
+
+    >>> import fgrad, fgrad.numpy as fnp
+    >>> f = fgrad.checkpoint(lambda x: fnp.sin(fnp.sin(x)))
+    >>> float(fgrad.grad(f)(0.0))
+    1.0
+    """
+    from .api import from_output
+    from .reverse import backward_pass, vjp_flat
+
+    @functools.wraps(fun)
+    def wrapped(*args):
+        flat, in_tree = _flat_args(args)
+        out_tree = []
+
+        def flat_fun(*xs):
+            out = fun(*tree_unflatten(in_tree, list(xs)))
+            leaves, tree = tree_flatten(out)
+            out_tree[:] = [tree]
+            return [from_output(o) for o in leaves]
+
+        def fwd(*xs):
+            return flat_fun(*xs), xs
+
+        def bwd(xs, cts):
+            _, leaves, out_refs = vjp_flat(flat_fun, list(xs))
+            seeds = [(node, i, instantiate(c)) for (node, i), c in zip(out_refs, cts)
+                     if node is not None and c is not None]
+            got = backward_pass(seeds) if seeds else {}
+            return [None if leaf is None else got.get(id(leaf), (None, None))[1]
+                    for leaf in leaves]
+
+        outs = custom_call("vjp", flat, flat_fun, fwd, bwd, True)
+        return tree_unflatten(out_tree[0], outs)
+    return wrapped
+
+
+remat = checkpoint
