@@ -1,0 +1,1 @@
+"""The tracing core and the transforms built on it (see core.py, one module per interpreter)."""
