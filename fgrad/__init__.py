@@ -5,12 +5,13 @@
 Array([ 3., 12., 27.])
 """
 from ._array import Array
-from . import devices, tree_util, primitives
+from . import devices, tree_util, primitives, cuda
 from . import numpy
 from .transforms.api import (grad, value_and_grad, vjp, jvp, linearize, vmap, float0)
 from .transforms.derived import jacfwd, jacrev, hessian
 from .transforms.custom import custom_jvp, custom_vjp, checkpoint, remat
 from .transforms.staging import make_jaxpr
+from .transforms.jit import jit
 from .numpy._elementwise import stop_gradient
 from .primitives.transfer import device_put
 from ._tensor_str import set_printoptions

@@ -24,6 +24,7 @@ def _nary(name, np_name=None, grad_fn_name=None, nargs=2):
     """A broadcasting primitive computed by the backend function ``np_name``."""
     prim = Primitive(name, grad_fn_name=grad_fn_name)
     f = np_name or name
+    prim.backend_fn = f
     if nargs == 2:
         prim.def_impl(lambda xp, x, y, _f=f: getattr(xp, _f)(x, y))
     else:

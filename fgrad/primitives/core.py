@@ -39,6 +39,9 @@ class Primitive:
         self.grad_fn_name = grad_fn_name or "".join(
             p.capitalize() for p in name.split("_")) + "Backward0"
         self.impl: Callable | None = None
+        # The namespace function computing this primitive when it has no params
+        # (``xp.<backend_fn>(*values)``): lets ``jit`` call the backend directly.
+        self.backend_fn: str | None = None
         self.abstract_eval: Callable | None = None
         self.jvp: Callable | None = None
         self.vjp: Callable | None = None

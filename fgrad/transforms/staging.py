@@ -82,12 +82,13 @@ class Jaxpr:
 
 # ------------------------------------------------------------------- trace --
 class StagingTracer(Tracer):
-    __slots__ = ("var", "_aval")
+    __slots__ = ("var", "_aval", "sources")
 
-    def __init__(self, trace, aval, var):
+    def __init__(self, trace, aval, var, sources=frozenset()):
         self._trace = trace
         self._aval = aval
         self.var = var
+        self.sources = sources      # names of the arguments this value depends on
 
     @property
     def aval(self):
@@ -95,7 +96,11 @@ class StagingTracer(Tracer):
 
     def concrete_value(self, what):
         from .. import errors
-        raise errors.concretization(self._trace.main.transform, what, self.shape, self.dtype)
+        err = errors.concretization(self._trace.main.transform, what, self.shape, self.dtype)
+        if self.sources:
+            names = ", ".join(sorted(self.sources))
+            err.args = (f"{err.args[0]} The value depends on the argument(s) {names}.",)
+        raise err
 
 
 class _Builder:
@@ -111,8 +116,8 @@ class StagingTrace(Trace):
     def builder(self) -> _Builder:
         return self.main.global_data
 
-    def new_arg(self, aval):
-        return StagingTracer(self, aval, Var(aval))
+    def new_arg(self, aval, label=None):
+        return StagingTracer(self, aval, Var(aval), frozenset([label] if label else ()))
 
     def pure(self, val):
         if type(val) in SCALAR_TYPES:
@@ -137,7 +142,8 @@ class StagingTrace(Trace):
         in_avals = [t.aval if isinstance(t, StagingTracer) else t for t in tracers]
         out = abstract_eval(prim, in_avals, params)
         outs = out if prim.multiple_results else [out]
-        out_tracers = [StagingTracer(self, a, Var(a)) for a in outs]
+        sources = frozenset().union(*[t.sources for t in tracers if isinstance(t, StagingTracer)])
+        out_tracers = [StagingTracer(self, a, Var(a), sources) for a in outs]
         self.builder.eqns.append(Equation(prim, [self._atom(t) for t in tracers],
                                           [t.var for t in out_tracers], params))
         return out_tracers
@@ -161,12 +167,16 @@ def abstract_eval(prim, in_avals, params):
     return ShapedArray(np.shape(out), np.asarray(out).dtype)
 
 
-def trace_to_jaxpr(flat_fun: Callable, in_avals, transform="make_jaxpr") -> Jaxpr:
-    """Stage ``flat_fun`` (flat list of args -> flat list of outs) at ``in_avals``."""
+def trace_to_jaxpr(flat_fun: Callable, in_avals, transform="make_jaxpr", labels=None) -> Jaxpr:
+    """Stage ``flat_fun`` (flat list of args -> flat list of outs) at ``in_avals``.
+
+    ``labels`` name the arguments for error messages (e.g. "x" or "params['W']").
+    """
     builder = _Builder()
+    labels = labels or [None] * len(in_avals)
     with new_main(StagingTrace, global_data=builder, transform=transform, dynamic=True) as main:
         trace = main.trace
-        args = [trace.new_arg(a) for a in in_avals]
+        args = [trace.new_arg(a, l) for a, l in zip(in_avals, labels)]
         outs = flat_fun(*args)
         outs = [full_raise(trace, o) for o in outs]
     const_items = list(builder.consts.values())
@@ -218,25 +228,63 @@ def make_jaxpr(fun: Callable, static_argnums=()) -> Callable:
     @functools.wraps(fun)
     def wrapped(*args, **kwargs):
         from .api import to_value
-        dyn_idx = [i for i in range(len(args)) if i not in static]
-        leaves, tree = tree_flatten([args[i] for i in dyn_idx])
+        flat_fun, leaves, _, out_tree = flatten_fun(fun, args, kwargs, static)
         avals = [aval_of(to_value(x)[0]) for x in leaves]
-        out_tree_box = []
-
-        def flat_fun(*flat):
-            dyn = tree_unflatten(tree, list(flat))
-            full = list(args)
-            for i, v in zip(dyn_idx, dyn):
-                full[i] = v
-            out = fun(*full, **kwargs)
-            out_leaves, out_tree = tree_flatten(out)
-            out_tree_box.append(out_tree)
-            return out_leaves
-
-        jaxpr = trace_to_jaxpr(flat_fun, avals)
-        jaxpr.out_tree = out_tree_box[0]
+        jaxpr = trace_to_jaxpr(flat_fun, avals, labels=arg_labels(fun, args, static))
+        jaxpr.out_tree = out_tree[0]
         return jaxpr
     return wrapped
+
+
+def flatten_fun(fun, args, kwargs, static):
+    """``fun`` as a function of the flat leaves of its non-static arguments.
+
+    Returns ``(flat_fun, leaves, in_tree, out_tree_box)``; ``out_tree_box[0]`` is
+    set once ``flat_fun`` has run.
+    """
+    dyn_idx = [i for i in range(len(args)) if i not in static]
+    leaves, in_tree = tree_flatten([args[i] for i in dyn_idx])
+    out_tree = []
+
+    def flat_fun(*flat):
+        full = list(args)
+        for i, v in zip(dyn_idx, tree_unflatten(in_tree, list(flat))):
+            full[i] = v
+        out_leaves, tree = tree_flatten(fun(*full, **kwargs))
+        out_tree[:] = [tree]
+        return out_leaves
+    return flat_fun, leaves, in_tree, out_tree
+
+
+def arg_labels(fun, args, static) -> list[str]:
+    """A readable name per leaf of the non-static arguments: ``x``, ``params['W']``."""
+    import inspect
+    try:
+        names = list(inspect.signature(fun).parameters)
+    except (TypeError, ValueError):
+        names = []
+    labels = []
+    for i, a in enumerate(args):
+        if i in static:
+            continue
+        base = names[i] if i < len(names) else f"args[{i}]"
+        leaves, _ = tree_flatten(a)
+        if len(leaves) == 1 and leaves[0] is a:
+            labels.append(base)
+        else:
+            labels.extend(_leaf_paths(a, base))
+    return labels
+
+
+def _leaf_paths(tree, prefix):
+    if isinstance(tree, dict):
+        return [p for k in sorted(tree) for p in _leaf_paths(tree[k], f"{prefix}[{k!r}]")]
+    if isinstance(tree, (list, tuple)):
+        return [p for i, v in enumerate(tree) for p in _leaf_paths(v, f"{prefix}[{i}]")]
+    if tree is None:
+        return []
+    leaves, _ = tree_flatten(tree)
+    return [prefix] * len(leaves)
 
 
 # ---------------------------------------------------------------- printing --

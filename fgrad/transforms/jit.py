@@ -1,0 +1,284 @@
+"""``jit``: trace once per input signature, simplify, replay without tracers.
+
+``jit(f)`` stages ``f`` into the program ``make_jaxpr`` prints, simplifies it
+(constant folding, algebraic identities such as ``x * 1`` and ``x + 0``,
+reshape chains, common subexpressions, dead code) and caches it per input
+signature (pytree structure, shapes, dtypes, device, static arguments). A call
+on concrete arrays replays the program by calling each primitive's ``impl``
+on backend arrays directly — no tracers, no ``bind`` — freeing every
+intermediate after its last use. A call on traced values (``grad(jit(f))``,
+``vmap(jit(f))``) evaluates the program through ``bind`` instead, so it
+composes with every transform.
+"""
+from __future__ import annotations
+
+import functools
+from typing import Callable, Sequence
+
+import numpy as np
+
+from .._array import Array, wrap_raw
+from ..devices import CPU
+from ..tree_util import tree_unflatten
+from .core import Tracer, _state, aval_of
+from .staging import (Equation, Jaxpr, Literal, Var, arg_labels, eval_jaxpr, flatten_fun,
+                      trace_to_jaxpr)
+
+# Fold constants only while the folded value stays small (folding must not bloat memory).
+FOLD_LIMIT = 1 << 16
+
+
+def jit(fun: Callable, static_argnums: int | Sequence[int] = ()) -> Callable:
+    """``fun`` compiled to a cached, simplified program replayed without Python dispatch.
+
+    Arguments in ``static_argnums`` are part of the cache key (they must be
+    hashable) and may drive Python control flow; the others are traced, so
+    branching on their values raises ``ConcretizationTypeError``.
+
+    >>> import fgrad, fgrad.numpy as fnp
+    >>> f = fgrad.jit(lambda x: fnp.sum(fnp.sin(x) * 1.0 + 0.0))
+    >>> f(fnp.zeros(3))
+    Array(0.)
+    >>> fgrad.grad(f)(fnp.zeros(3))
+    Array([1., 1., 1.])
+    """
+    static = (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums)
+    cache: dict = {}
+
+    @functools.wraps(fun)
+    def jitted(*args, **kwargs):
+        from .api import to_value
+        static_n = tuple(i % len(args) for i in static) if args else ()
+        flat_fun, leaves, in_tree, out_tree = flatten_fun(fun, args, kwargs, static_n)
+        converted = [to_value(x) for x in leaves]
+        vals = [v for v, _ in converted]
+        try:
+            key = (in_tree, tuple((v.shape, v.dtype, v.device) for v in vals),
+                   tuple((i, args[i]) for i in static_n), tuple(sorted(kwargs)))
+            hash(key)
+        except TypeError:
+            raise TypeError(f"jit: static arguments must be hashable; got "
+                            f"{[type(args[i]).__name__ for i in static_n]}") from None
+        entry = cache.get(key)
+        if entry is None:
+            jaxpr = trace_to_jaxpr(flat_fun, [aval_of(v) for v in vals], transform="jit",
+                                   labels=arg_labels(fun, args, static_n))
+            jaxpr.out_tree = out_tree[0]
+            device = vals[0].device if vals else CPU
+            entry = Compiled(simplify(jaxpr), device)
+            if not entry.has_traced_consts:
+                cache[key] = entry        # constants closed over from a transform: re-trace
+        outs = entry(vals)
+        wrap = next((w for (v, w), leaf in zip(converted, leaves) if leaf is not v), None)
+        if wrap is not None:
+            outs = [wrap(o) for o in outs]
+        return tree_unflatten(entry.jaxpr.out_tree, outs)
+
+    jitted.lower = lambda *a, **k: _lowered(fun, static, a, k)
+    jitted._cache = cache
+    return jitted
+
+
+def _lowered(fun, static, args, kwargs) -> Jaxpr:
+    """The simplified program ``jit`` would run for these arguments."""
+    from .api import to_value
+    flat_fun, leaves, _, out_tree = flatten_fun(fun, args, kwargs, static)
+    jaxpr = trace_to_jaxpr(flat_fun, [aval_of(to_value(x)[0]) for x in leaves], transform="jit",
+                           labels=arg_labels(fun, args, static))
+    jaxpr.out_tree = out_tree[0]
+    return simplify(jaxpr)
+
+
+class Compiled:
+    """A simplified program plus a flat replay plan over backend values."""
+
+    def __init__(self, jaxpr: Jaxpr, device):
+        self.jaxpr = jaxpr
+        self.device = device
+        xp = device.xp
+        self.has_traced_consts = any(isinstance(c, Tracer) for c in jaxpr.consts)
+        slot: dict[Var, int] = {}
+        const_slots = []
+        for v, c in zip(jaxpr.constvars, jaxpr.consts):
+            slot[v] = len(slot)
+            const_slots.append((slot[v], c))
+        in_slots = []
+        for v in jaxpr.invars:
+            slot[v] = len(slot)
+            in_slots.append(slot[v])
+        literals = []
+
+        def ref(a):
+            if type(a) is Literal:
+                literals.append((len(slot) + len(literals), a.val))
+                return literals[-1][0]
+            return slot[a]
+
+        steps = []
+        for eqn in jaxpr.eqns:
+            ins = tuple(ref(a) for a in eqn.inputs)
+            for v in eqn.outputs:
+                slot[v] = len(slot) + len(literals)
+            outs = tuple(slot[v] for v in eqn.outputs)
+            prim = eqn.prim
+            if prim.backend_fn is not None and not eqn.params:
+                fn = getattr(xp, prim.backend_fn)
+            else:
+                fn = functools.partial(prim.impl, xp, **eqn.params)
+            steps.append((fn, ins, outs, prim.multiple_results))
+        self.out_slots = [ref(v) for v in jaxpr.outvars]
+        # free each intermediate after its last use (inputs and constants belong to the caller)
+        last_use = {}
+        for k, (_, ins, _, _) in enumerate(steps):
+            for i in ins:
+                last_use[i] = k
+        keep = set(self.out_slots) | {s for s, _ in const_slots} | set(in_slots) | \
+            {s for s, _ in literals}
+        frees = [[] for _ in steps]
+        for s, k in last_use.items():
+            if s not in keep:
+                frees[k].append(s)
+        self.steps = [(fn, ins, outs, multi, tuple(f))
+                      for (fn, ins, outs, multi), f in zip(steps, frees)]
+        self.n_slots = len(slot) + len(literals)
+        self.const_slots = const_slots
+        self.in_slots = in_slots
+        self.literals = literals
+
+    def __call__(self, vals):
+        jaxpr = self.jaxpr
+        if _state.dynamic is None and not self.has_traced_consts and \
+                all(type(v) is Array for v in vals):
+            return self.replay(vals)
+        return eval_jaxpr(jaxpr, jaxpr.consts, *vals)
+
+    def replay(self, vals):
+        device = self.device
+        env = [None] * self.n_slots
+        for s, c in self.const_slots:
+            env[s] = c._value if type(c) is Array else c
+        for s, v in zip(self.in_slots, vals):
+            if v._device is not device:
+                from .. import errors
+                raise errors.device_mismatch("jit", device, v._device)
+            env[s] = v._value
+        for s, val in self.literals:
+            env[s] = val
+        for fn, ins, outs, multi, frees in self.steps:
+            n = len(ins)
+            if n == 1:
+                r = fn(env[ins[0]])
+            elif n == 2:
+                r = fn(env[ins[0]], env[ins[1]])
+            else:
+                r = fn(*[env[i] for i in ins])
+            if multi:
+                for s, o in zip(outs, r):
+                    env[s] = o
+            else:
+                env[outs[0]] = r
+            for s in frees:
+                env[s] = None
+        return [wrap_raw(env[s], device) if not isinstance(env[s], (int, float, complex))
+                else env[s] for s in self.out_slots]
+
+
+# -------------------------------------------------------------- simplify ----
+def _is_scalar_literal(a, value) -> bool:
+    return type(a) is Literal and not isinstance(a.val, bool) and a.val == value
+
+
+def _identity_of(eqn, ins):
+    """The input an equation merely passes on (``x * 1``, ``x + 0``, no-op reshapes), or None."""
+    name, out = eqn.prim.name, eqn.outputs[0].aval
+    candidates = []
+    if name == "mul":
+        candidates = [(ins[0], ins[1], 1), (ins[1], ins[0], 1)]
+    elif name == "add":
+        candidates = [(ins[0], ins[1], 0), (ins[1], ins[0], 0)]
+    elif name in ("sub", "div"):
+        candidates = [(ins[0], ins[1], 0 if name == "sub" else 1)]
+    for x, other, unit in candidates:
+        if _is_scalar_literal(other, unit) and type(x) is Var and x.aval == out:
+            return x
+    if name in ("reshape", "broadcast_to", "convert_element_type", "transpose") and \
+            type(ins[0]) is Var and ins[0].aval == out:
+        if name != "transpose" or tuple(eqn.params.get("perm", ())) == tuple(range(len(out.shape))):
+            return ins[0]
+    return None
+
+
+def simplify(jaxpr: Jaxpr) -> Jaxpr:
+    """Constant folding, identities, reshape chains, CSE and dead-code elimination."""
+    subst: dict[Var, object] = {}
+    known = {v: c for v, c in zip(jaxpr.constvars, jaxpr.consts) if not isinstance(c, Tracer)}
+    new_consts: dict[Var, object] = {}
+    producer: dict[Var, Equation] = {}
+    seen: dict = {}
+    eqns = []
+    for eqn in jaxpr.eqns:
+        ins = [subst.get(a, a) if type(a) is Var else a for a in eqn.inputs]
+        prim = eqn.prim
+        if not prim.multiple_results:
+            same = _identity_of(eqn, ins)
+            if same is not None:
+                subst[eqn.outputs[0]] = same
+                continue
+        # reshape of a reshape: one reshape of the original
+        if prim.name == "reshape" and type(ins[0]) is Var and ins[0] in producer and \
+                producer[ins[0]].prim.name == "reshape":
+            ins[0] = producer[ins[0]].inputs[0]
+        # constant folding
+        if all(type(a) is Literal or a in known for a in ins) and \
+                all(np.prod(v.aval.shape, dtype=np.int64) <= FOLD_LIMIT for v in eqn.outputs):
+            folded = _fold(prim, ins, known, eqn.params)
+            if folded is not None:
+                for v, val in zip(eqn.outputs, folded):
+                    known[v] = new_consts[v] = val
+                continue
+        # common subexpressions
+        try:
+            key = (prim, tuple(("lit", type(a.val), a.val) if type(a) is Literal else a
+                               for a in ins), tuple(sorted(eqn.params.items())))
+            hash(key)
+        except TypeError:
+            key = None
+        if key is not None and key in seen:
+            for v, w in zip(eqn.outputs, seen[key].outputs):
+                subst[v] = w
+            continue
+        new = Equation(prim, ins, eqn.outputs, eqn.params)
+        if key is not None:
+            seen[key] = new
+        for v in eqn.outputs:
+            producer[v] = new
+        eqns.append(new)
+    outvars = [subst.get(v, v) if type(v) is Var else v for v in jaxpr.outvars]
+    # dead code: keep what the outputs need
+    needed = {v for v in outvars if type(v) is Var}
+    kept = []
+    for eqn in reversed(eqns):
+        if any(v in needed for v in eqn.outputs):
+            kept.append(eqn)
+            needed.update(a for a in eqn.inputs if type(a) is Var)
+    kept.reverse()
+    consts = [(v, c) for v, c in zip(jaxpr.constvars, jaxpr.consts) if v in needed]
+    consts += [(v, c) for v, c in new_consts.items() if v in needed]
+    return Jaxpr(jaxpr.invars, [v for v, _ in consts], [c for _, c in consts], kept,
+                 outvars, jaxpr.out_tree)
+
+
+def _fold(prim, ins, known, params):
+    """Evaluate ``prim`` on known constants now; None if it cannot be (e.g. an error)."""
+    args = [a.val if type(a) is Literal else known[a] for a in ins]
+    devices = {a._device for a in args if type(a) is Array}
+    if len(devices) > 1:
+        return None
+    device = devices.pop() if devices else CPU
+    raw = [a._value if type(a) is Array else a for a in args]
+    try:
+        out = prim.impl(device.xp, *raw, **params)
+    except Exception:
+        return None
+    outs = out if prim.multiple_results else [out]
+    return [wrap_raw(o, device) for o in outs]

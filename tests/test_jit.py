@@ -1,0 +1,131 @@
+"""jit: cached, simplified programs replayed without tracers; composes with transforms."""
+import numpy as np
+import pytest
+
+import fgrad
+import fgrad.numpy as fnp
+
+
+def mlp_loss(params, x):
+    h = fnp.tanh(x * params["w"] + params["b"])
+    return fnp.sum(h ** 2) / 2.0
+
+
+PARAMS = {"w": fnp.asarray([0.5, -1.0, 2.0]), "b": fnp.asarray([0.1, 0.2, 0.3])}
+X = fnp.asarray([1.0, 2.0, -0.5])
+
+
+def assert_tree_close(a, b):
+    la, lb = fgrad.tree_util.tree_leaves(a), fgrad.tree_util.tree_leaves(b)
+    assert len(la) == len(lb)
+    for u, v in zip(la, lb):
+        np.testing.assert_allclose(np.asarray(u), np.asarray(v), rtol=1e-12, atol=1e-14)
+
+
+def loss_of_w(w, x):
+    return mlp_loss({"w": w, "b": PARAMS["b"]}, x)
+
+
+@pytest.mark.parametrize("jitted, eager, args", [
+    (fgrad.jit(mlp_loss), mlp_loss, (PARAMS, X)),
+    (fgrad.jit(fgrad.grad(mlp_loss)), fgrad.grad(mlp_loss), (PARAMS, X)),
+    (fgrad.grad(fgrad.jit(mlp_loss)), fgrad.grad(mlp_loss), (PARAMS, X)),
+    (fgrad.jit(fgrad.value_and_grad(mlp_loss)), fgrad.value_and_grad(mlp_loss), (PARAMS, X)),
+    (fgrad.jit(fgrad.grad(fgrad.jit(mlp_loss))), fgrad.grad(mlp_loss), (PARAMS, X)),
+    (fgrad.jit(fgrad.hessian(loss_of_w)), fgrad.hessian(loss_of_w), (PARAMS["w"], X)),
+    (fgrad.hessian(fgrad.jit(loss_of_w)), fgrad.hessian(loss_of_w), (PARAMS["w"], X)),
+], ids=["jit", "jit-grad", "grad-jit", "jit-value_and_grad", "jit-grad-jit", "jit-hessian",
+        "hessian-jit"])
+def test_jit_compositions_match_eager(jitted, eager, args):
+    expected = eager(*args)
+    for _ in range(2):    # the second call replays the cached program
+        assert_tree_close(jitted(*args), expected)
+
+
+def test_vmap_of_jit_and_jit_of_vmap():
+    xs = fnp.asarray(np.linspace(-1, 1, 12).reshape(4, 3))
+    per_example = fgrad.vmap(fgrad.grad(mlp_loss), in_axes=(None, 0))(PARAMS, xs)
+    assert_tree_close(fgrad.vmap(fgrad.jit(fgrad.grad(mlp_loss)), in_axes=(None, 0))(PARAMS, xs),
+                      per_example)
+    assert_tree_close(fgrad.jit(fgrad.vmap(fgrad.grad(mlp_loss), in_axes=(None, 0)))(PARAMS, xs),
+                      per_example)
+
+
+def test_traces_once_per_signature():
+    traces = []
+
+    def f(x):
+        traces.append(x.shape)
+        return fnp.sin(x) * 2.0
+
+    jf = fgrad.jit(f)
+    jf(fnp.ones(3))
+    jf(fnp.zeros(3))
+    assert len(traces) == 1
+    jf(fnp.ones(4))                      # new shape
+    jf(fnp.ones(3, dtype=np.float32))    # new dtype
+    assert len(traces) == 3
+    np.testing.assert_allclose(np.asarray(jf(fnp.asarray([0.5, 1.0, 2.0]))),
+                               2 * np.sin([0.5, 1.0, 2.0]))
+
+
+def test_static_argnums_and_control_flow_error():
+    def power(x, n):
+        return x ** n if n > 0 else 1.0 / x
+
+    jp = fgrad.jit(power, static_argnums=1)
+    np.testing.assert_allclose(np.asarray(jp(X, 3)), np.asarray(X) ** 3)
+    np.testing.assert_allclose(np.asarray(jp(X, 0)), 1 / np.asarray(X))
+
+    def branchy(x, threshold):
+        return x if fnp.sum(x) > threshold else -x
+
+    with pytest.raises(fgrad.ConcretizationTypeError) as info:
+        fgrad.jit(branchy)(X, 1.0)
+    message = str(info.value)
+    assert "static_argnums" in message and "fgrad.numpy.where" in message
+    assert "x" in message and "threshold" in message
+
+
+def test_simplification_removes_identities_duplicates_and_dead_code():
+    def f(x):
+        unused = fnp.exp(x)            # dead
+        del unused
+        a = fnp.sin(x) * 1.0 + 0.0     # identities
+        b = fnp.sin(x)                 # common subexpression
+        return fnp.reshape(fnp.reshape(a + b, (3, 1)), (3,))
+
+    jaxpr = fgrad.jit(f).lower(X)
+    names = [e.prim.name for e in jaxpr.eqns]
+    assert names.count("sin") == 1
+    assert "exp" not in names and "mul" not in names
+    assert names.count("reshape") <= 1
+    np.testing.assert_allclose(np.asarray(fgrad.jit(f)(X)), 2 * np.sin(np.asarray(X)))
+
+
+def test_constant_folding():
+    c = fnp.asarray([1.0, 2.0, 3.0])
+
+    def f(x):
+        return x * fnp.exp(c * 2.0)     # exp(c * 2) is folded into one constant
+
+    jaxpr = fgrad.jit(f).lower(X)
+    assert [e.prim.name for e in jaxpr.eqns] == ["mul"]
+    np.testing.assert_allclose(np.asarray(fgrad.jit(f)(X)),
+                               np.asarray(X) * np.exp(np.asarray(c) * 2))
+
+
+def test_closing_over_an_outer_tracer_is_not_cached_wrongly():
+    def outer(y):
+        return fgrad.jit(lambda x: x * y)(2.0)
+    assert float(fgrad.grad(outer)(3.0)) == 2.0
+    assert float(fgrad.grad(outer)(5.0)) == 2.0
+
+
+def test_replay_runs_on_the_stand_in_device():
+    standin = fgrad.devices.get("standin")
+    x = fgrad.device_put(X, standin)
+    out = fgrad.jit(fgrad.grad(lambda x: fnp.sum(fnp.sin(x) ** 2)))(x)
+    assert out.device is standin
+    np.testing.assert_allclose(np.asarray(fgrad.device_put(out, "cpu")),
+                               np.sin(2 * np.asarray(X)), rtol=1e-12)
