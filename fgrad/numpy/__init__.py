@@ -23,3 +23,6 @@ from ._contraction import *  # noqa: F401,F403
 from .. import _methods as _m
 
 _m.fnp = __import__(__name__, fromlist=["_"])
+from ..primitives import binary as _binary, unary as _unary  # noqa: E402
+from ..transforms.core import bind as _bind  # noqa: E402
+_m.bind, _m._B, _m._U = _bind, _binary, _unary

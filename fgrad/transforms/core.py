@@ -380,17 +380,24 @@ def bind(prim, *args, **params):
 
 
 def _bind_general(prim, args, params):
-    for a in args:
-        handler = _bind_handlers.get(type(a))
-        if handler is not None:
-            return handler(prim, args, params)
-    args = [canonicalize(a) for a in args]
+    if _bind_handlers:
+        for a in args:
+            handler = _bind_handlers.get(type(a))
+            if handler is not None:
+                return handler(prim, args, params)
+    args = [a if type(a) in _TRACEABLE_TYPES or isinstance(a, Tracer) else canonicalize(a)
+            for a in args]
     trace = find_top_trace(args)
-    tracers = [full_raise(trace, a) for a in args]
+    main = trace.main
+    tracers = [a if isinstance(a, Tracer) and a._trace.main is main else full_raise(trace, a)
+               for a in args]
     outs = trace.process_primitive(prim, tracers, params)
     if prim.multiple_results:
         return tuple(full_lower(o) for o in outs)
     return full_lower(outs[0])
+
+
+_TRACEABLE_TYPES = frozenset((Array,) + SCALAR_TYPES)
 
 
 def canonicalize(x):

@@ -55,13 +55,15 @@ class Node:
 def make_node(prim, params, parents, primals, ans, node_cls=Node):
     """A Node keeping only the residuals ``prim.vjp_saves`` asks for."""
     saves = prim.vjp_saves
-    inputs = tuple(primals) if saves in ("inputs", "both") else tuple(aval_of(p) for p in primals)
-    multi = prim.multiple_results
-    if saves in ("ans", "both"):
-        kept = tuple(ans) if multi else ans
+    keep_ans = saves == "ans" or saves == "both"
+    if saves == "inputs" or saves == "both":
+        inputs = tuple(primals)
     else:
-        kept = tuple(aval_of(a) for a in ans) if multi else aval_of(ans)
-    return node_cls(prim, params, parents, inputs, kept, len(ans) if multi else 1)
+        inputs = tuple([aval_of(p) for p in primals])
+    if prim.multiple_results:
+        kept = tuple(ans) if keep_ans else tuple([aval_of(a) for a in ans])
+        return node_cls(prim, params, parents, inputs, kept, len(ans))
+    return node_cls(prim, params, parents, inputs, ans if keep_ans else aval_of(ans), 1)
 
 
 def toposort(roots):
@@ -141,15 +143,27 @@ class ReverseTrace(Trace):
     lift = pure
 
     def process_primitive(self, prim, tracers, params):
-        primals = [t.primal for t in tracers]
+        primals = []
+        parents = []
+        recorded = False
+        for t in tracers:
+            primals.append(t.primal)
+            node = t.node
+            if node is None:
+                parents.append(None)
+            else:
+                parents.append((node, t.index))
+                recorded = True
         ans = prim.bind(*primals, **params)
-        outs = ans if prim.multiple_results else (ans,)
-        if prim.nondiff or all(t.node is None for t in tracers):
-            return [self.pure(o) for o in outs]
-        parents = tuple((t.node, t.index) if t.node is not None else None for t in tracers)
-        node = make_node(prim, params, parents, primals, ans)
+        if not prim.multiple_results:
+            if not recorded or prim.nondiff or ans.dtype.kind not in "fc":
+                return [ReverseTracer(self, ans, None)]
+            return [ReverseTracer(self, ans, make_node(prim, params, tuple(parents), primals, ans))]
+        if not recorded or prim.nondiff:
+            return [self.pure(o) for o in ans]
+        node = make_node(prim, params, tuple(parents), primals, ans)
         return [ReverseTracer(self, o, node if o.dtype.kind in "fc" else None, i)
-                for i, o in enumerate(outs)]
+                for i, o in enumerate(ans)]
 
 
     def process_custom_jvp_call(self, fun, jvp, tracers):
