@@ -70,6 +70,9 @@ class StandinArray:
             "(fgrad code must go through the device's namespace)")
 
     def __getattr__(self, name):
+        if name.startswith("__"):
+            # no __array_interface__ / __array_struct__ / buffer: NumPy must not see the data
+            raise AttributeError(name)
         return _wrap(getattr(self._a, name)) if name in ("shape", "dtype", "ndim", "size", "T",
                                                          "mT", "real", "imag", "itemsize",
                                                          "nbytes", "strides") \

@@ -8,6 +8,10 @@ from ..primitives.core import REGISTRY
 from ..transforms.core import bind
 from ._core import asarray
 
+# Python floats, so they promote weakly (a NumPy float64 scalar would turn float32 into float64)
+_LN2 = float(np.log(2.0))
+_LN10 = float(np.log(10.0))
+
 
 def _wrap_unary(prim, name):
     def f(x):
@@ -103,15 +107,25 @@ def exp2(x):
 
 
 def log2(x):
-    return log(x) / np.log(2.0)  # noqa: F821
+    return log(x) / _LN2  # noqa: F821
 
 
 def log10(x):
-    return log(x) / np.log(10.0)  # noqa: F821
+    return log(x) / _LN10  # noqa: F821
+
+
+def _inexact(*xs):
+    """Array arguments cast to the floating dtype a NumPy float ufunc would compute in
+    (``uint8`` -> float16, ``int32`` -> float64, ...); Python scalars stay weak."""
+    arrs = [x if isinstance(x, (int, float, bool, complex)) else asarray(x) for x in xs]
+    dt = np.result_type(*[a if isinstance(a, (int, float, bool, complex)) else a.dtype
+                          for a in arrs], np.float16)
+    return [a if isinstance(a, (int, float, bool, complex)) else U.convert(a, dt) for a in arrs]
 
 
 def logaddexp(x, y):
     """``log(exp(x) + exp(y))`` without overflow: ``max + log1p(exp(-|x - y|))``."""
+    x, y = _inexact(x, y)
     m = maximum(x, y)  # noqa: F821
     d = subtract(x, y)  # noqa: F821
     # where x == y == ±inf, d is nan; the answer is m
@@ -120,11 +134,19 @@ def logaddexp(x, y):
 
 
 def logaddexp2(x, y):
-    return logaddexp(x * np.log(2.0), y * np.log(2.0)) / np.log(2.0)
+    x, y = _inexact(x, y)
+    return logaddexp(x * _LN2, y * _LN2) / _LN2
 
 
 def hypot(x, y):
-    return sqrt(x * x + y * y)  # noqa: F821
+    """``sqrt(x**2 + y**2)`` without under/overflow: ``m sqrt(1 + (n/m)**2)`` with
+    ``m = max(|x|, |y|)``, ``n = min(|x|, |y|)``; inf if either is inf (even with nan)."""
+    x, y = _inexact(x, y)
+    ax, ay = abs(x), abs(y)
+    m, n = maximum(ax, ay), minimum(ax, ay)  # noqa: F821
+    r = n / where(equal(m, 0), 1.0, m)  # noqa: F821
+    out = m * sqrt(1.0 + r * r)  # noqa: F821
+    return where(isinf(ax) | isinf(ay), np.inf, out)  # noqa: F821
 
 
 def deg2rad(x):
@@ -146,8 +168,9 @@ def sinc(x):
 
 
 def fmod(x, y):
-    """C-style remainder (sign of ``x``): ``x - trunc(x / y) * y``."""
-    return subtract(x, trunc(true_divide(x, y)) * y)  # noqa: F821
+    """C-style remainder, with the sign of ``x``: ``copysign(remainder(|x|, |y|), x)``."""
+    r = remainder(abs(x), abs(y))  # noqa: F821
+    return where(less(x, 0), negative(r), r)  # noqa: F821
 
 
 def positive(x):
@@ -155,7 +178,13 @@ def positive(x):
 
 
 def heaviside(x, h0):
-    return where(less(x, 0), 0.0, where(greater(x, 0), 1.0, h0))  # noqa: F821
+    """0 where x < 0, 1 where x > 0, ``h0`` where x == 0 (nan stays nan)."""
+    x, h0 = _inexact(x, h0)
+    one = where(greater(x, 0), 1.0, h0)  # noqa: F821
+    out = where(less(x, 0), 0.0, one)  # noqa: F821
+    out = where(isnan(x), x, out)  # noqa: F821
+    dt = np.result_type(*[a if isinstance(a, (int, float)) else a.dtype for a in (x, h0)])
+    return U.convert(out, dt) if out.dtype != dt else out
 
 
 def signbit(x):

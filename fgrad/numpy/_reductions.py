@@ -45,6 +45,8 @@ def _reduce(prim, name):
         if prim is R.reduce_sum_p and a.dtype == np.bool_:
             a = U.convert(a, np.int64)
         out = bind(prim, a, axes=axes)
+        if dtype is not None and out.dtype != np.dtype(dtype):   # sum of int32 is int64
+            out = U.convert(out, dtype)
         return _keep(out, a.shape, axes, keepdims)
     f.__name__ = f.__qualname__ = name
     f.__doc__ = (f"``{name}`` over ``axis`` (all axes by default), as ``numpy.{name}``.\n\n"
@@ -188,14 +190,32 @@ def _nan_masked(fn, fill):
     def f(a, axis=None, keepdims=False, **kw):
         import fgrad.numpy as fnp
         a = asarray(a)
+        if a.dtype.kind not in "fc":    # no nan to mask; keep the integer dtype
+            return fn(a, axis=axis, keepdims=keepdims, **kw)
         return fn(fnp.where(fnp.isnan(a), fill, a), axis=axis, keepdims=keepdims, **kw)
     return f
 
 
 nansum = _nan_masked(sum, 0.0)
 nanprod = _nan_masked(prod, 1.0)
-nanmax = _nan_masked(max, -np.inf)
-nanmin = _nan_masked(min, np.inf)
+_nanmax = _nan_masked(max, -np.inf)
+_nanmin = _nan_masked(min, np.inf)
+
+
+def _all_nan_is_nan(masked):
+    """nanmax/nanmin: nan where every element along the axes is nan (as NumPy)."""
+    def f(a, axis=None, keepdims=False):
+        import fgrad.numpy as fnp
+        a = asarray(a)
+        out = masked(a, axis=axis, keepdims=keepdims)
+        if a.dtype.kind not in "fc":
+            return out
+        return fnp.where(all(fnp.isnan(a), axis=axis, keepdims=keepdims), np.nan, out)
+    return f
+
+
+nanmax = _all_nan_is_nan(_nanmax)
+nanmin = _all_nan_is_nan(_nanmin)
 
 
 def nanmean(a, axis=None, keepdims=False):

@@ -253,6 +253,8 @@ def roll(a, shift, axis=None):
 def pad(array, pad_width, mode="constant", constant_values=0):
     """Pad with a constant (``mode='constant'``), or by ``'edge'``/``'reflect'``/``'wrap'``."""
     a = asarray(array)
+    if a.ndim == 0:   # as NumPy: nothing to pad
+        return a
     pw = np.broadcast_to(np.asarray(pad_width, dtype=np.int64), (a.ndim, 2)).tolist()
     if any(v < 0 for p in pw for v in p):
         raise ValueError(f"pad: negative pad_width {pad_width}")
@@ -268,26 +270,36 @@ def pad(array, pad_width, mode="constant", constant_values=0):
                         a = S.pad(a, cvs[ax][side].item(), cfg)
             return a
         return S.pad(a, cv, [(lo, hi, 0) for lo, hi in pw])
+    if mode not in ("edge", "wrap", "reflect", "symmetric"):
+        raise NotImplementedError(f"pad: mode {mode!r} is not supported")
     for ax, (lo, hi) in enumerate(pw):
         n = a.shape[ax]
-        parts = []
-        if mode == "edge":
-            left = [S.slice_axis(a, ax, 0, 1)] * lo
-            right = [S.slice_axis(a, ax, n - 1, n)] * hi
-        elif mode == "wrap":
-            left = [S.slice_axis(a, ax, (n - lo + i) % n, (n - lo + i) % n + 1) for i in range(lo)]
-            right = [S.slice_axis(a, ax, i % n, i % n + 1) for i in range(hi)]
-        elif mode == "reflect":
-            left = [S.slice_axis(a, ax, lo - i, lo - i + 1) for i in range(lo)]
-            right = [S.slice_axis(a, ax, n - 2 - i, n - 1 - i) for i in range(hi)]
-        elif mode == "symmetric":
-            left = [S.slice_axis(a, ax, lo - 1 - i, lo - i) for i in range(lo)]
-            right = [S.slice_axis(a, ax, n - 1 - i, n - i) for i in range(hi)]
-        else:
-            raise NotImplementedError(f"pad: mode {mode!r} is not supported")
-        parts = left + [a] + right
-        a = S.concatenate(parts, ax) if len(parts) > 1 else a
+        if lo == hi == 0:
+            continue
+        if n == 0:
+            raise ValueError(f"pad: can't extend an empty axis {ax} with mode {mode!r}")
+        # NumPy's own index pattern for the mode (static host data), then runs of slices
+        a = _take_static(a, ax, np.pad(np.arange(n), (lo, hi), mode=mode))
     return a
+
+
+def _take_static(a, axis, idx):
+    """``a`` gathered at the static indices ``idx`` along ``axis``: one slice (plus a flip)
+    per run of consecutive indices, then one concatenation."""
+    parts, start = [], 0
+    idx = [int(i) for i in idx]
+    while start < len(idx):
+        step = idx[start + 1] - idx[start] if start + 1 < len(idx) else 1
+        if step not in (1, -1):
+            step = 1
+        end = start + 1
+        while end < len(idx) and idx[end] - idx[end - 1] == step:
+            end += 1
+        lo, hi = sorted((idx[start], idx[end - 1]))
+        part = S.slice_axis(a, axis, lo, hi + 1)
+        parts.append(S.flip(part, (axis,)) if step == -1 and hi > lo else part)
+        start = end
+    return S.concatenate(parts, axis) if len(parts) > 1 else parts[0]
 
 
 def _tri_mask(shape, k, lower, like):
@@ -299,13 +311,13 @@ def _tri_mask(shape, k, lower, like):
 def tril(m, k=0):
     """Lower triangle (of the last two axes); the rest is zero."""
     m = asarray(m)
-    return bind(B.select_p, _tri_mask(m.shape, k, True, m), m, 0)
+    return bind(B.select_p, _tri_mask(m.shape, k, True, m), m, S._scalar(0, m))
 
 
 def triu(m, k=0):
     """Upper triangle (of the last two axes); the rest is zero."""
     m = asarray(m)
-    return bind(B.select_p, _tri_mask(m.shape, k, False, m), m, 0)
+    return bind(B.select_p, _tri_mask(m.shape, k, False, m), m, S._scalar(0, m))
 
 
 def tile(A, reps):

@@ -108,8 +108,15 @@ slice_p.def_impl(lambda xp, x, starts, stops, steps: x[_slices(starts, stops, st
 
 
 def _slice_shape(x, starts, stops, steps):
-    if len(starts) != len(x.shape):
-        raise ValueError(f"slice: {len(starts)} start indices for an array of rank {len(x.shape)}")
+    if not len(starts) == len(stops) == len(steps) == len(x.shape):
+        raise ValueError(f"slice: {len(starts)} starts, {len(stops)} stops and {len(steps)} "
+                         f"steps for an array of rank {len(x.shape)}")
+    for d, a, b, c in zip(x.shape, starts, stops, steps):
+        if c < 1 or not 0 <= a <= d or not 0 <= b <= d:
+            raise ValueError(
+                f"slice: start {a}, stop {b}, step {c} is not a normalized slice of an axis of "
+                f"length {d} in shape {errors.fmt_shape(x.shape)} (need 0 <= start, stop <= "
+                "length and step >= 1; use slice_nd for negative steps)")
     shape = tuple(max(0, -(-(b - a) // c)) for a, b, c in zip(starts, stops, steps))
     return ShapedArray(shape, x.dtype, x.device)
 
@@ -137,7 +144,7 @@ pad_p = Primitive("pad", grad_fn_name="ConstantPadNdBackward0")
 
 def _pad_impl(xp, x, value, config):
     shape = tuple(lo + hi + d + max(d - 1, 0) * it for d, (lo, hi, it) in zip(x.shape, config))
-    out = xp.full(shape, value, dtype=xp.result_type(x, value))
+    out = xp.full(shape, value, dtype=x.dtype)   # the value is cast, as np.pad and lax.pad do
     idx = tuple(slice(lo, lo + d + max(d - 1, 0) * it, it + 1)
                 for d, (lo, hi, it) in zip(x.shape, config))
     out[idx] = x
@@ -145,9 +152,17 @@ def _pad_impl(xp, x, value, config):
 
 
 pad_p.def_impl(_pad_impl)
-pad_p.def_abstract_eval(lambda x, value, config: ShapedArray(
-    tuple(lo + hi + d + max(d - 1, 0) * it for d, (lo, hi, it) in zip(x.shape, config)),
-    x.dtype, x.device))
+
+
+def _pad_shape(x, value, config):
+    if len(config) != len(x.shape) or any(min(c) < 0 for c in config):
+        raise ValueError(f"pad: config {config} needs one non-negative (lo, hi, interior) per "
+                         f"axis of an array of shape {errors.fmt_shape(x.shape)}")
+    return ShapedArray(tuple(lo + hi + d + max(d - 1, 0) * it
+                             for d, (lo, hi, it) in zip(x.shape, config)), x.dtype, x.device)
+
+
+pad_p.def_abstract_eval(_pad_shape)
 
 
 def _unpad(ct, config):
@@ -311,6 +326,26 @@ def slice_axis(x, axis, start, stop, step=1):
     steps = [1] * x.ndim
     starts[axis], stops[axis], steps[axis] = start, stop, step
     return slice_p.bind(x, starts=tuple(starts), stops=tuple(stops), steps=tuple(steps))
+
+
+def slice_nd(x, slices):
+    """``x[slices]`` for a tuple of Python slices (any start/stop, negative steps too):
+    one ``slice`` primitive, then a ``flip`` of the axes with negative steps."""
+    slices = tuple(slices) + (slice(None),) * (x.ndim - len(slices))
+    starts, stops, steps, flips = [], [], [], []
+    for ax, (d, sl) in enumerate(zip(x.shape, slices)):
+        r = range(d)[sl]
+        if len(r) == 0:
+            starts.append(0), stops.append(0), steps.append(1)
+        elif r.step > 0:
+            starts.append(r.start), stops.append(r[-1] + 1), steps.append(r.step)
+        else:   # walk the same elements forwards, then reverse them
+            starts.append(r[-1]), stops.append(r.start + 1), steps.append(-r.step)
+            flips.append(ax)
+    out = x
+    if (tuple(starts), tuple(stops), tuple(steps)) != ((0,) * x.ndim, tuple(x.shape), (1,) * x.ndim):
+        out = slice_p.bind(x, starts=tuple(starts), stops=tuple(stops), steps=tuple(steps))
+    return flip(out, flips) if flips else out
 
 
 def pad(x, value, config):

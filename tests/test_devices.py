@@ -1,0 +1,71 @@
+"""Devices: cpu, the stand-in accelerator, cuda (absent here), transfers and mixing."""
+import numpy as np
+import pytest
+
+import fgrad
+import fgrad.numpy as fnp
+from fgrad.devices import CPU, STANDIN, get
+
+
+def test_get_devices():
+    assert get() is CPU and get("cpu") is CPU and get(CPU) is CPU
+    assert get("standin") is STANDIN
+    assert repr(CPU) == "device(type='cpu')" and str(CPU) == "cpu"
+    with pytest.raises(RuntimeError, match="cpu, cuda"):
+        get("tpu")
+
+
+def test_standin_arrays_are_not_numpy_arrays():
+    x = fgrad.device_put(fnp.asarray([1.0, 2.0]), "standin")
+    assert x.device is STANDIN
+    assert not isinstance(x._value, np.ndarray)
+    with pytest.raises(TypeError, match="stand-in"):
+        np.asarray(x)
+    with pytest.raises(TypeError, match="Implicit conversion"):
+        np.asarray(x._value)
+    # but explicit transfer, tolist, item and repr work
+    assert x.tolist() == [1.0, 2.0]
+    assert fgrad.device_put(x, "cpu").device is CPU
+    np.testing.assert_array_equal(np.asarray(fgrad.device_put(x, "cpu")), [1.0, 2.0])
+
+
+def test_ops_stay_on_the_standin_device():
+    x = fgrad.device_put(fnp.asarray([0.5, 1.0, 2.0]), "standin")
+    y = fnp.sum(fnp.exp(x) * 2.0 + x[::-1] if hasattr(fnp, "_index") else fnp.exp(x))
+    assert y.device is STANDIN
+    z = fnp.zeros(3, device="standin")
+    assert z.device is STANDIN and (z + x).device is STANDIN
+    g = fgrad.grad(lambda v: fnp.sum(fnp.sin(v) ** 2))(x)
+    assert g.device is STANDIN
+    np.testing.assert_allclose(g.tolist(), np.sin(2 * np.array([0.5, 1.0, 2.0])))
+    v = fgrad.vmap(lambda r: fnp.sum(r * r))(fgrad.device_put(fnp.ones((3, 2)), "standin"))
+    assert v.device is STANDIN and v.tolist() == [2.0, 2.0, 2.0]
+
+
+def test_device_put_is_differentiable_and_moves_gradients_back():
+    x = fnp.asarray([1.0, 2.0])
+    g = fgrad.grad(lambda v: fnp.sum(fgrad.device_put(v, "standin") ** 2))(x)
+    assert g.device is CPU and g.tolist() == [2.0, 4.0]
+    assert fgrad.device_put(x, "cpu") is x   # a no-op when already there
+    assert fgrad.device_put([1.0, 2.0], "standin").device is STANDIN
+
+
+def test_mixing_devices_fails_like_pytorch():
+    x = fnp.asarray([1.0, 2.0])
+    s = fgrad.device_put(x, "standin")
+    with pytest.raises(RuntimeError, match="Expected all tensors to be on the same device"):
+        x + s
+    with pytest.raises(RuntimeError, match="Expected all tensors to be on the same device"):
+        fgrad.grad(lambda a: fnp.sum(a * s))(x)
+
+
+def test_cuda_is_unavailable_with_a_clear_error():
+    assert fgrad.cuda.is_available() is False
+    assert fgrad.cuda.device_count() == 0
+    fgrad.cuda.manual_seed(0)   # as PyTorch: silently kept without CUDA
+    with pytest.raises(RuntimeError, match="CuPy|GPU"):
+        fgrad.cuda.get_device_name()
+    with pytest.raises(RuntimeError, match="cuda:0 is not available.*(CuPy|GPU)"):
+        fgrad.device_put(fnp.ones(2), "cuda")
+    with pytest.raises(RuntimeError, match="not available"):
+        fnp.zeros(2, device="cuda:0")
