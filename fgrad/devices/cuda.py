@@ -52,6 +52,25 @@ def unavailable_reason() -> str | None:
     return _why_unavailable
 
 
+def _scatter_in_rounds(cp, ufunc, out, idx, v):
+    """``ufunc.at(out, idx, v)`` for ufuncs CuPy lacks ``at`` for: the updates are grouped
+    by target, and round r applies every group's r-th update (targets unique per round),
+    so the number of rounds is the largest number of duplicates."""
+    targets = cp.arange(out.size).reshape(out.shape)[idx]
+    vals = cp.broadcast_to(cp.asarray(v, dtype=out.dtype), targets.shape).ravel()
+    targets = targets.ravel()
+    if targets.size == 0:
+        return
+    order = cp.argsort(targets, kind="stable")
+    targets, vals = targets[order], vals[order]
+    rank = cp.arange(targets.size) - cp.searchsorted(targets, targets, side="left")
+    flat = out.reshape(-1)
+    for r in range(int(rank.max()) + 1):
+        sel = rank == r
+        t = targets[sel]
+        flat[t] = ufunc(flat[t], vals[sel])
+
+
 class CUDADevice(Device):
     platform = "cuda"
 
@@ -71,8 +90,13 @@ class CUDADevice(Device):
             return out
 
         def scatter_apply(ufunc_name, x, idx, v):
+            # CuPy 14 has no multiply.at, and its minimum.at/maximum.at round float64
+            # values through float32: every ufunc but add goes through exact rounds.
             out = x.copy()
-            getattr(cp, ufunc_name).at(out, idx, v)
+            if ufunc_name == "add":
+                cp.add.at(out, idx, v)
+            else:
+                _scatter_in_rounds(cp, getattr(cp, ufunc_name), out, idx, v)
             return out
 
         self.xp = make_namespace(f"fgrad.devices.cuda{index}.xp", cp,

@@ -41,10 +41,11 @@ def _nary(name, np_name=None, grad_fn_name=None, nargs=2):
     return prim
 
 
-def defbinary(prim, dx, dy, saves="inputs"):
+def defbinary(prim, dx, dy, saves="inputs", uses=None):
     """JVP and VJP from the partial derivatives ``dx(ans, x, y)``, ``dy(ans, x, y)``.
 
     ``1`` and ``-1`` stand for constant partials (no multiplication is done).
+    ``uses`` = (what dx reads, what dy reads), from 0 (x), 1 (y) and "ans".
     """
     def jvp_rule(d):
         if d == 1:
@@ -61,7 +62,7 @@ def defbinary(prim, dx, dy, saves="inputs"):
         return lambda ct, ans, x, y: unbroadcast(ct * d(ans, x, y), (x, y)[arg])
 
     defjvp(prim, jvp_rule(dx), jvp_rule(dy))
-    defvjp(prim, vjp_rule(dx, 0), vjp_rule(dy, 1), saves=saves)
+    defvjp(prim, vjp_rule(dx, 0), vjp_rule(dy, 1), saves=saves, uses=uses)
 
 
 add_p = _nary("add")
@@ -71,10 +72,11 @@ sub_p = _nary("sub", "subtract")
 defbinary(sub_p, 1, -1, saves="none")
 
 mul_p = _nary("mul", "multiply")
-defbinary(mul_p, lambda ans, x, y: y, lambda ans, x, y: x)
+defbinary(mul_p, lambda ans, x, y: y, lambda ans, x, y: x, uses=({1}, {0}))
 
 div_p = _nary("div", "true_divide")
-defbinary(div_p, lambda ans, x, y: 1 / y, lambda ans, x, y: -ans / y, saves="both")
+defbinary(div_p, lambda ans, x, y: 1 / y, lambda ans, x, y: -ans / y, saves="both",
+          uses=({1}, {1, "ans"}))
 
 
 # d(x^y)/dx = y x^(y-1) (0 where y == 0, so x = 0 gives no 0 * inf);
@@ -92,7 +94,7 @@ def _pow_dy(ans, x, y):
 
 
 pow_p = _nary("pow", "power")
-defbinary(pow_p, _pow_dx, _pow_dy, saves="both")
+defbinary(pow_p, _pow_dx, _pow_dy, saves="both", uses=({0, 1}, {0, "ans"}))
 
 
 # maximum/minimum: at ties each input gets half the gradient (JAX and PyTorch agree).
@@ -118,7 +120,7 @@ defbinary(arctan2_p, lambda ans, x, y: y / (x * x + y * y),
 
 # x mod y = x - floor(x / y) y: d/dx = 1, d/dy = -floor(x / y).
 remainder_p = _nary("remainder", grad_fn_name="RemainderBackward0")
-defbinary(remainder_p, 1, lambda ans, x, y: -floor_(x / y))
+defbinary(remainder_p, 1, lambda ans, x, y: -floor_(x / y), uses=((), {0, 1}))
 
 # nextafter(x, y) moves x by one ulp toward y: as a function of reals it is x,
 # so d/dx = 1 and d/dy = 0 (no rule for y: a symbolic zero).

@@ -46,6 +46,7 @@ class Primitive:
         self.jvp: Callable | None = None
         self.vjp: Callable | None = None
         self.vjp_saves: str = "both"      # "inputs", "ans", "both" or "none"
+        self.vjp_uses: tuple | None = None  # per input: the residuals its rule reads
         self.batch: Callable | None = None
         self.nondiff = False              # outputs carry no gradient (ints, bools, argmax ...)
         self.missing: dict[str, str] = {}  # rule name -> why it is not implemented
@@ -147,19 +148,23 @@ def defjvp(prim: Primitive, *rules) -> None:
     prim.jvp = jvp
 
 
-def defvjp(prim: Primitive, *rules, saves: str = "both") -> None:
+def defvjp(prim: Primitive, *rules, saves: str = "both", uses=None) -> None:
     """Reverse mode from one rule per input: ``rule(ct, ans, *primals, **params)``.
 
     Only the rules of inputs that need a cotangent run. ``saves`` names the
     residuals the reverse pass keeps ("inputs", "ans", "both", "none"); a
     primal or answer not kept reaches the rule as its ShapedArray (shape and
-    dtype only).
+    dtype only). ``uses`` refines it per rule: ``uses[i]`` is the set of
+    residuals rule ``i`` reads (input positions and/or ``"ans"``), so only the
+    residuals of the inputs that need a gradient are kept (``x * 2.0`` keeps
+    nothing of ``x``).
     """
     def vjp(ct, needs, ans, *primals, **params):
         return [rule(ct, ans, *primals, **params) if need and rule is not None else None
                 for need, rule in zip(needs, rules)]
     prim.vjp = vjp
     prim.vjp_saves = saves
+    prim.vjp_uses = None if uses is None else tuple(frozenset(u) for u in uses)
 
 
 def defelementwise(prim: Primitive, derivative, saves: str = "inputs") -> None:

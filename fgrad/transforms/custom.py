@@ -31,6 +31,7 @@ class CustomRule:
     multiple_results = True
     nondiff = False
     vjp_saves = "inputs"
+    vjp_uses = None
 
     def __init__(self, name: str, vjp: Callable, grad_fn_name: str):
         self.name = name

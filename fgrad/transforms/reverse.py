@@ -55,11 +55,17 @@ class Node:
 def make_node(prim, params, parents, primals, ans, node_cls=Node):
     """A Node keeping only the residuals ``prim.vjp_saves`` asks for."""
     saves = prim.vjp_saves
-    keep_ans = saves == "ans" or saves == "both"
-    if saves == "inputs" or saves == "both":
-        inputs = tuple(primals)
+    uses = prim.vjp_uses
+    if uses is not None:      # keep only what the rules of the inputs needing a gradient read
+        keep = frozenset().union(*[u for u, p in zip(uses, parents) if p is not None])
+        keep_ans = "ans" in keep
+        inputs = tuple([x if i in keep else aval_of(x) for i, x in enumerate(primals)])
     else:
-        inputs = tuple([aval_of(p) for p in primals])
+        keep_ans = saves == "ans" or saves == "both"
+        if saves == "inputs" or saves == "both":
+            inputs = tuple(primals)
+        else:
+            inputs = tuple([aval_of(p) for p in primals])
     if prim.multiple_results:
         kept = tuple(ans) if keep_ans else tuple([aval_of(a) for a in ans])
         return node_cls(prim, params, parents, inputs, kept, len(ans))
