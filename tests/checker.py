@@ -24,6 +24,7 @@ It also holds the Hypothesis strategies spec rows draw their arguments with.
 from __future__ import annotations
 
 import itertools
+import os
 
 import numpy as np
 from hypothesis import strategies as st
@@ -31,10 +32,14 @@ from hypothesis.extra import numpy as hnp
 
 import fgrad
 import fgrad.numpy as fnp
-from fgrad.devices import CPU, STANDIN
+from fgrad.devices import CPU, get as _get_device
 from fgrad.transforms.core import Zero
 from fgrad.transforms.jvp import jvp_flat
 from fgrad.transforms.reverse import vjp_flat
+
+# The second device every value and derivative is re-checked on: the stand-in by
+# default (its arrays are not NumPy arrays); FGRAD_TEST_DEVICE=cuda on a GPU machine.
+STANDIN = _get_device(os.environ.get("FGRAD_TEST_DEVICE", "standin"))
 
 BATCH = 3          # vmap batch size
 SECOND_EPS = 1e-5  # finite-difference step for the second-order checks
