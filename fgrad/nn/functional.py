@@ -1,0 +1,294 @@
+"""Functional neural-network helpers, as ``jax.nn`` (and ``torch.nn.functional`` names).
+
+All are compositions of primitives (no derivative rules of their own), written
+to be numerically stable: ``softmax`` and ``log_softmax`` subtract the maximum
+(as a constant, ``stop_gradient``), ``softplus`` is ``logaddexp(x, 0)`` and
+``log_sigmoid`` is ``-softplus(-x)``, so values and gradients stay finite for
+large inputs. Kinks follow JAX: ``relu'(0) = 0``; ``relu6'`` is 0 at 0 and 6.
+Reductions take ``axis`` (JAX) or ``dim`` (PyTorch).
+
+>>> import fgrad.numpy as fnp, fgrad.nn as nn
+>>> nn.softmax(fnp.asarray([1000.0, 0.0])).tolist()
+[1.0, 0.0]
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .. import numpy as fnp
+from ..primitives import unary as _U
+from ..scipy.special import logsumexp, erf  # noqa: F401  (logsumexp is re-exported)
+from ..transforms.core import bind
+
+__all__ = ["relu", "relu6", "elu", "selu", "celu", "gelu", "silu", "swish", "softplus",
+           "sigmoid", "log_sigmoid", "softmax", "log_softmax", "one_hot", "standardize",
+           "normalize", "logsumexp", "leaky_relu", "hard_tanh", "hardtanh", "softsign",
+           "hard_sigmoid", "tanh"]
+
+_SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
+
+
+def _axis(axis, dim, default=-1):
+    if dim is not None:
+        if axis is not None and axis != dim:
+            raise TypeError("give the reduction axis as axis= or dim=, not both")
+        return dim
+    return default if axis is None else axis
+
+
+def relu(x):
+    """``max(x, 0)``, with derivative 0 at 0 (as JAX and PyTorch).
+
+    >>> relu(fnp.asarray([-1.0, 2.0])).tolist()
+    [0.0, 2.0]
+    """
+    x = fnp.asarray(x)
+    return fnp.where(x > 0, x, 0.0)
+
+
+def relu6(x):
+    """``min(max(x, 0), 6)``; derivative 1 on (0, 6), 0 elsewhere (also at 0 and 6).
+
+    >>> relu6(fnp.asarray([-1.0, 3.0, 9.0])).tolist()
+    [0.0, 3.0, 6.0]
+    """
+    x = fnp.asarray(x)
+    return fnp.where(x >= 6, 6.0, fnp.where(x > 0, x, 0.0))
+
+
+def leaky_relu(x, negative_slope: float = 0.01):
+    """``x`` where ``x >= 0``, else ``negative_slope * x``.
+
+    >>> leaky_relu(fnp.asarray([-1.0, 2.0]), 0.1).tolist()
+    [-0.1, 2.0]
+    """
+    x = fnp.asarray(x)
+    return fnp.where(x >= 0, x, negative_slope * x)
+
+
+def elu(x, alpha: float = 1.0):
+    """``x`` for ``x > 0``, else ``alpha (exp(x) - 1)`` (the unused branch sees a safe input).
+
+    >>> round(elu(fnp.asarray([-1.0]))[0].item(), 6)
+    -0.632121
+    """
+    x = fnp.asarray(x)
+    safe = fnp.where(x > 0, 0.0, x)
+    return fnp.where(x > 0, x, alpha * fnp.expm1(safe))
+
+
+def celu(x, alpha: float = 1.0):
+    """``max(x, 0) + min(0, alpha (exp(x / alpha) - 1))``.
+
+    >>> celu(fnp.asarray([2.0])).tolist()
+    [2.0]
+    """
+    x = fnp.asarray(x)
+    safe = fnp.where(x > 0, 0.0, x)
+    return fnp.where(x > 0, x, alpha * fnp.expm1(safe / alpha))
+
+
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def selu(x):
+    """``scale * elu(x, alpha)`` with the self-normalising constants of Klambauer et al.
+
+    >>> round(selu(fnp.asarray([1.0]))[0].item(), 6)
+    1.050701
+    """
+    return _SELU_SCALE * elu(x, _SELU_ALPHA)
+
+
+def gelu(x, approximate: bool | str = True):
+    """Gaussian error linear unit ``x * Phi(x)``. ``approximate=True`` (JAX's default, or
+    PyTorch's ``'tanh'``) uses ``0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))``;
+    ``False`` (or ``'none'``) the exact ``0.5 x (1 + erf(x / sqrt 2))``.
+
+    >>> round(gelu(fnp.asarray([1.0]), approximate=False)[0].item(), 6)
+    0.841345
+    """
+    if isinstance(approximate, str):
+        if approximate not in ("none", "tanh"):
+            raise ValueError(f"gelu: approximate must be True/False, 'none' or 'tanh', "
+                             f"got {approximate!r}")
+        approximate = approximate == "tanh"
+    x = fnp.asarray(x)
+    if approximate:
+        return 0.5 * x * (1.0 + fnp.tanh(_SQRT_2_OVER_PI * (x + 0.044715 * (x * x * x))))
+    return 0.5 * x * (1.0 + erf(x / math.sqrt(2.0)))
+
+
+def sigmoid(x):
+    """The logistic function ``1 / (1 + exp(-x))`` (primitive ``logistic``, no overflow).
+
+    >>> sigmoid(fnp.asarray([0.0])).tolist()
+    [0.5]
+    """
+    return bind(_U.logistic_p, fnp.asarray(x))
+
+
+def tanh(x):
+    """``tanh(x)``.
+
+    >>> tanh(fnp.asarray([0.0])).tolist()
+    [0.0]
+    """
+    return fnp.tanh(x)
+
+
+def silu(x):
+    """``x * sigmoid(x)`` (also called swish).
+
+    >>> silu(fnp.asarray([0.0])).tolist()
+    [0.0]
+    """
+    x = fnp.asarray(x)
+    return x * sigmoid(x)
+
+
+swish = silu
+
+
+def softplus(x, beta: float = 1.0, threshold: float | None = None):
+    """``log(1 + exp(x))`` as ``logaddexp(x, 0)``: exact for large ``x`` (value ``x``,
+    gradient 1), no overflow. ``beta`` scales as PyTorch's (``log(1 + exp(beta x)) / beta``);
+    ``threshold`` is accepted for PyTorch compatibility (the stable form needs no switch).
+
+    >>> softplus(fnp.asarray([1000.0])).tolist()
+    [1000.0]
+    """
+    x = fnp.asarray(x)
+    if beta != 1.0:
+        return fnp.logaddexp(beta * x, 0.0) / beta
+    return fnp.logaddexp(x, 0.0)
+
+
+def log_sigmoid(x):
+    """``log(sigmoid(x)) = -softplus(-x)``, finite for large negative ``x``.
+
+    >>> log_sigmoid(fnp.asarray([-1000.0])).tolist()
+    [-1000.0]
+    """
+    return -softplus(-fnp.asarray(x))
+
+
+def softsign(x):
+    """``x / (1 + |x|)``.
+
+    >>> softsign(fnp.asarray([1.0])).tolist()
+    [0.5]
+    """
+    x = fnp.asarray(x)
+    return x / (1.0 + fnp.abs(x))
+
+
+def hard_tanh(x, min_val: float = -1.0, max_val: float = 1.0):
+    """``x`` clipped to ``[min_val, max_val]``; derivative 1 inside, 0 outside.
+
+    >>> hard_tanh(fnp.asarray([-2.0, 0.5, 2.0])).tolist()
+    [-1.0, 0.5, 1.0]
+    """
+    x = fnp.asarray(x)
+    return fnp.where(x > max_val, max_val, fnp.where(x < min_val, min_val, x))
+
+
+hardtanh = hard_tanh
+
+
+def hard_sigmoid(x):
+    """``relu6(x + 3) / 6``.
+
+    >>> hard_sigmoid(fnp.asarray([0.0])).tolist()
+    [0.5]
+    """
+    return relu6(fnp.asarray(x) + 3.0) / 6.0
+
+
+def _shifted(x, axis):
+    """``x - max(x, axis)``, the max a constant for the derivative (finite where max is inf)."""
+    m = fnp.stop_gradient(fnp.max(x, axis=axis, keepdims=True))
+    m = fnp.where(fnp.isfinite(m), m, 0.0)
+    return x - m
+
+
+def softmax(x, axis: int | tuple | None = None, *, dim: int | None = None):
+    """``exp(x) / sum(exp(x), axis)`` with the maximum subtracted first (stable; a row
+    of all ``-inf`` gives NaN, as JAX). ``axis`` (default -1) or PyTorch's ``dim``.
+
+    >>> softmax(fnp.asarray([1000.0, 0.0])).tolist()
+    [1.0, 0.0]
+    """
+    x = fnp.asarray(x)
+    axis = _axis(axis, dim)
+    e = fnp.exp(_shifted(x, axis))
+    return e / fnp.sum(e, axis=axis, keepdims=True)
+
+
+def log_softmax(x, axis: int | tuple | None = None, *, dim: int | None = None):
+    """``x - logsumexp(x, axis)``, stable for large inputs. ``axis`` (default -1) or ``dim``.
+
+    >>> log_softmax(fnp.asarray([1000.0, 0.0])).tolist()
+    [0.0, -1000.0]
+    """
+    x = fnp.asarray(x)
+    axis = _axis(axis, dim)
+    s = _shifted(x, axis)
+    return s - fnp.log(fnp.sum(fnp.exp(s), axis=axis, keepdims=True))
+
+
+def one_hot(x, num_classes: int, dtype=np.float64, axis: int = -1):
+    """``x[..., None] == arange(num_classes)`` as ``dtype`` (float64 by default, as JAX
+    with x64); out-of-range indices give all-zero rows.
+
+    >>> one_hot(fnp.asarray([0, 2]), 3).tolist()
+    [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]
+    """
+    x = fnp.asarray(x)
+    if isinstance(num_classes, bool) or not isinstance(num_classes, (int, np.integer)) \
+            or num_classes < 0:
+        raise ValueError(f"one_hot: num_classes must be a non-negative int, got {num_classes!r}")
+    nd = x.ndim + 1
+    axis = axis % nd
+    classes = fnp.arange(int(num_classes), device=x.device)
+    classes = fnp.reshape(classes, tuple(-1 if i == axis else 1 for i in range(nd)))
+    return fnp.astype(fnp.equal(fnp.expand_dims(x, axis), classes), dtype)
+
+
+def standardize(x, axis: int | tuple | None = -1, mean=None, variance=None,
+                epsilon: float = 1e-5):
+    """``(x - mean) / sqrt(variance + epsilon)`` over ``axis``, as ``jax.nn.standardize``
+    (the mean and variance are computed when not given).
+
+    >>> standardize(fnp.asarray([1.0, 3.0])).tolist()[1] > 0.99
+    True
+    """
+    x = fnp.asarray(x)
+    if mean is None:
+        mean = fnp.mean(x, axis=axis, keepdims=True)
+    if variance is None:
+        variance = fnp.mean(fnp.square(x), axis=axis, keepdims=True) - fnp.square(mean)
+    return (x - mean) / fnp.sqrt(variance + epsilon)
+
+
+def normalize(x, p: float = 2.0, dim: int = 1, eps: float = 1e-12, *, axis: int | None = None):
+    """``x / max(||x||_p, eps)`` along ``dim`` (or ``axis``), as
+    ``torch.nn.functional.normalize`` (JAX's old ``normalize`` is ``standardize``).
+
+    >>> normalize(fnp.asarray([[3.0, 4.0]])).tolist()
+    [[0.6, 0.8]]
+    """
+    x = fnp.asarray(x)
+    ax = _axis(axis, dim, default=1) if axis is not None else dim
+    if p == 2.0:
+        norm = fnp.sqrt(fnp.sum(x * x, axis=ax, keepdims=True))
+    elif p == 1.0:
+        norm = fnp.sum(fnp.abs(x), axis=ax, keepdims=True)
+    elif p == math.inf:
+        norm = fnp.max(fnp.abs(x), axis=ax, keepdims=True)
+    else:
+        norm = fnp.sum(fnp.abs(x) ** p, axis=ax, keepdims=True) ** (1.0 / p)
+    return x / fnp.maximum(norm, eps)

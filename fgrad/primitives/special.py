@@ -1,0 +1,363 @@
+"""Special functions and the bit-level primitives behind ``fgrad.random``.
+
+Special functions (``erf erfc erf_inv lgamma digamma polygamma``) are
+element-wise primitives whose ``impl`` evaluates them with vectorised
+numerics written against the device namespace ``xp`` (SciPy is not a
+dependency, and ``math.erf`` is scalar-only). They compute in float64 and
+return the input's float dtype (integers give float64). Accuracy against
+SciPy is about 1e-15 relative for ``erf``/``erfc``/``lgamma``/``digamma``
+away from zeros and poles (``tests/test_special.py`` measures it).
+
+Derivatives, each a primitive again so they differentiate to any order:
+``erf' = 2/sqrt(pi) exp(-x^2)``, ``erfc' = -erf'``,
+``erf_inv'(x) = sqrt(pi)/2 exp(erf_inv(x)^2)``, ``lgamma' = digamma``,
+``digamma' = polygamma(1, .)``, ``polygamma(n, .)' = polygamma(n + 1, .)``.
+
+``threefry2x32`` (the Threefry-2x32 block cipher of Salmon et al. 2011,
+20 rounds, the counter-based generator JAX uses) and
+``bitcast_convert_type`` (reinterpret bits) carry no gradient.
+``stable_argsort`` (a stable argsort along one axis, for
+``fgrad.random.permutation``) carries none either.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..transforms.core import ShapedArray
+from .core import (Primitive, defelementwise, defnondiff, elementwise_batch_rule,
+                   move_to_front)
+from . import shape as S
+
+_SQRT_PI = math.sqrt(math.pi)
+_TWO_OVER_SQRT_PI = 2.0 / _SQRT_PI
+
+
+# ------------------------------------------------------------ numerics (xp) --
+def _as_f64(xp, x):
+    """(x as float64, the output dtype): float inputs keep their dtype, others give float64."""
+    x = xp.asarray(x)
+    out = x.dtype if x.dtype.kind == "f" else np.dtype(np.float64)
+    return x.astype(np.float64), out
+
+
+def _erf_series(xp, x):
+    """erf for |x| <= 1.5: 2/sqrt(pi) exp(-x^2) sum_n 2^n x^(2n+1) / (2n+1)!! (positive terms)."""
+    x2 = x * x
+    term = x
+    total = x
+    for n in range(50):
+        term = term * (2.0 * x2 / (2 * n + 3))
+        total = total + term
+    return _TWO_OVER_SQRT_PI * xp.exp(-x2) * total
+
+
+def _erfc_cf(xp, x):
+    """erfc for x >= 1.5 by Laplace's continued fraction, evaluated backwards (100 terms)."""
+    t = x
+    for k in range(100, 0, -1):
+        t = x + (k / 2.0) / t
+    return xp.exp(-x * x) / (_SQRT_PI * t)
+
+
+def _erf_parts(xp, x):
+    """(erf(x), erfc(x)) in float64, each accurate to ~1e-15 relative."""
+    a = xp.abs(x)
+    small = a < 1.5
+    a_small = xp.where(small, a, 0.0)
+    a_big = xp.where(small, 1.5, a)
+    erf_s = _erf_series(xp, a_small)
+    erfc_b = xp.where(xp.isnan(a), xp.nan, _erfc_cf(xp, a_big))
+    erf_a = xp.where(small, erf_s, 1.0 - erfc_b)
+    erfc_a = xp.where(small, 1.0 - erf_s, erfc_b)
+    neg = x < 0
+    return xp.where(neg, -erf_a, erf_a), xp.where(neg, 2.0 - erfc_a, erfc_a)
+
+
+def _erf_impl(xp, x):
+    x, dt = _as_f64(xp, x)
+    return _erf_parts(xp, x)[0].astype(dt)
+
+
+def _erfc_impl(xp, x):
+    x, dt = _as_f64(xp, x)
+    return _erf_parts(xp, x)[1].astype(dt)
+
+
+def _erf_inv_impl(xp, x):
+    """erf_inv: Giles' (2010) single-precision approximation, then four Halley steps.
+
+    The Newton-Halley residual is taken as ``(1 - |x|) - erfc(y)`` (exact
+    ``1 - |x|``), so the tails near +-1 keep their relative accuracy.
+    ``erf_inv(+-1) = +-inf``; outside [-1, 1] it is NaN.
+    """
+    x, dt = _as_f64(xp, x)
+    a = xp.abs(x)
+    inside = a < 1.0
+    aa = xp.where(inside, a, 0.5)
+    w = -xp.log((1.0 - aa) * (1.0 + aa))
+    w1 = w - 2.5
+    p1 = 2.81022636e-08
+    for c in (3.43273939e-07, -3.5233877e-06, -4.39150654e-06, 0.00021858087,
+              -0.00125372503, -0.00417768164, 0.246640727, 1.50140941):
+        p1 = c + p1 * w1
+    w2 = xp.sqrt(w) - 3.0
+    p2 = -0.000200214257
+    for c in (0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773,
+              -0.0076224613, 0.00943887047, 1.00167406, 2.83297682):
+        p2 = c + p2 * w2
+    y = xp.where(w < 5.0, p1, p2) * aa
+    one_minus = 1.0 - aa
+    # far tail (beyond float32's range, where Giles' polynomial does not reach):
+    # erfc(y) = t  =>  y^2 ~ -log(t sqrt(pi) y), one fixed-point step from y0^2 = -log(t sqrt(pi))
+    tail = w > 16.0
+    t = xp.where(tail, one_minus, 1e-8)
+    y0 = xp.sqrt(-xp.log(t * _SQRT_PI))
+    y = xp.where(tail, xp.sqrt(-xp.log(t * _SQRT_PI * y0)), y)
+    for _ in range(4):
+        erf_y, erfc_y = _erf_parts(xp, y)
+        f = xp.where(aa > 0.5, one_minus - erfc_y, erf_y - aa)
+        fp = _TWO_OVER_SQRT_PI * xp.exp(-y * y)
+        y = y - (f / fp) / (1.0 + y * (f / fp))
+    y = xp.where(inside, y, xp.where(a == 1.0, xp.inf, xp.nan))
+    return xp.where(x < 0, -y, y).astype(dt)
+
+
+# Lanczos (g = 7, n = 9) coefficients, as in Numerical Recipes / Godfrey.
+_LANCZOS_G = 7.0
+_LANCZOS = (0.99999999999980993, 676.5203681218851, -1259.1392167224028,
+            771.32342877765313, -176.61502916214059, 12.507343278686905,
+            -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7)
+_HALF_LOG_2PI = 0.5 * math.log(2.0 * math.pi)
+
+
+def _lgamma_pos(xp, x):
+    """log Gamma(x) for x >= 0.5 (Lanczos)."""
+    z = x - 1.0
+    s = _LANCZOS[0]
+    for k in range(1, 9):
+        s = s + _LANCZOS[k] / (z + k)
+    t = z + _LANCZOS_G + 0.5
+    return _HALF_LOG_2PI + (z + 0.5) * xp.log(t) - t + xp.log(s)
+
+
+def _is_pole(xp, x):
+    return (x <= 0) & (x == xp.floor(x))
+
+
+def _lgamma_impl(xp, x):
+    """log|Gamma(x)| (SciPy's ``gammaln``): Lanczos for x >= 0.5, reflection below;
+    +inf at the poles 0, -1, -2, ..."""
+    x, dt = _as_f64(xp, x)
+    big = x >= 0.5
+    xb = xp.where(big, x, 0.5)
+    xs = xp.where(big | _is_pole(xp, x), 0.25, x)      # safe where unused
+    # log|Gamma(x)| = log(pi / |sin(pi x)|) - log Gamma(1 - x)
+    refl = math.log(math.pi) - xp.log(xp.abs(xp.sin(math.pi * xs))) - _lgamma_pos(xp, 1.0 - xs)
+    out = xp.where(big, _lgamma_pos(xp, xb), refl)
+    return xp.where(_is_pole(xp, x), xp.inf, out).astype(dt)
+
+
+# Bernoulli numbers B_2, B_4, ..., B_16
+_BERNOULLI = (1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6, -3617 / 510)
+_SHIFT = 10
+
+
+def _digamma_pos(xp, x):
+    """psi(x) for x >= 0.5: psi(x) = psi(x + 10) - sum_k 1/(x + k), then the asymptotic series."""
+    acc = 0.0
+    for k in range(_SHIFT):
+        acc = acc + 1.0 / (x + k)
+    y = x + _SHIFT
+    y2 = 1.0 / (y * y)
+    series = 0.0
+    p = y2
+    for j, b in enumerate(_BERNOULLI[:7], start=1):
+        series = series + b / (2 * j) * p
+        p = p * y2
+    return xp.log(y) - 0.5 / y - series - acc
+
+
+def _digamma_impl(xp, x):
+    """psi(x) = d/dx log Gamma(x); reflection psi(x) = psi(1 - x) - pi / tan(pi x) for x < 0.5.
+
+    At the poles: -inf at 0 and NaN at the negative integers, as SciPy."""
+    x, dt = _as_f64(xp, x)
+    big = x >= 0.5
+    pole = _is_pole(xp, x)
+    xb = xp.where(big, x, 0.5)
+    xs = xp.where(big | pole, 0.25, x)
+    refl = _digamma_pos(xp, 1.0 - xs) - math.pi / xp.tan(math.pi * xs)
+    out = xp.where(big, _digamma_pos(xp, xb), refl)
+    out = xp.where(pole, xp.where(x == 0, -xp.inf, xp.nan), out)
+    return out.astype(dt)
+
+
+def _polygamma_impl(xp, x, n):
+    """polygamma(n, x) = (-1)^(n+1) n! zeta(n + 1, x) for n >= 1 (Hurwitz zeta).
+
+    zeta(s, x) = sum_{k<N} (x + k)^-s + zeta(s, x + N), the tail by Euler-Maclaurin
+    at x + N >= 10. For negative x the shift N grows with -min(x) (one
+    vectorised step per unit). +inf (n odd) or -inf (n even) at the poles 0, -1, -2, ... (SciPy).
+    """
+    x, dt = _as_f64(xp, x)
+    s = n + 1
+    pole = _is_pole(xp, x)
+    xv = xp.where(pole, 1.0, x)
+    lowest = float(xp.min(xv)) if xv.size else 1.0
+    N = _SHIFT + max(0, int(math.ceil(-lowest)))
+    acc = 0.0
+    for k in range(N):
+        acc = acc + (xv + k) ** (-s)
+    y = xv + N
+    tail = y ** (1 - s) / (s - 1) + 0.5 * y ** (-s)
+    rising = float(s)          # s (s + 1) ... (s + 2j - 2)
+    fact = 2.0                 # (2j)!
+    for j, b in enumerate(_BERNOULLI, start=1):
+        tail = tail + b / fact * rising * y ** (-s - 2 * j + 1)
+        rising *= (s + 2 * j - 1) * (s + 2 * j)
+        fact *= (2 * j + 1) * (2 * j + 2)
+    out = (-1.0) ** (n + 1) * math.factorial(n) * (acc + tail)
+    out = xp.where(pole, xp.inf if n % 2 == 1 else -xp.inf, out)
+    return out.astype(dt)
+
+
+# ------------------------------------------------------------- primitives --
+def _float_out(x):
+    return ShapedArray(x.shape, x.dtype if x.dtype.kind == "f" else np.float64, x.device)
+
+
+def _special(name, impl, grad_fn_name=None):
+    prim = Primitive(name, grad_fn_name=grad_fn_name)
+    prim.def_impl(impl)
+    prim.def_abstract_eval(lambda x, **p: _float_out(x))
+    return prim
+
+
+erf_p = _special("erf", _erf_impl)
+defelementwise(erf_p, lambda ans, x: _TWO_OVER_SQRT_PI * exp(-x * x))
+
+erfc_p = _special("erfc", _erfc_impl)
+defelementwise(erfc_p, lambda ans, x: -_TWO_OVER_SQRT_PI * exp(-x * x))
+
+erf_inv_p = _special("erf_inv", _erf_inv_impl, grad_fn_name="ErfinvBackward0")
+defelementwise(erf_inv_p, lambda ans, x: (_SQRT_PI / 2) * exp(ans * ans), saves="ans")
+
+lgamma_p = _special("lgamma", _lgamma_impl)
+defelementwise(lgamma_p, lambda ans, x: digamma(x))
+
+digamma_p = _special("digamma", _digamma_impl)
+defelementwise(digamma_p, lambda ans, x: polygamma(1, x))
+
+# polygamma(n, x) with a static order n >= 1 (polygamma(0, .) is digamma).
+polygamma_p = _special("polygamma", _polygamma_impl)
+defelementwise(polygamma_p, lambda ans, x, n: polygamma(n + 1, x))
+
+
+# -- bit-level primitives for fgrad.random ----------------------------------
+def _threefry_impl(xp, k1, k2, x1, x2):
+    """Threefry-2x32, 20 rounds (JAX's ``threefry2x32_p``), on broadcast uint32 arrays."""
+    k1, k2, x1, x2 = xp.broadcast_arrays(k1, k2, x1, x2)
+    shape = x1.shape
+    # 1-d so every operation is a ufunc on arrays (wrapping, no scalar overflow warnings)
+    k1, k2, x1, x2 = (xp.reshape(v, (-1,)).astype(np.uint32) for v in (k1, k2, x1, x2))
+    ks = (k1, k2, k1 ^ k2 ^ 0x1BD11BDA)
+    rotations = ((13, 15, 26, 6), (17, 29, 16, 24))
+    x1 = x1 + ks[0]
+    x2 = x2 + ks[1]
+    for i in range(5):
+        for r in rotations[i % 2]:
+            x1 = x1 + x2
+            x2 = (x2 << r) | (x2 >> (32 - r))
+            x2 = x1 ^ x2
+        x1 = x1 + ks[(i + 1) % 3]
+        x2 = x2 + ks[(i + 2) % 3] + (i + 1)
+    return xp.reshape(x1, shape), xp.reshape(x2, shape)
+
+
+def _threefry_abstract_eval(k1, k2, x1, x2):
+    if any(a.dtype != np.uint32 for a in (k1, k2, x1, x2)):
+        raise TypeError("threefry2x32: arguments must have dtype uint32, got "
+                        + ", ".join(str(a.dtype) for a in (k1, k2, x1, x2)))
+    from .binary import broadcast_shapes
+    shape = broadcast_shapes("threefry2x32", k1.shape, k2.shape, x1.shape, x2.shape)
+    out = ShapedArray(shape, np.uint32, x1.device)
+    return (out, out)
+
+
+def _broadcasting_batch_rule(prim):
+    """vmap of an element-wise multiple-results primitive: batch axes in front, padded."""
+    def rule(vals, dims, **params):
+        rank = max(v.ndim - (d is not None) for v, d in zip(vals, dims))
+        out = []
+        for v, d in zip(vals, dims):
+            if d is not None:
+                v = move_to_front(v, d)
+                r = v.ndim - 1
+                if r < rank:
+                    v = S.reshape(v, (v.shape[0],) + (1,) * (rank - r) + tuple(v.shape[1:]))
+            out.append(v)
+        outs = prim.bind(*out, **params)
+        return outs, [0] * len(outs)
+    return rule
+
+
+threefry2x32_p = Primitive("threefry2x32", multiple_results=True)
+threefry2x32_p.def_impl(_threefry_impl)
+threefry2x32_p.def_abstract_eval(_threefry_abstract_eval)
+defnondiff(threefry2x32_p)
+threefry2x32_p.batch = _broadcasting_batch_rule(threefry2x32_p)
+
+
+# bitcast_convert_type: the same bits read as another dtype of the same width.
+def _bitcast_abstract_eval(x, dtype):
+    dtype = np.dtype(dtype)
+    if x.dtype.itemsize != dtype.itemsize:
+        raise TypeError(f"bitcast_convert_type: cannot reinterpret {x.dtype} "
+                        f"({x.dtype.itemsize} bytes) as {dtype} ({dtype.itemsize} bytes)")
+    return ShapedArray(x.shape, dtype, x.device)
+
+
+bitcast_convert_type_p = Primitive("bitcast_convert_type")
+bitcast_convert_type_p.def_impl(lambda xp, x, dtype: x.view(dtype))
+bitcast_convert_type_p.def_abstract_eval(_bitcast_abstract_eval)
+defnondiff(bitcast_convert_type_p)
+bitcast_convert_type_p.batch = elementwise_batch_rule(bitcast_convert_type_p)
+
+
+# stable_argsort: indices that sort x along ``axis`` (ties keep their order).
+def _argsort_abstract_eval(x, axis):
+    if not -x.ndim <= axis < max(x.ndim, 1):
+        raise ValueError(f"stable_argsort: axis {axis} is out of bounds for shape {x.shape}")
+    return ShapedArray(x.shape, np.int64, x.device)
+
+
+stable_argsort_p = Primitive("stable_argsort")
+stable_argsort_p.def_impl(
+    lambda xp, x, axis: xp.argsort(x, axis=axis, kind="stable").astype(np.int64))
+stable_argsort_p.def_abstract_eval(_argsort_abstract_eval)
+defnondiff(stable_argsort_p)
+
+
+def _argsort_batch(vals, dims, axis):
+    x, d = vals[0], dims[0]
+    x = move_to_front(x, d)
+    return stable_argsort_p.bind(x, axis=(axis % (x.ndim - 1)) + 1), 0
+
+
+stable_argsort_p.batch = _argsort_batch
+
+
+# ---- user-level helpers the rules above are written with ---------------------
+def exp(x):
+    from .unary import exp_p
+    return exp_p.bind(x)
+
+
+def digamma(x):
+    return digamma_p.bind(x)
+
+
+def polygamma(n: int, x):
+    return digamma_p.bind(x) if n == 0 else polygamma_p.bind(x, n=int(n))
