@@ -91,6 +91,7 @@ defelementwise(logistic_p, lambda ans, x: ans * (1 - ans), saves="ans")
 
 
 def _stable_logistic(xp, x):
+    x = xp.asarray(x)           # Python scalars too
     if x.dtype.kind not in "fc":
         x = x.astype(xp.float64)
     e = xp.exp(-xp.abs(x))
