@@ -345,7 +345,8 @@ class _Counter:
         for name, prim in REGISTRY.items():
             if prim.impl is None:
                 continue
-            self.saved[name] = prim.impl
+            self.saved[name] = (prim.impl, prim.backend_fn)
+            prim.backend_fn = None      # route every call through impl, where it is counted
 
             def counted(*a, _f=prim.impl, _n=name, **k):
                 self.calls[_n] = self.calls.get(_n, 0) + 1
@@ -354,8 +355,9 @@ class _Counter:
         return self
 
     def __exit__(self, *exc):
-        for name, impl in self.saved.items():
+        for name, (impl, backend_fn) in self.saved.items():
             REGISTRY[name].impl = impl
+            REGISTRY[name].backend_fn = backend_fn
 
 
 def test_unused_input_costs_nothing():

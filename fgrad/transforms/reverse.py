@@ -7,14 +7,20 @@ The facade's ``Tensor.backward()`` drives the same ``backward_pass``.
 """
 from __future__ import annotations
 
+from heapq import heappop, heappush
+from itertools import count
+
 from .core import (canonicalize, PrimalTracer, Trace, Zero, aval_of, full_lower, full_raise, instantiate,
                    is_differentiable_dtype, new_main)
+
+
+_sequence = count()
 
 
 class Node:
     """One recorded primitive application (or a leaf: ``prim is None``)."""
 
-    __slots__ = ("prim", "params", "parents", "inputs", "ans", "n_out", "__weakref__")
+    __slots__ = ("prim", "params", "parents", "inputs", "ans", "n_out", "seq", "__weakref__")
 
     def __init__(self, prim, params, parents, inputs, ans, n_out=1):
         self.prim = prim
@@ -23,6 +29,9 @@ class Node:
         self.inputs = inputs        # per input: the value, or its ShapedArray if not saved
         self.ans = ans              # the output(s), or ShapedArray(s) if not saved
         self.n_out = n_out
+        # Creation order: a node is always created after the nodes it consumes, so
+        # processing in decreasing ``seq`` is a reverse topological order.
+        self.seq = next(_sequence)
 
     @classmethod
     def leaf(cls):
@@ -94,33 +103,41 @@ def toposort(roots):
 def backward_pass(seeds, retain=False, on_node=None):
     """Propagate cotangents from ``seeds`` [(node, out_index, ct)] to the leaves.
 
-    Returns {id(leaf): (leaf, ct)}. ``on_node(node, cts)`` may replace a node's
-    output cotangents before its rule runs (the facade's hooks use it).
+    Nodes are taken from a heap in decreasing creation order (as PyTorch's
+    engine does), so each node runs once, after every node that consumes it,
+    without a separate topological sort. Returns {id(leaf): (leaf, ct)}.
+    ``on_node(node, cts)`` may replace a node's output cotangents before its
+    rule runs (the facade's hooks use it).
     """
-    cts: dict[int, list] = {}
+    cts: dict = {}
+    heap: list = []
     for node, i, ct in seeds:
-        slot = cts.setdefault(id(node), [None] * node.n_out)
+        slot = cts.get(node)
+        if slot is None:
+            slot = cts[node] = [None] * node.n_out
+            heappush(heap, (-node.seq, node))
         slot[i] = ct if slot[i] is None else slot[i] + ct
     leaves = {}
-    for node in reversed(toposort([s[0] for s in seeds])):
-        node_cts = cts.pop(id(node), None)
-        if node_cts is None or all(c is None for c in node_cts):
-            continue
+    while heap:
+        node = heappop(heap)[1]
+        node_cts = cts.pop(node)
         if on_node is not None:
             node_cts = on_node(node, node_cts)
-        if node.is_leaf:
+        if node.prim is None:
             leaves[id(node)] = (node, node_cts[0])
             continue
         in_cts = node.run_vjp(node_cts)
+        del node_cts
         if not retain:
             node.free()
         for parent, c in zip(node.parents, in_cts):
             if parent is None or c is None or type(c) is Zero:
                 continue
             pnode, j = parent
-            slot = cts.get(id(pnode))
+            slot = cts.get(pnode)
             if slot is None:
-                slot = cts[id(pnode)] = [None] * pnode.n_out
+                slot = cts[pnode] = [None] * pnode.n_out
+                heappush(heap, (-pnode.seq, pnode))
             slot[j] = c if slot[j] is None else slot[j] + c
     return leaves
 
