@@ -13,12 +13,19 @@ _LN2 = float(np.log(2.0))
 _LN10 = float(np.log(10.0))
 
 
+# Integer-only functions get integer examples in their docstrings.
+_INTEGER_ONLY = {"bitwise_and", "bitwise_or", "bitwise_xor", "invert", "bitwise_not",
+                 "bitwise_invert", "left_shift", "right_shift", "bitwise_left_shift",
+                 "bitwise_right_shift"}
+
+
 def _wrap_unary(prim, name):
     def f(x):
         return bind(prim, x)
     f.__name__ = f.__qualname__ = name
+    arg = "[5]" if name in _INTEGER_ONLY else "[0.5]"
     f.__doc__ = (f"Element-wise ``{name}``, as ``numpy.{name}`` (primitive ``{prim.name}``).\n\n"
-                 f">>> import fgrad.numpy as fnp\n>>> fnp.{name}(fnp.asarray([0.5])).shape\n(1,)")
+                 f">>> import fgrad.numpy as fnp\n>>> fnp.{name}(fnp.asarray({arg})).shape\n(1,)")
     return f
 
 
@@ -26,9 +33,10 @@ def _wrap_binary(prim, name):
     def f(x, y):
         return bind(prim, x, y)
     f.__name__ = f.__qualname__ = name
+    args = "[1, 2]), 1" if name in _INTEGER_ONLY else "[1.0, 2.0]), 1.0"
     f.__doc__ = (f"Element-wise ``{name}`` with broadcasting, as ``numpy.{name}`` "
                  f"(primitive ``{prim.name}``).\n\n>>> import fgrad.numpy as fnp\n"
-                 f">>> fnp.{name}(fnp.asarray([1.0, 2.0]), 1.0).shape\n(2,)")
+                 f">>> fnp.{name}(fnp.asarray({args}).shape\n(2,)")
     return f
 
 

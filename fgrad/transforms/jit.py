@@ -20,7 +20,7 @@ import numpy as np
 from .._array import Array, wrap_raw
 from ..devices import CPU
 from ..tree_util import tree_unflatten
-from .core import Tracer, _state, aval_of
+from .core import SCALAR_TYPES, Tracer, _state, aval_of
 from .staging import (Equation, Jaxpr, Literal, Var, arg_labels, eval_jaxpr, flatten_fun,
                       trace_to_jaxpr)
 
@@ -204,8 +204,8 @@ class Compiled:
                 env[outs[0]] = r
             for s in frees:
                 env[s] = None
-        return [wrap_raw(env[s], device) if not isinstance(env[s], (int, float, complex))
-                else env[s] for s in self.out_slots]
+        return [wrap_raw(env[s], device) if type(env[s]) not in SCALAR_TYPES else env[s]
+                for s in self.out_slots]
 
 
 # -------------------------------------------------------------- simplify ----
