@@ -129,3 +129,8 @@ def test_replay_runs_on_the_stand_in_device():
     assert out.device is standin
     np.testing.assert_allclose(np.asarray(fgrad.device_put(out, "cpu")),
                                np.sin(2 * np.asarray(X)), rtol=1e-12)
+
+
+def test_outputs_are_arrays_even_when_0d():
+    out = fgrad.jit(lambda x: fnp.sum(x))(X)
+    assert type(out) is fgrad.Array and out.shape == ()
