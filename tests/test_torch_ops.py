@@ -200,6 +200,9 @@ def test_reductions_dim_keepdim(name, dtype, seed, dim, keepdim):
     if name == "logsumexp" and dim is None:
         dim = (0, 1, 2)
     x = rand(seed, (2, 3, 4), dtype)
+    if name == "std":  # distinct values: the gradient of a near-zero std is ill-conditioned
+        x = np.random.default_rng(seed).permutation(np.linspace(-2, 2, 24)).reshape(2, 3, 4)
+        x = x.astype(dtype)
     if dim is None:
         check(getattr(T, name), getattr(torch, name), x)
     else:

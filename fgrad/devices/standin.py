@@ -29,6 +29,8 @@ def _wrap(obj):
         return StandinArray(obj)
     if type(obj) in (tuple, list):
         return type(obj)(_wrap(o) for o in obj)
+    if isinstance(obj, tuple) and hasattr(obj, "_fields"):   # linalg's result namedtuples
+        return type(obj)(*(_wrap(o) for o in obj))
     return obj
 
 
