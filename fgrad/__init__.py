@@ -16,7 +16,25 @@ from .transforms.jit import jit
 from .numpy._elementwise import stop_gradient
 from .primitives.transfer import device_put
 from ._tensor_str import set_printoptions
+from . import _dtypes
+from ._dtypes import (dtype, get_default_dtype, set_default_dtype, is_floating_point, is_complex,
+                      bool_)
+from ._grad_mode import (no_grad, enable_grad, set_grad_enabled, is_grad_enabled,
+                         inference_mode)
+from .tensor import Tensor, Size
+from . import autograd
+from ._facade import (FUNCTIONS as _FUNCTIONS, device, tensor, as_tensor, asarray, from_numpy,
+                      zeros, ones, empty, full, zeros_like, ones_like, empty_like, full_like,
+                      eye, arange, linspace, logspace, manual_seed, seed, initial_seed, rand,
+                      randn, rand_like, randn_like, randint, randint_like, randperm, normal,
+                      bernoulli, multinomial, result_type, promote_types, is_tensor, numel,
+                      clone, softmax, log_softmax)
+from ._torch_ops import return_types
 from .errors import (UnexpectedTracerError, ConcretizationTypeError,
                      TracerArrayConversionError)
+
+globals().update({_n: getattr(_dtypes, _n) for _n in _dtypes.ALL_NAMES})
+globals().update({_n: _f for _n, _f in _FUNCTIONS.items() if _n not in globals()})
+
 
 __version__ = "0.1.0"

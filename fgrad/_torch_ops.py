@@ -231,6 +231,11 @@ def _keep(out, shape, axes, keepdim):
     return out
 
 
+def _numel(x) -> int:
+    """The number of elements (``x.size`` is a method on tensors, an int on arrays)."""
+    return int(np.prod(x.shape, dtype=np.int64))
+
+
 def _shape_str(shape) -> str:
     return "x".join(str(d) for d in shape)
 
@@ -947,7 +952,7 @@ def std_mean(input, dim=None, unbiased: bool | None = None, keepdim: bool = Fals
 
 
 def _nonempty(name, x, axes, dim_given):
-    if not dim_given and x.size == 0:
+    if not dim_given and _numel(x) == 0:
         raise RuntimeError(f"{name}(): Expected reduction dim to be specified for "
                            f"input.numel() == 0. Specify the reduction dim with the 'dim' "
                            f"argument.")
@@ -1018,7 +1023,7 @@ def _argext(name, prim):
         x = _arr(input)
         if dim is None:
             _nonempty(name, x, (), False)
-            out = bind(prim, S.reshape(x, (x.size,)), axis=0)
+            out = bind(prim, S.reshape(x, (_numel(x),)), axis=0)
             return S.reshape(out, (1,) * x.ndim) if keepdim else out
         d = _wrap_dim(dim, x.ndim)
         if x.ndim == 0:
@@ -1179,10 +1184,10 @@ def reshape(input, *shape):
     x = _arr(input)
     shape = _sizes(shape)
     try:
-        new = S._normalize_shape(shape, x.size, old_shape=x.shape)
+        new = S._normalize_shape(shape, _numel(x), old_shape=x.shape)
     except ValueError:
         raise RuntimeError(f"shape '[{', '.join(map(str, shape))}]' is invalid for input of "
-                           f"size {x.size}") from None
+                           f"size {_numel(x)}") from None
     return S.reshape(x, new)
 
 
@@ -1222,7 +1227,7 @@ def ravel(input):
     (6,)
     """
     x = _arr(input)
-    return S.reshape(x, (x.size,))
+    return S.reshape(x, (_numel(x),))
 
 
 def unflatten(input, dim: int, sizes):
@@ -2445,11 +2450,11 @@ def median(input, dim=None, keepdim: bool = False):
     """
     x = _arr(input)
     if dim is None:
-        if x.size == 0:
+        if _numel(x) == 0:
             return fnp.sum(x) * np.nan
         flat = ravel(x)
         vals, _ = _sorted(fnp.stop_gradient(flat), 0, False)
-        m = S.squeeze(S.slice_axis(vals, 0, (x.size - 1) // 2, (x.size - 1) // 2 + 1), (0,))
+        m = S.squeeze(S.slice_axis(vals, 0, (_numel(x) - 1) // 2, (_numel(x) - 1) // 2 + 1), (0,))
         hit = flat == m
         # m + (sum of the tied entries - their count * m) / count: the value is m exactly,
         # the gradient is split evenly between the tied entries

@@ -37,6 +37,11 @@ class Device:
     xp: types.ModuleType
 
     @property
+    def type(self) -> str:
+        """The kind of device, as ``torch.device.type``: 'cpu', 'cuda' ..."""
+        return self.platform
+
+    @property
     def name(self) -> str:
         return self.platform if self.index is None else f"{self.platform}:{self.index}"
 

@@ -8,7 +8,7 @@ import numpy as np
 from .._array import Array, wrap_raw
 from ..devices import CPU, get as get_device
 from ..primitives import unary as U
-from ..transforms.core import Tracer, SCALAR_TYPES
+from ..transforms.core import Tracer, SCALAR_TYPES, _bind_handlers
 
 # dtypes, as NumPy's
 bool_ = np.bool_
@@ -48,8 +48,8 @@ def asarray(a: Any, dtype=None, device=None, copy=None) -> Array:
     >>> asarray([1.0, 2.0])
     Array([1., 2.])
     """
-    if isinstance(a, (Array, Tracer)):
-        out = a if dtype is None else U.convert(a, dtype)
+    if isinstance(a, (Array, Tracer)) or type(a) in _bind_handlers:   # (facade tensors too)
+        out = a if dtype is None else U.convert(a, np.dtype(dtype))
         if device is not None and isinstance(out, Array):
             from ..primitives.transfer import device_put
             out = device_put(out, device)

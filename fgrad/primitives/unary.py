@@ -33,6 +33,10 @@ def _zero_derivative(prim):
 neg_p = _unary("neg", "negative")
 defelementwise(neg_p, lambda ans, x: -1.0, saves="none")
 
+# copy: a fresh buffer with the same values (the facade's ``clone()``); derivative 1.
+copy_p = _unary("copy", grad_fn_name="CloneBackward0")
+defelementwise(copy_p, lambda ans, x: 1.0, saves="none")
+
 exp_p = _unary("exp")
 defelementwise(exp_p, lambda ans, x: ans, saves="ans")
 

@@ -21,6 +21,7 @@ def _float_row(prim, fn, ref, lo=-2.0, hi=2.0, avoid=(), **kw):
 
 SPECS = [
     _float_row("neg", fnp.negative, np.negative),
+    _float_row("copy", lambda x: fgrad.primitives.unary.copy_p.bind(x), np.copy),
     _float_row("exp", fnp.exp, np.exp),
     _float_row("expm1", fnp.expm1, np.expm1),
     _float_row("log", fnp.log, np.log, 0.1, 5.0),

@@ -1,0 +1,1029 @@
+"""``fgrad.Tensor``: PyTorch's mutable tensor and tape autograd over fgrad's primitives.
+
+A Tensor owns a mutable backend buffer (a NumPy array on ``cpu``, CuPy on
+``cuda``) and a version counter shared with its views. Every operation on
+tensors is a primitive ``bind``; a bind handler hands the core read-only
+``Array`` views of the buffers and, when gradients are being recorded, keeps
+a node of the same reverse engine ``fgrad.grad`` uses (``Node``/
+``backward_pass`` in ``fgrad.transforms.reverse``), with the same VJP rules:
+there is no second table of derivatives.
+
+Autograd follows PyTorch: leaves accumulate ``.grad``; a graph is freed by
+``backward()`` unless ``retain_graph=True``; saved tensors carry version
+counters and an in-place change before the backward pass is an error;
+in-place operations on leaves that require grad fail outside ``no_grad``.
+
+>>> import fgrad
+>>> x = fgrad.tensor(2.0, requires_grad=True)
+>>> y = x ** 3
+>>> y
+tensor(8., grad_fn=<PowBackward0>)
+>>> y.backward()
+>>> x.grad
+tensor(12.)
+"""
+from __future__ import annotations
+
+import weakref
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from . import _dtypes, _grad_mode
+from . import _torch_ops as T
+from ._array import Array
+from ._tensor_str import format_tensor
+from .devices import CPU, get as get_device
+from .transforms.core import ShapedArray, Tracer, Zero, bind, register_bind_handler
+from .transforms.reverse import Node, backward_pass, make_node
+
+_new = object.__new__
+
+
+class Size(tuple):
+    """The shape of a tensor: a tuple printed as ``fgrad.Size([2, 3])``.
+
+    >>> Size([2, 3])
+    fgrad.Size([2, 3])
+    >>> Size([2, 3]).numel()
+    6
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"fgrad.Size({list(self)})"
+
+    __str__ = __repr__
+
+    def numel(self) -> int:
+        n = 1
+        for d in self:
+            n *= d
+        return n
+
+    def __getitem__(self, i):
+        out = tuple.__getitem__(self, i)
+        return Size(out) if isinstance(i, slice) else out
+
+
+BACKWARD_TWICE = (
+    "Trying to backward through the graph a second time (or directly access saved tensors "
+    "after they have already been freed). Saved intermediate values of the graph are freed "
+    "when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to "
+    "backward through the graph a second time or if you need to access saved tensors after "
+    "calling backward.")
+LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
+VIEW_OF_LEAF_INPLACE = ("a view of a leaf Variable that requires grad is being used in an "
+                        "in-place operation.")
+INT_REQUIRES_GRAD = "Only Tensors of floating point and complex dtype can require gradients"
+NUMPY_REQUIRES_GRAD = ("Can't call numpy() on Tensor that requires grad. "
+                       "Use tensor.detach().numpy() instead.")
+
+
+def _type_name(t) -> str:
+    """PyTorch's legacy type name, as in error messages: ``fgrad.FloatTensor``."""
+    return f"fgrad.{T._dtype_name(t._np_dtype)}Tensor"
+
+
+# ================================================================ graph nodes ===
+class GradNode(Node):
+    """A node of the facade's autograd graph, as ``Tensor.grad_fn`` shows it.
+
+    ``name()`` is PyTorch's (``MulBackward0``); ``next_functions`` lists, per
+    input, the node that produced it (``AccumulateGrad`` for a leaf) and its
+    output index.
+    """
+
+    __slots__ = ("_name", "_saved", "_saves", "_hooks", "_retained", "_variable", "metadata")
+
+    def _setup(self, name=None, saved=(), saves=False):
+        self._name = name
+        self._saved = saved          # ((version counter, version at save, description), ...)
+        self._saves = saves
+        self._hooks = None           # output index -> [hook]
+        self._retained = None        # output index -> weakref of a tensor that retains grad
+        self._variable = None
+        self.metadata = {}
+        return self
+
+    def name(self) -> str:
+        if self.prim is None:
+            return "AccumulateGrad"
+        return self._name or getattr(self.prim, "grad_fn_name", None) or self.prim.name
+
+    @property
+    def next_functions(self) -> tuple:
+        return tuple((p[0], p[1]) if p is not None else (None, 0) for p in self.parents)
+
+    @property
+    def variable(self):
+        """The leaf tensor of an ``AccumulateGrad`` node."""
+        return self._variable() if self._variable is not None else None
+
+    def register_hook(self, hook: Callable) -> None:
+        raise NotImplementedError("hooks on graph nodes are not supported; use "
+                                  "Tensor.register_hook")
+
+    def __repr__(self) -> str:
+        return f"<{self.name()} object at {id(self):#x}>"
+
+    def free(self):
+        if self._saves:
+            self.inputs = self.ans = None
+
+    def run_vjp(self, cts):
+        if self.inputs is None:
+            raise RuntimeError(BACKWARD_TWICE)
+        for vc, version, describe in self._saved:
+            if vc[0] != version:
+                raise RuntimeError(
+                    "one of the variables needed for gradient computation has been modified "
+                    f"by an inplace operation: {describe()} is at version {vc[0]}; expected "
+                    f"version {version} instead. Hint: enable anomaly detection to find the "
+                    "operation that failed to compute its gradient, with "
+                    "fgrad.autograd.set_detect_anomaly(True).")
+        if not _engine.create_graph:
+            return Node.run_vjp(self, cts)
+        # double backward: the rule runs on tensors connected to this graph, so it records
+        prim = self.prim
+        inputs = tuple(_saved_tensor(x, p) for x, p in zip(self.inputs, self.parents))
+        if prim.multiple_results:
+            ans = tuple(_saved_tensor(a, (self, i)) for i, a in enumerate(self.ans))
+            ct = [_as_tensor_ct(c, a) for c, a in zip(cts, self.ans)]
+        else:
+            ans = _saved_tensor(self.ans, (self, 0))
+            ct = _as_tensor_ct(cts[0], self.ans)
+        needs = [p is not None for p in self.parents]
+        return prim.vjp(ct, needs, ans, *inputs, **self.params)
+
+
+def _saved_tensor(value, parent):
+    """A saved value as a tensor attached to the graph at ``parent`` (for double backward)."""
+    if isinstance(value, ShapedArray) or not isinstance(value, (Array, Tracer)):
+        return value
+    t = Tensor._wrap(value)
+    if parent is not None:
+        t._node, t._index = parent
+    return t
+
+
+def _as_tensor_ct(c, like):
+    if c is None:
+        from .primitives.creation import zeros
+        return Tensor._wrap(zeros(like.shape, like.dtype, getattr(like, "device", CPU)))
+    return c if isinstance(c, Tensor) else Tensor._wrap(c)
+
+
+class _Engine:
+    create_graph = False
+
+
+_engine = _Engine()
+
+
+# ================================================================ the handler ===
+def _record(prim, args, params):
+    """``bind`` for calls with Tensor arguments: compute on Arrays, record a node if needed."""
+    vals = []
+    needs_grad = False
+    for a in args:
+        if isinstance(a, Tensor):
+            vals.append(a._value())
+            if a._node is not None or a._requires_grad:
+                needs_grad = True
+        else:
+            vals.append(a)
+    out = bind(prim, *vals, **params)
+    record = needs_grad and _grad_mode._state.enabled and not prim.nondiff
+    multiple = prim.multiple_results
+    outs = out if multiple else (out,)
+    results = [Tensor._wrap(o) for o in outs]
+    _link_views(results, outs, args)
+    if record and any(o.dtype.kind in "fc" for o in outs):
+        parents = tuple(a._edge() if isinstance(a, Tensor) and a.requires_grad else None
+                        for a in args)
+        node = make_node(prim, params, parents, vals, out if multiple else outs[0], GradNode)
+        saved = []
+        for x, a in zip(node.inputs, args):
+            if isinstance(a, Tensor) and not isinstance(x, ShapedArray):
+                saved.append(a._saved_entry())
+        kept = node.ans if multiple else (node.ans,)
+        for r, k in zip(results, kept):
+            if not isinstance(k, ShapedArray):
+                saved.append(r._saved_entry(node))
+        saves = len(saved) > 0 or any(not isinstance(x, ShapedArray) for x in node.inputs)
+        node._setup(saved=tuple(saved), saves=saves)
+        for i, r in enumerate(results):
+            if outs[i].dtype.kind in "fc":
+                r._node, r._index = node, i
+    return tuple(results) if multiple else results[0]
+
+
+def _link_views(results, outs, args):
+    """Results that alias an input tensor's buffer are views of it (shared version counter)."""
+    for r, o in zip(results, outs):
+        data = r._data
+        if isinstance(data, Tracer):
+            continue
+        maybe_view = getattr(data, "base", None) is not None
+        for a in args:
+            if isinstance(a, Tensor) and a._device is r._device and not isinstance(a._data, Tracer):
+                if a._data is data or maybe_view and r._device.xp.may_share_memory(data, a._data):
+                    r._vc = a._vc
+                    r._base = a._base if a._base is not None else a
+                    break
+
+
+# ================================================================ the tensor ====
+class Tensor:
+    """A mutable n-d array with PyTorch's autograd (``requires_grad``, ``backward()``, ``.grad``).
+
+    Create one with ``fgrad.tensor``, ``fgrad.zeros``, ``fgrad.from_numpy`` ...
+
+    >>> import fgrad
+    >>> w = fgrad.tensor([1.0, 2.0], requires_grad=True)
+    >>> (w * w).sum().backward()
+    >>> w.grad
+    tensor([2., 4.])
+    """
+
+    __slots__ = ("_data", "_device", "_vc", "_base", "_view_fn", "_node", "_index",
+                 "_requires_grad", "_leaf_node", "_grad", "_retains_grad", "__weakref__")
+    __array_priority__ = 1000
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        register_bind_handler(cls, _record)
+
+    def __init__(self, *args, **kwargs):
+        raise TypeError("create tensors with fgrad.tensor(data), fgrad.zeros(...), "
+                        "fgrad.from_numpy(array) ...")
+
+    # -- construction ---------------------------------------------------------
+    @classmethod
+    def _wrap(cls, value, device=None):
+        """A new tensor over ``value`` (an Array, a tracer, or a backend array)."""
+        t = _new(cls)
+        if type(value) is Array:
+            t._data = value._value
+            t._device = value._device
+        elif isinstance(value, Tracer):
+            t._data = value
+            t._device = value.device
+        else:
+            t._data = value
+            t._device = device or CPU
+        t._vc = [0]
+        t._base = t._view_fn = t._node = t._leaf_node = t._grad = None
+        t._index = 0
+        t._requires_grad = t._retains_grad = False
+        return t
+
+    def _value(self):
+        """The data as the core sees it: a read-only Array (or the tracer)."""
+        d = self._data
+        if isinstance(d, Tracer):
+            return d
+        a = _new(Array)
+        a._value = d
+        a._device = self._device
+        return a
+
+    def _alias(self, share_version=True):
+        """A new tensor over the same buffer with no history (``detach``, ``.data``)."""
+        t = Tensor._wrap(self._data, self._device)
+        if share_version:
+            t._vc = self._vc
+            t._base = self._base if self._base is not None else self
+        return t
+
+    # -- graph bookkeeping ------------------------------------------------------
+    def _edge(self):
+        """Where gradients for this tensor go: (node, output index)."""
+        if self._node is not None:
+            return self._node, self._index
+        leaf = self._leaf_node
+        if leaf is None:
+            leaf = self._leaf_node = GradNode(None, None, (), (), None)._setup()
+            leaf._variable = weakref.ref(self)
+        return leaf, 0
+
+    def _saved_entry(self, producer=None):
+        node, idx = (producer, 0) if producer is not None else (self._node, self._index)
+        shape, tname = list(self.shape), _type_name(self)
+
+        def describe():
+            what = f"[{tname} {shape}]"
+            if node is not None:
+                what += f", which is output {idx} of {node.name()},"
+            return what
+        return (self._vc, self._vc[0], describe)
+
+    # -- attributes -----------------------------------------------------------
+    @property
+    def _np_dtype(self) -> np.dtype:
+        return self._data.dtype
+
+    @property
+    def dtype(self):
+        return _dtypes.from_numpy(self._data.dtype)
+
+    @property
+    def shape(self) -> Size:
+        return Size(self._data.shape)
+
+    def size(self, dim: int | None = None):
+        """The shape (``fgrad.Size``), or its length along ``dim``."""
+        if dim is None:
+            return Size(self._data.shape)
+        return self._data.shape[T._wrap_dim(dim, self.ndim)]
+
+    @property
+    def ndim(self) -> int:
+        return len(self._data.shape)
+
+    def dim(self) -> int:
+        return len(self._data.shape)
+
+    ndimension = dim
+
+    def numel(self) -> int:
+        n = 1
+        for d in self._data.shape:
+            n *= d
+        return n
+
+    nelement = numel
+
+    @property
+    def device(self):
+        return self._device
+
+    @property
+    def is_cuda(self) -> bool:
+        return self._device.platform == "cuda"
+
+    def element_size(self) -> int:
+        return self._data.dtype.itemsize
+
+    @property
+    def itemsize(self) -> int:
+        return self._data.dtype.itemsize
+
+    @property
+    def nbytes(self) -> int:
+        return self.numel() * self._data.dtype.itemsize
+
+    def is_floating_point(self) -> bool:
+        return self._data.dtype.kind == "f"
+
+    def is_complex(self) -> bool:
+        return self._data.dtype.kind == "c"
+
+    def is_contiguous(self) -> bool:
+        flags = getattr(self._data, "flags", None)
+        return bool(flags.c_contiguous) if flags is not None else True
+
+    def stride(self, dim: int | None = None):
+        """Strides in elements (as PyTorch counts them)."""
+        st = tuple(s // self._data.dtype.itemsize for s in self._data.strides)
+        return st if dim is None else st[T._wrap_dim(dim, self.ndim)]
+
+    def data_ptr(self) -> int:
+        d = self._data
+        if hasattr(d, "__array_interface__"):
+            return d.__array_interface__["data"][0]
+        return d.data.ptr
+
+    def _version_get(self) -> int:
+        return self._vc[0]
+
+    _version = property(_version_get)
+
+    # -- autograd attributes ----------------------------------------------------
+    @property
+    def requires_grad(self) -> bool:
+        return self._node is not None or self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, flag: bool) -> None:
+        self.requires_grad_(flag)
+
+    def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
+        """Set ``requires_grad`` on a leaf, in place; returns the tensor."""
+        if self._node is not None:
+            if requires_grad:
+                return self
+            raise RuntimeError(
+                "you can only change requires_grad flags of leaf variables. If you want to "
+                "use a computed variable in a subgraph that doesn't require differentiation "
+                "use var_no_grad = var.detach().")
+        if requires_grad and self._data.dtype.kind not in "fc":
+            raise RuntimeError(INT_REQUIRES_GRAD)
+        self._requires_grad = bool(requires_grad)
+        return self
+
+    @property
+    def is_leaf(self) -> bool:
+        return self._node is None
+
+    @property
+    def grad_fn(self):
+        return self._node
+
+    @property
+    def grad(self):
+        return self._grad
+
+    @grad.setter
+    def grad(self, value) -> None:
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad "
+                                f"of type {type(value).__name__}")
+            if tuple(value.shape) != tuple(self.shape):
+                raise RuntimeError(f"assigned grad has data of a different size")
+            if value._data.dtype != self._data.dtype:
+                raise RuntimeError("assigned grad has data of a different type")
+        self._grad = value
+
+    @grad.deleter
+    def grad(self) -> None:
+        self._grad = None
+
+    @property
+    def retains_grad(self) -> bool:
+        return self._retains_grad
+
+    def retain_grad(self) -> None:
+        """Keep ``.grad`` for this non-leaf tensor in the next backward passes."""
+        if not self.requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self._node is None or self._retains_grad:
+            return
+        self._retains_grad = True
+        node = self._node
+        if node._retained is None:
+            node._retained = {}
+        node._retained[self._index] = weakref.ref(self)
+
+    def register_hook(self, hook: Callable) -> "_RemovableHandle":
+        """Call ``hook(grad)`` when this tensor's gradient is computed; a non-None
+        return value replaces the gradient."""
+        if not self.requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require "
+                               "gradient")
+        node, idx = self._edge()
+        if node._hooks is None:
+            node._hooks = {}
+        hooks = node._hooks.setdefault(idx, [])
+        hooks.append(hook)
+        return _RemovableHandle(hooks, hook)
+
+    def backward(self, gradient=None, retain_graph: bool | None = None,
+                 create_graph: bool = False, inputs=None) -> None:
+        """Accumulate d(self)/d(leaf) into each leaf's ``.grad`` (PyTorch's ``backward``)."""
+        from .autograd import backward
+        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+    def detach(self) -> "Tensor":
+        """The same data (shared memory and version counter), cut from the graph."""
+        return self._alias()
+
+    def detach_(self) -> "Tensor":
+        if self._base is not None and self._view_fn is not None:
+            raise RuntimeError("Can't detach views in-place. Use detach() instead.")
+        self._node = None
+        self._requires_grad = False
+        return self
+
+    @property
+    def data(self) -> "Tensor":
+        """The data, shared, as a tensor without history (mutations are not tracked)."""
+        return self._alias(share_version=False)
+
+    @data.setter
+    def data(self, other: "Tensor") -> None:
+        if not isinstance(other, Tensor):
+            raise TypeError(f"data must be a Tensor, not {type(other).__name__}")
+        self._data = other._data
+        self._device = other._device
+
+    # -- conversion ---------------------------------------------------------------
+    def _host(self) -> np.ndarray:
+        d = self._data
+        if isinstance(d, Tracer):
+            return np.asarray(d.concrete_value("converting a Tensor to a host value"))
+        return np.asarray(self._device.to_host(d))
+
+    def numpy(self, *, force: bool = False) -> np.ndarray:
+        """The data as a NumPy array sharing memory (cpu tensors without grad)."""
+        if self.requires_grad and not force:
+            raise RuntimeError(NUMPY_REQUIRES_GRAD)
+        if self._device.platform == "cuda" and not force:
+            raise TypeError(f"can't convert {self._device} device type tensor to numpy. Use "
+                            "Tensor.cpu() to copy the tensor to host memory first.")
+        if isinstance(self._data, np.ndarray):
+            return self._data
+        return self._host()
+
+    def __array__(self, dtype=None, copy=None):
+        if self.requires_grad:
+            raise RuntimeError(NUMPY_REQUIRES_GRAD)
+        a = self._host()
+        return a if dtype is None else a.astype(dtype, copy=False)
+
+    def item(self):
+        """The value of a one-element tensor as a Python number."""
+        if self.numel() != 1:
+            raise RuntimeError(f"a Tensor with {self.numel()} elements cannot be converted "
+                               "to Scalar")
+        return self._host().item()
+
+    def tolist(self):
+        return self._host().tolist()
+
+    def __float__(self):
+        return float(self.item())
+
+    def __int__(self):
+        return int(self.item())
+
+    def __complex__(self):
+        return complex(self.item())
+
+    def __index__(self):
+        if self._data.dtype.kind not in "iub" or self.numel() != 1:
+            raise TypeError("only integer tensors of a single element can be converted to "
+                            "an index")
+        return int(self.item())
+
+    def __bool__(self):
+        if self.numel() != 1:
+            raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous")
+        return bool(self.item())
+
+    def __format__(self, spec):
+        if self.ndim == 0 and not isinstance(self._data, Tracer):
+            return format(self.item(), spec)
+        return format(str(self), spec)
+
+    def __len__(self):
+        if self.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __iter__(self):
+        if self.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self._data.shape[0]))
+
+    def __hash__(self):
+        return id(self)
+
+    def __reduce_ex__(self, protocol):
+        return (_rebuild, (self._host().copy(), str(self._device), self._requires_grad))
+
+    def __repr__(self, *, tensor_contents=None) -> str:
+        if isinstance(self._data, Tracer):
+            return f"Tensor({self._data!r})"
+        dt = self.dtype
+        default = _dtypes.get_default_dtype()
+        is_default = dt is default or (dt.is_complex and dt is default.to_complex())
+        node = self._node
+        return format_tensor(self._host(), dtype_name=dt.name, is_default_dtype=is_default,
+                             device=str(self._device), requires_grad=self.requires_grad,
+                             grad_fn=node.name() if node is not None else None)
+
+    __str__ = __repr__
+
+    # -- devices and dtypes --------------------------------------------------------
+    def to(self, *args, **kwargs) -> "Tensor":
+        """``to(device)``, ``to(dtype)``, ``to(device, dtype)``, ``to(other)``; ``copy=True``
+        forces a copy. Returns ``self`` when nothing changes."""
+        device = kwargs.pop("device", None)
+        dtype = kwargs.pop("dtype", None)
+        copy = kwargs.pop("copy", False)
+        kwargs.pop("non_blocking", None)
+        if kwargs:
+            raise TypeError(f"to() got unexpected keyword arguments {sorted(kwargs)}")
+        for a in args:
+            if isinstance(a, Tensor):
+                device, dtype = a.device, a.dtype
+            elif isinstance(a, (_dtypes.dtype, np.dtype, type)) and not isinstance(a, str):
+                dtype = a
+            else:
+                device = a
+        out = self
+        if dtype is not None and _dtypes.to_numpy(dtype) != self._data.dtype:
+            out = T._cast(out, _dtypes.to_numpy(dtype))
+        if device is not None:
+            dev = get_device(device)
+            if dev is not out._device:
+                from .primitives.transfer import device_put
+                out = device_put(out, dev)
+        if copy and out is self:
+            out = self.clone()
+        return out
+
+    def cpu(self) -> "Tensor":
+        return self.to("cpu")
+
+    def cuda(self, device=None) -> "Tensor":
+        return self.to("cuda" if device is None else
+                       (f"cuda:{device}" if isinstance(device, int) else device))
+
+    def type(self, dtype=None):
+        if dtype is None:
+            return _type_name(self)
+        return self.to(dtype)
+
+    def float(self): return self.to(_dtypes.float32)
+    def double(self): return self.to(_dtypes.float64)
+    def half(self): return self.to(_dtypes.float16)
+    def long(self): return self.to(_dtypes.int64)
+    def int(self): return self.to(_dtypes.int32)
+    def short(self): return self.to(_dtypes.int16)
+    def bool(self): return self.to(_dtypes.bool_)
+    def byte(self): return self.to(_dtypes.uint8)
+    def char(self): return self.to(_dtypes.int8)
+
+    def type_as(self, other: "Tensor") -> "Tensor":
+        return self.to(other.dtype)
+
+    def clone(self) -> "Tensor":
+        """A copy with its own memory, recorded in the graph (``CloneBackward0``)."""
+        out = _copy_p_bind(self)
+        return out
+
+    def contiguous(self) -> "Tensor":
+        return self if self.is_contiguous() else self.clone()
+
+    def new_tensor(self, data, dtype=None, device=None, requires_grad=False) -> "Tensor":
+        from ._facade import tensor
+        return tensor(data, dtype=dtype or self.dtype, device=device or self.device,
+                      requires_grad=requires_grad)
+
+    def _new_full(self, fill, size, dtype, device, requires_grad):
+        from ._facade import full
+        return full(T._sizes(size), fill, dtype=dtype or self.dtype,
+                    device=device or self.device, requires_grad=requires_grad)
+
+    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
+        return self._new_full(0, size, dtype, device, requires_grad)
+
+    def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
+        return self._new_full(1, size, dtype, device, requires_grad)
+
+    def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
+        return self._new_full(fill_value, size, dtype, device, requires_grad)
+
+    def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
+        return self._new_full(0, size, dtype, device, requires_grad)
+
+    # -- views ----------------------------------------------------------------------
+    def _make_view(self, fn: Callable, *args) -> "Tensor":
+        """``fn(self, *args)`` as a view sharing this tensor's memory, replayable for
+        in-place updates through the view."""
+        out = fn(self, *args)
+        if out is self:
+            out = self._alias()
+            if self._node is not None:
+                out._node, out._index = self._node, self._index
+            elif self._requires_grad and _grad_mode._state.enabled:
+                out = _copy_p_bind(self, view=True)
+        if isinstance(out, Tensor) and out._base is not None and out._vc is self._vc:
+            out._view_fn = (lambda base, fn=fn, args=args, me=self:
+                            _replay_view(base, me, fn, args))
+        return out
+
+    def view(self, *shape) -> "Tensor":
+        """The same memory with another shape (``-1`` infers one size); an error if the
+        strides do not allow it (use ``reshape``). ``view(dtype)`` is not supported."""
+        if len(shape) == 1 and isinstance(shape[0], (_dtypes.dtype, np.dtype)):
+            raise NotImplementedError("view(dtype) is not supported by fgrad")
+        out = self._make_view(T.reshape, T._sizes(shape) if shape else ())
+        if out.numel() and not isinstance(out._data, Tracer) and out._vc is not self._vc:
+            raise RuntimeError(
+                "view size is not compatible with input tensor's size and stride (at least "
+                "one dimension spans across two contiguous subspaces). Use .reshape(...) "
+                "instead.")
+        return out
+
+    def view_as(self, other: "Tensor") -> "Tensor":
+        return self.view(*other.shape)
+
+    def reshape(self, *shape) -> "Tensor":
+        return self._make_view(T.reshape, T._sizes(shape))
+
+    def __getitem__(self, idx) -> "Tensor":
+        from .numpy._indexing import _index
+        return self._make_view(_index, _unwrap_index(idx))
+
+    def __setitem__(self, idx, value) -> None:
+        idx = _unwrap_index(idx)
+        if not self._will_record(value):
+            self._check_inplace()
+            v = value._data if isinstance(value, Tensor) else value
+            if isinstance(value, Tensor) and value._device is not self._device:
+                raise RuntimeError(_device_mismatch(self._device, value._device))
+            if not isinstance(self._data, Tracer) and not isinstance(v, Tracer):
+                try:
+                    self._writable()[_host_index(idx, self._device)] = v
+                except (ValueError, TypeError, IndexError) as e:
+                    raise type(e)(f"{e}") from None
+                self._vc[0] += 1
+                return
+        from .numpy._indexing import _update
+        self._inplace(lambda s: _update(s, idx, value, "set"), value)
+
+    # -- in-place machinery --------------------------------------------------------
+    def _will_record(self, *others) -> bool:
+        if not _grad_mode._state.enabled:
+            return False
+        return self.requires_grad or any(isinstance(o, Tensor) and o.requires_grad
+                                         for o in others)
+
+    def _check_inplace(self):
+        if not _grad_mode._state.enabled:
+            return
+        if self._node is None and self._requires_grad:
+            raise RuntimeError(LEAF_INPLACE)
+        base = self._base
+        if base is not None and base._node is None and base._requires_grad and \
+                self._view_fn is not None:
+            raise RuntimeError(VIEW_OF_LEAF_INPLACE)
+
+    def _writable(self):
+        d = self._data
+        flags = getattr(d, "flags", None)
+        if flags is not None and not flags.writeable:
+            if any(s == 0 for s, n in zip(d.strides, d.shape) if n > 1):
+                raise RuntimeError(
+                    "unsupported operation: more than one element of the written-to tensor "
+                    "refers to a single memory location. Please clone() the tensor before "
+                    "performing the operation.")
+            d = self._data = d.copy()
+        return d
+
+    def _inplace(self, fn: Callable, *others) -> "Tensor":
+        """Apply ``self <- fn(self)`` in place, keeping PyTorch's autograd semantics."""
+        self._check_inplace()
+        record = self._will_record(*others)
+        src = self._snapshot() if record and self.requires_grad else self
+        result = fn(src)
+        if not isinstance(result, Tensor):
+            result = Tensor._wrap(result if isinstance(result, (Array, Tracer))
+                                  else T._arr(result))
+        self._assign(result, record)
+        return self
+
+    def _snapshot(self):
+        """A recorded copy of this tensor: nodes of an in-place op save it, not the buffer
+        about to be overwritten."""
+        return _copy_p_bind(self)
+
+    def _assign(self, result: "Tensor", record: bool) -> None:
+        shape = tuple(self._data.shape)
+        rshape = tuple(result.shape)
+        if rshape != shape:
+            try:
+                ok = np.broadcast_shapes(rshape, shape) == shape
+            except ValueError:
+                ok = False
+            if not ok:
+                raise RuntimeError(f"output with shape {list(shape)} doesn't match the "
+                                   f"broadcast shape {list(np.broadcast_shapes(rshape, shape)) if _broadcastable(rshape, shape) else list(rshape)}")
+        rd, sd = result._data.dtype, self._data.dtype
+        if rd != sd and T._category(rd) > T._category(sd):
+            raise RuntimeError(f"result type {T._dtype_name(rd)} can't be cast to the desired "
+                               f"output type {T._dtype_name(sd)}")
+        if result._device is not self._device:
+            raise RuntimeError(_device_mismatch(self._device, result._device))
+        if record and result.requires_grad:
+            if rshape != shape:
+                result = T.broadcast_to(result, shape)
+            if rd != sd:
+                result = T._cast(result, sd)
+        # write the data
+        if isinstance(self._data, Tracer) or isinstance(result._data, Tracer):
+            new = T.broadcast_to(result, shape) if rshape != shape else result
+            self._data = T._cast(new, sd)._value() if rd != sd else new._value()
+            if isinstance(self._data, Array):
+                self._data = self._data._value
+        else:
+            buf = self._writable()
+            if buf is not result._data:
+                self._device.xp.copyto(buf, result._data, casting="unsafe")
+        self._vc[0] += 1
+        if not record:
+            if self._node is not None and _grad_mode._state.enabled:
+                self._node = None
+            return
+        # the graph: this tensor now comes from ``result``; a view also rewrites its base
+        if not result.requires_grad:
+            self._node = None
+            return
+        base = self._base
+        if base is not None and self._view_fn is not None:
+            new_base = _scatter_into_base(base, self, result)
+            base._node, base._index = new_base._node, new_base._index
+            view = self._view_fn(new_base)
+            self._node, self._index = view._node, view._index
+        else:
+            self._node, self._index = result._node, result._index
+
+    # -- in-place methods with no functional counterpart -------------------------
+    def zero_(self) -> "Tensor":
+        return self.fill_(0)
+
+    def fill_(self, value) -> "Tensor":
+        if not self._will_record(value):
+            self._check_inplace()
+            if isinstance(value, Tensor):
+                value = value.item()
+            if not isinstance(self._data, Tracer):
+                self._writable()[...] = value
+                self._vc[0] += 1
+                return self
+        return self._inplace(lambda s: T.where(T._arr(True), value if not isinstance(value, Tensor)
+                                                else value, s), value)
+
+    def copy_(self, src, non_blocking: bool = False) -> "Tensor":
+        if not isinstance(src, Tensor):
+            from ._facade import tensor
+            src = tensor(src)
+        if src._device is not self._device:
+            from .primitives.transfer import device_put
+            src = device_put(src, self._device)
+        if tuple(src.shape) != tuple(self.shape) and not _broadcastable(tuple(src.shape),
+                                                                      tuple(self.shape)):
+            raise RuntimeError(f"The size of tensor a ({self.shape[-1] if self.ndim else 1}) "
+                               f"must match the size of tensor b "
+                               f"({src.shape[-1] if src.ndim else 1}) at non-singleton "
+                               "dimension 0")
+        self._check_inplace()
+        record = self._will_record(src)
+        if record:
+            val = T._cast(T.broadcast_to(src, tuple(self.shape)), self._data.dtype)
+            self._assign(val, True)
+        else:
+            if isinstance(self._data, Tracer) or isinstance(src._data, Tracer):
+                self._assign(T._cast(T.broadcast_to(src, tuple(self.shape)),
+                                     self._data.dtype), False)
+            else:
+                self._device.xp.copyto(self._writable(), src._data, casting="unsafe")
+                self._vc[0] += 1
+        return self
+
+    def _random_(self, draw: Callable) -> "Tensor":
+        from . import _facade
+        self._check_inplace_random()
+        values = draw(_facade._host_rng(), tuple(self.shape))
+        self._device.xp.copyto(self._writable(), self._device.from_host(
+            np.asarray(values, dtype=self._data.dtype)), casting="unsafe")
+        self._vc[0] += 1
+        return self
+
+    def _check_inplace_random(self):
+        if _grad_mode._state.enabled and self._node is None and self._requires_grad:
+            raise RuntimeError(LEAF_INPLACE)
+
+    def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator=None) -> "Tensor":
+        return self._random_(lambda rng, shape: rng.normal(mean, std, shape))
+
+    def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator=None) -> "Tensor":
+        return self._random_(lambda rng, shape: rng.uniform(a, b, shape))
+
+    def bernoulli_(self, p: float = 0.5, *, generator=None) -> "Tensor":
+        return self._random_(lambda rng, shape: rng.random(shape) < p)
+
+    def exponential_(self, lambd: float = 1.0, *, generator=None) -> "Tensor":
+        return self._random_(lambda rng, shape: rng.exponential(1.0 / lambd, shape))
+
+    def random_(self, low: int = 0, high: int | None = None, *, generator=None) -> "Tensor":
+        if high is None:
+            low, high = 0, low if low else 2 ** 24
+        return self._random_(lambda rng, shape: rng.integers(low, high, shape))
+
+    # -- methods that differ from the same-named function ---------------------------
+    def where(self, condition, y) -> "Tensor":
+        return T.where(condition, self, y)
+
+    def softmax(self, dim: int, dtype=None) -> "Tensor":
+        from ._facade import softmax
+        return softmax(self, dim, dtype=dtype)
+
+    def log_softmax(self, dim: int, dtype=None) -> "Tensor":
+        from ._facade import log_softmax
+        return log_softmax(self, dim, dtype=dtype)
+
+    def apply_(self, fn):
+        raise NotImplementedError("apply_ is not supported by fgrad")
+
+    @property
+    def T(self) -> "Tensor":
+        if self.ndim not in (0, 2):
+            return self._make_view(T.permute, tuple(range(self.ndim))[::-1])
+        return self._make_view(T.t)
+
+    @property
+    def mT(self) -> "Tensor":
+        return self._make_view(T.transpose, -2, -1)
+
+    @property
+    def H(self) -> "Tensor":
+        return T.conj(self.T) if hasattr(T, "conj") else self.T
+
+    @property
+    def real(self):
+        from .numpy import real
+        return real(self)
+
+    @property
+    def imag(self):
+        from .numpy import imag
+        return imag(self)
+
+
+def _rebuild(data, device, requires_grad):
+    from ._facade import tensor
+    return tensor(data, device=device, requires_grad=requires_grad)
+
+
+class _RemovableHandle:
+    """What ``register_hook`` returns: ``handle.remove()`` unregisters the hook."""
+
+    def __init__(self, hooks: list, hook):
+        self._hooks = hooks
+        self._hook = hook
+
+    def remove(self) -> None:
+        if self._hook in self._hooks:
+            self._hooks.remove(self._hook)
+
+
+def _device_mismatch(a, b) -> str:
+    return (f"Expected all tensors to be on the same device, but found at least two devices, "
+            f"{a} and {b}!")
+
+
+def _broadcastable(a, b) -> bool:
+    try:
+        np.broadcast_shapes(a, b)
+        return True
+    except ValueError:
+        return False
+
+
+def _unwrap_index(idx):
+    """Index tensors as Arrays (indices carry no gradient)."""
+    if isinstance(idx, Tensor):
+        return idx._value()
+    if isinstance(idx, tuple):
+        return tuple(_unwrap_index(i) for i in idx)
+    if isinstance(idx, list) and any(isinstance(i, Tensor) for i in idx):
+        return [_unwrap_index(i) for i in idx]
+    return idx
+
+
+def _host_index(idx, device):
+    """An index for a direct write into the backend buffer."""
+    def one(i):
+        if isinstance(i, Array):
+            return i._value if i._device is device else device.from_host(i._host())
+        return i
+    return tuple(one(i) for i in idx) if isinstance(idx, tuple) else one(idx)
+
+
+def _copy_p_bind(t: Tensor, view: bool = False) -> Tensor:
+    from .primitives.unary import copy_p
+    out = _record(copy_p, (t,), {})
+    if view:
+        out._vc = t._vc
+        out._base = t._base if t._base is not None else t
+    return out
+
+
+def _replay_view(base, original, fn, args):
+    """The view ``fn(original, *args)`` re-derived from ``base``'s new value."""
+    src = base if original is base or original._base is None else original._view_fn(base) \
+        if original._view_fn is not None else original
+    return fn(src, *args)
+
+
+def _scatter_into_base(base: Tensor, view: Tensor, value: Tensor) -> Tensor:
+    """``base`` with the elements seen by ``view`` replaced by ``value`` (recorded)."""
+    from .primitives.creation import from_host
+    from .numpy._indexing import _update
+    n = base.numel()
+    positions = Tensor._wrap(from_host(np.arange(n, dtype=np.int64).reshape(tuple(base.shape)),
+                                       base._device))
+    pos = view._view_fn(positions)
+    flat = T.reshape(base, (n,))
+    out = _update(flat, pos._value().reshape(-1), T.reshape(value, (-1,)), "set")
+    return T.reshape(out, tuple(base.shape))
+
+
+register_bind_handler(Tensor, _record)
