@@ -29,7 +29,7 @@ demo: setup
 	$(PY) examples/quickstart.py
 
 test: setup-test
-	$(PY) -m pytest -n $(JOBS) -p no:cacheprovider tests
+	$(PY) -m pytest -n $(JOBS) -p no:cacheprovider --doctest-modules fgrad tests
 
 bench: setup
 	$(PY) benchmarks/dispatch.py

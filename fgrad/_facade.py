@@ -510,7 +510,6 @@ def _wrap_function(name, fn):
     names for composites."""
     named = any(k == name or k.startswith(name + "_") for k in T.GRAD_FN_NAMES)
 
-    @functools.wraps(fn)
     def f(*args, out=None, **kwargs):
         seq0 = next(_reverse._sequence) if named and _grad_mode._state.enabled else None
         result = _to_tensors(fn(*args, **kwargs))
@@ -522,8 +521,16 @@ def _wrap_function(name, fn):
         if out is not None:
             return _write_out(out, result)
         return result
-    f.__module__ = "fgrad"
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = _summary(fn)
     return f
+
+
+def _summary(fn) -> str:
+    """The first paragraph of ``fn``'s docstring (its examples run on Arrays, in
+    ``fgrad._torch_ops``), for the tensor-returning wrapper."""
+    first = (fn.__doc__ or "").split("\n\n")[0].strip()
+    return f"{first}\n\nOn tensors, returning tensors (see ``fgrad._torch_ops.{fn.__name__}``)."
 
 
 def _write_out(out, result):
@@ -612,7 +619,7 @@ def _method(name):
             return self._make_view(lambda s, *a: fn(s, *a, **kwargs), *args)
         return fn(self, *args, **kwargs)
     method.__name__ = method.__qualname__ = name
-    method.__doc__ = fn.__doc__
+    method.__doc__ = _summary(getattr(T, name))
     return method
 
 

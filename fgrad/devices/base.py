@@ -2,8 +2,11 @@
 
 Everything that touches backend arrays (numpy on ``cpu``, cupy on ``cuda``)
 goes through a Device. Primitive implementations receive ``device.xp`` (an
-array namespace with NumPy's API plus the few extras in ``EXTRAS``) and never
-import a backend themselves.
+array namespace with NumPy's API plus three extras that every device defines:
+``scatter_add(x, idx, v)``, ``scatter_apply(ufunc_name, x, idx, v)`` and
+``scatter_set(x, idx, v)``, each returning an updated copy of ``x``, duplicates
+combined by the ufunc, or the last in C order winning for ``scatter_set``) and
+never import a backend themselves.
 """
 from __future__ import annotations
 

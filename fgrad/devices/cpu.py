@@ -12,6 +12,12 @@ def _scatter_add(x, idx, v):
     return out
 
 
+def _scatter_set(x, idx, v):
+    out = x.copy()
+    out[idx] = v      # NumPy assigns in C order: the last duplicate wins
+    return out
+
+
 def _scatter_apply(ufunc_name, x, idx, v):
     out = x.copy()
     getattr(np, ufunc_name).at(out, idx, v)
@@ -25,7 +31,8 @@ class CPUDevice(Device):
     def __init__(self):
         self.xp = make_namespace(
             "fgrad.devices.cpu.xp", np,
-            scatter_add=_scatter_add, scatter_apply=_scatter_apply)
+            scatter_add=_scatter_add, scatter_apply=_scatter_apply,
+            scatter_set=_scatter_set)
 
     def from_host(self, a):
         return np.asarray(a)

@@ -71,6 +71,23 @@ def _scatter_in_rounds(cp, ufunc, out, idx, v):
         flat[t] = ufunc(flat[t], vals[sel])
 
 
+def _scatter_last_wins(cp, out, idx, v):
+    """``out[idx] = v`` where, among updates landing on one element, the last in C order
+    wins (NumPy's order): CuPy's fancy assignment keeps an unspecified one. The updates
+    are sorted stably by target and only each target's last one is written."""
+    targets = cp.arange(out.size).reshape(out.shape)[idx]
+    vals = cp.broadcast_to(cp.asarray(v, dtype=out.dtype), targets.shape).ravel()
+    targets = targets.ravel()
+    if targets.size == 0:
+        return
+    order = cp.argsort(targets, kind="stable")
+    targets, vals = targets[order], vals[order]
+    last = cp.empty(targets.shape, dtype=bool)
+    last[-1] = True
+    cp.not_equal(targets[1:], targets[:-1], out=last[:-1])
+    out.reshape(-1)[targets[last]] = vals[last]
+
+
 class CUDADevice(Device):
     platform = "cuda"
 
@@ -99,8 +116,14 @@ class CUDADevice(Device):
                 _scatter_in_rounds(cp, getattr(cp, ufunc_name), out, idx, v)
             return out
 
+        def scatter_set(x, idx, v):
+            out = x.copy()
+            _scatter_last_wins(cp, out, idx, v)
+            return out
+
         self.xp = make_namespace(f"fgrad.devices.cuda{index}.xp", cp,
-                                 scatter_add=scatter_add, scatter_apply=scatter_apply)
+                                 scatter_add=scatter_add, scatter_apply=scatter_apply,
+                                 scatter_set=scatter_set)
 
     def from_host(self, a):
         with self._cp.cuda.Device(self.index):

@@ -141,7 +141,13 @@ def _standin_namespace():
         getattr(np, ufunc_name).at(out, _unwrap(idx), _unwrap(v))
         return StandinArray(out)
 
+    def scatter_set(x, idx, v):
+        out = x._a.copy()
+        out[_unwrap(idx)] = _unwrap(v)
+        return StandinArray(out)
+
     ns.scatter_add = scatter_add
+    ns.scatter_set = scatter_set
     ns.scatter_apply = scatter_apply
     return ns
 

@@ -15,10 +15,11 @@ IndexError naming the axis and its size whenever the indices are concrete
 
 Duplicate indices: ``scatter_add``/``scatter_mul``/``scatter_min``/
 ``scatter_max`` combine every update that lands on an element; ``scatter``
-(set) keeps one of them -- the last in C order on ``cpu`` (NumPy's assignment
-order), an unspecified one on ``cuda``, as in JAX -- and its derivative goes to
-the update that was kept (found by scattering update ids the same way, JAX's
-rule), while the others get zero.
+(set) keeps one of them -- the last in C order (NumPy's assignment order) on
+every device; ``cuda`` sorts the updates to match, so values and derivatives do
+not depend on the device -- and its derivative goes to the update that was kept
+(found by scattering update ids the same way, JAX's rule), while the others get
+zero.
 """
 from __future__ import annotations
 
@@ -184,9 +185,7 @@ def _scatter_prim(name, grad_fn_name, impl):
 
 
 def _set_impl(xp, x, cols, v):
-    out = x.copy()
-    out[cols] = v
-    return out
+    return xp.scatter_set(x, cols, v)
 
 
 scatter_add_p = _scatter_prim("scatter_add", "ScatterAddBackward0",
