@@ -60,8 +60,15 @@ _BY_NAME = {n: dtype(n) for n in ("float16", "float32", "float64", "complex64", 
 _PYTHON_TYPES = {float: "float64", int: "int64", bool: "bool", complex: "complex128"}
 
 
+_BY_NUMPY = {v.dtype: v for v in _BY_NAME.values()}
+
+
 def from_numpy(d) -> dtype:
     """The facade dtype of a NumPy dtype (or name)."""
+    try:
+        return _BY_NUMPY[d]
+    except (KeyError, TypeError):
+        pass
     try:
         return _BY_NAME[np.dtype(d).name]
     except KeyError:

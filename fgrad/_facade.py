@@ -650,6 +650,20 @@ def _binary_op(fn, reflected=False):
     return op
 
 
+def _fast_binary(prim, fn, reflected=False):
+    """An arithmetic operator: a float tensor with a Python number or a tensor of the same
+    dtype and device binds ``prim`` at once (PyTorch's promotion is then the identity);
+    anything else goes through ``fn`` (full promotion and checks)."""
+    def op(self, other):
+        t = type(other)
+        dt = self._data.dtype
+        if dt.kind == "f" and (t is float or t is int or (
+                t is Tensor and other._data.dtype is dt and other._device is self._device)):
+            return _record(prim, (other, self) if reflected else (self, other), {})
+        return fn(other, self) if reflected else fn(self, other)
+    return op
+
+
 def _install_methods():
     for name in T.METHODS:
         if name in Tensor.__dict__:
@@ -664,9 +678,15 @@ def _install_methods():
            "floordiv": F["floor_divide"], "mod": F["remainder"], "pow": F["pow"],
            "matmul": F["matmul"], "and": F["bitwise_and"], "or": F["bitwise_or"],
            "xor": F["bitwise_xor"]}
+    from .primitives import binary as B
+    fast = {"add": B.add_p, "sub": B.sub_p, "mul": B.mul_p, "truediv": B.div_p}
     for op, fn in ops.items():
-        setattr(Tensor, f"__{op}__", _binary_op(fn))
-        setattr(Tensor, f"__r{op}__", _binary_op(fn, reflected=True))
+        if op in fast:
+            setattr(Tensor, f"__{op}__", _fast_binary(fast[op], fn))
+            setattr(Tensor, f"__r{op}__", _fast_binary(fast[op], fn, reflected=True))
+        else:
+            setattr(Tensor, f"__{op}__", _binary_op(fn))
+            setattr(Tensor, f"__r{op}__", _binary_op(fn, reflected=True))
         inplace = {"truediv": "div", "floordiv": "floor_divide", "mod": "remainder",
                    "and": "bitwise_and", "or": "bitwise_or", "xor": "bitwise_xor"}.get(op, op)
         if op != "matmul":

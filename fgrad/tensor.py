@@ -99,7 +99,7 @@ class GradNode(Node):
 
     def _setup(self, name=None, saved=(), saves=False):
         self._name = name
-        self._saved = saved          # ((version counter, version at save, description), ...)
+        self._saved = saved   # ((version counter, version, shape, dtype, producer, index), ...)
         self._saves = saves
         self._hooks = None           # output index -> [hook]
         self._retained = None        # output index -> weakref of a tensor that retains grad
@@ -135,14 +135,10 @@ class GradNode(Node):
     def run_vjp(self, cts):
         if self.inputs is None:
             raise RuntimeError(BACKWARD_TWICE)
-        for vc, version, describe in self._saved:
+        for vc, version, shape, dtype, producer, index in self._saved:
             if vc[0] != version:
-                raise RuntimeError(
-                    "one of the variables needed for gradient computation has been modified "
-                    f"by an inplace operation: {describe()} is at version {vc[0]}; expected "
-                    f"version {version} instead. Hint: enable anomaly detection to find the "
-                    "operation that failed to compute its gradient, with "
-                    "fgrad.autograd.set_detect_anomaly(True).")
+                raise RuntimeError(_modified_message(vc[0], version, shape, dtype, producer,
+                                                     index))
         if not _engine.create_graph:
             return Node.run_vjp(self, cts)
         # double backward: the rule runs on tensors connected to this graph, so it records
@@ -156,6 +152,16 @@ class GradNode(Node):
             ct = _as_tensor_ct(cts[0], self.ans)
         needs = [p is not None for p in self.parents]
         return prim.vjp(ct, needs, ans, *inputs, **self.params)
+
+
+def _modified_message(now, version, shape, dtype, producer, index) -> str:
+    what = f"[fgrad.{T._dtype_name(dtype)}Tensor {list(shape)}]"
+    if producer is not None:
+        what += f", which is output {index} of {producer.name()},"
+    return ("one of the variables needed for gradient computation has been modified by an "
+            f"inplace operation: {what} is at version {now}; expected version {version} "
+            "instead. Hint: enable anomaly detection to find the operation that failed to "
+            "compute its gradient, with fgrad.autograd.set_detect_anomaly(True).")
 
 
 def _saved_tensor(value, parent):
@@ -189,40 +195,63 @@ def _record(prim, args, params):
     needs_grad = False
     for a in args:
         if isinstance(a, Tensor):
-            vals.append(a._value())
+            d = a._data
+            if type(d) is np.ndarray or not isinstance(d, Tracer):
+                v = _new(Array)
+                v._value = d
+                v._device = a._device
+                vals.append(v)
+            else:
+                vals.append(d)
             if a._node is not None or a._requires_grad:
                 needs_grad = True
         else:
             vals.append(a)
     out = bind(prim, *vals, **params)
-    record = needs_grad and _grad_mode._state.enabled and not prim.nondiff
     multiple = prim.multiple_results
     outs = out if multiple else (out,)
     results = [Tensor._wrap(o) for o in outs]
-    _link_views(results, outs, args)
-    if record and any(o.dtype.kind in "fc" for o in outs):
-        parents = tuple(a._edge() if isinstance(a, Tensor) and a.requires_grad else None
-                        for a in args)
-        node = make_node(prim, params, parents, vals, out if multiple else outs[0], GradNode)
-        saved = []
-        for x, a in zip(node.inputs, args):
-            if isinstance(a, Tensor) and not isinstance(x, ShapedArray):
-                saved.append(a._saved_entry())
-        kept = node.ans if multiple else (node.ans,)
-        for r, k in zip(results, kept):
-            if not isinstance(k, ShapedArray):
-                saved.append(r._saved_entry(node))
-        saves = len(saved) > 0 or any(not isinstance(x, ShapedArray) for x in node.inputs)
-        node._setup(saved=tuple(saved), saves=saves)
-        for i, r in enumerate(results):
-            if outs[i].dtype.kind in "fc":
-                r._node, r._index = node, i
+    _link_views(results, args)
+    if needs_grad and _grad_mode._state.enabled and not prim.nondiff:
+        diff = [o.dtype.kind in "fc" for o in outs]
+        if True in diff:
+            _attach_node(prim, params, args, vals, out, results, diff)
     return tuple(results) if multiple else results[0]
 
 
-def _link_views(results, outs, args):
+def _parent(a):
+    """The graph edge an argument's gradient flows to, or None."""
+    if isinstance(a, Tensor):
+        if a._node is not None:
+            return a._node, a._index
+        if a._requires_grad:
+            return a._edge()
+    return None
+
+
+def _attach_node(prim, params, args, vals, out, results, diff):
+    """Record the node of one primitive application and point ``results`` at it."""
+    parents = tuple([_parent(a) for a in args])
+    node = make_node(prim, params, parents, vals, out, GradNode)
+    saved = []
+    for x, a in zip(node.inputs, args):
+        if type(x) is not ShapedArray and isinstance(a, Tensor):
+            saved.append((a._vc, a._vc[0], a._data.shape, a._data.dtype, a._node, a._index))
+    kept = node.ans if prim.multiple_results else (node.ans,)
+    for i, (r, k) in enumerate(zip(results, kept)):
+        if type(k) is not ShapedArray:
+            saved.append((r._vc, 0, r._data.shape, r._data.dtype, node, i))
+    node._setup(saved=tuple(saved), saves=bool(saved) or any(
+        type(x) is not ShapedArray for x in node.inputs))
+    for i, r in enumerate(results):
+        if diff[i]:
+            r._node = node
+            r._index = i
+
+
+def _link_views(results, args):
     """Results that alias an input tensor's buffer are views of it (shared version counter)."""
-    for r, o in zip(results, outs):
+    for r in results:
         data = r._data
         if isinstance(data, Tracer):
             continue
@@ -308,17 +337,6 @@ class Tensor:
             leaf = self._leaf_node = GradNode(None, None, (), (), None)._setup()
             leaf._variable = weakref.ref(self)
         return leaf, 0
-
-    def _saved_entry(self, producer=None):
-        node, idx = (producer, 0) if producer is not None else (self._node, self._index)
-        shape, tname = list(self.shape), _type_name(self)
-
-        def describe():
-            what = f"[{tname} {shape}]"
-            if node is not None:
-                what += f", which is output {idx} of {node.name()},"
-            return what
-        return (self._vc, self._vc[0], describe)
 
     # -- attributes -----------------------------------------------------------
     @property
