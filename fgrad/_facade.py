@@ -635,6 +635,34 @@ def _inplace_method(name):
     return method
 
 
+_UFUNCS = {"add": "add", "sub": "subtract", "mul": "multiply", "div": "divide"}
+
+
+def _fast_inplace(name, slow):
+    """``add_ sub_ mul_ div_`` when nothing is recorded, on a writable NumPy buffer, with a
+    Python number or a tensor of the same dtype: one NumPy call with ``out=``, as the
+    hand-written loop does. Everything else takes ``slow``."""
+    ufunc = getattr(np, _UFUNCS[name])
+
+    def method(self, other, **kwargs):
+        d = self._data
+        if not kwargs and type(d) is np.ndarray and d.dtype.kind == "f" and \
+                not self._will_record(other) and d.flags.writeable:
+            t = type(other)
+            o = other._data if t is Tensor and other._data.dtype is d.dtype else \
+                other if t is float or t is int else None
+            if o is not None and (t is not Tensor or type(o) is np.ndarray and
+                                  np.broadcast_shapes(o.shape, d.shape) == d.shape):
+                self._check_inplace()
+                ufunc(d, o, out=d)
+                self._vc[0] += 1
+                return self
+        return slow(self, other, **kwargs)
+    method.__name__ = method.__qualname__ = name + "_"
+    method.__doc__ = slow.__doc__
+    return method
+
+
 def _select(input, dim, index):
     return T.squeeze(T.narrow(input, dim, index if index >= 0 else index + input.shape[dim], 1),
                      dim)
@@ -672,7 +700,9 @@ def _install_methods():
     setattr(Tensor, "select", lambda self, dim, index: self._make_view(_select, dim, index))
     for name in INPLACE:
         if hasattr(T, name) and name + "_" not in Tensor.__dict__:
-            setattr(Tensor, name + "_", _inplace_method(name))
+            method = _inplace_method(name)
+            setattr(Tensor, name + "_", _fast_inplace(name, method) if name in _UFUNCS
+                    else method)
     F = FUNCTIONS
     ops = {"add": F["add"], "sub": F["sub"], "mul": F["mul"], "truediv": F["div"],
            "floordiv": F["floor_divide"], "mod": F["remainder"], "pow": F["pow"],
