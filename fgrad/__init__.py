@@ -23,6 +23,7 @@ from ._grad_mode import (no_grad, enable_grad, set_grad_enabled, is_grad_enabled
                          inference_mode)
 from .tensor import Tensor, Size
 from . import autograd
+from . import linalg
 from ._facade import (FUNCTIONS as _FUNCTIONS, device, tensor, as_tensor, asarray, from_numpy,
                       zeros, ones, empty, full, zeros_like, ones_like, empty_like, full_like,
                       eye, arange, linspace, logspace, manual_seed, seed, initial_seed, rand,

@@ -39,6 +39,22 @@ class dtype:
     def itemsize(self) -> int:
         return self.dtype.itemsize
 
+    @property
+    def kind(self) -> str:
+        """NumPy's kind letter ('f', 'i', 'b' ...), so code written for NumPy dtypes works."""
+        return self.dtype.kind
+
+    def __eq__(self, other) -> bool:
+        if other is self or isinstance(other, dtype):
+            return other is self
+        try:
+            return self.dtype == np.dtype(other)
+        except TypeError:
+            return False
+
+    def __hash__(self) -> int:
+        return hash(self.dtype)
+
     def to_real(self) -> "dtype":
         return from_numpy({"complex64": "float32", "complex128": "float64"}.get(self.name,
                                                                              self.name))
