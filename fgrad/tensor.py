@@ -86,6 +86,13 @@ def _type_name(t) -> str:
     return f"fgrad.{T._dtype_name(t._np_dtype)}Tensor"
 
 
+def _c_type(t) -> str:
+    """The C name of a tensor's dtype, as some PyTorch messages use it: ``float``, ``double``."""
+    return {"f2": "c10::Half", "f4": "float", "f8": "double", "i1": "signed char",
+            "i2": "short", "i4": "int", "i8": "long", "u1": "unsigned char",
+            "b1": "bool"}.get(t._np_dtype.str[1:], t._np_dtype.name)
+
+
 # ================================================================ graph nodes ===
 class GradNode(Node):
     """A node of the facade's autograd graph, as ``Tensor.grad_fn`` shows it.
@@ -109,7 +116,7 @@ class GradNode(Node):
 
     def name(self) -> str:
         if self.prim is None:
-            return "AccumulateGrad"
+            return "fgrad::autograd::AccumulateGrad"
         return self._name or getattr(self.prim, "grad_fn_name", None) or self.prim.name
 
     @property
@@ -126,7 +133,8 @@ class GradNode(Node):
                                   "Tensor.register_hook")
 
     def __repr__(self) -> str:
-        return f"<{self.name()} object at {id(self):#x}>"
+        name = "AccumulateGrad" if self.prim is None else self.name()
+        return f"<{name} object at {id(self):#x}>"
 
     def free(self):
         if self._saves:
@@ -139,6 +147,10 @@ class GradNode(Node):
             if vc[0] != version:
                 raise RuntimeError(_modified_message(vc[0], version, shape, dtype, producer,
                                                      index))
+        if self.prim.nondiff:       # a _ZERO_GRAD primitive
+            from .primitives.creation import zeros
+            return [zeros(x.shape, x.dtype, x.device) if p is not None else None
+                    for x, p in zip(self.inputs, self.parents)]
         if not _engine.create_graph:
             return Node.run_vjp(self, cts)
         # double backward: the rule runs on tensors connected to this graph, so it records
@@ -185,6 +197,11 @@ class _Engine:
     create_graph = False
 
 
+# piecewise-constant primitives that PyTorch records (``FloorBackward0``...) with zero
+# gradients, so ``x.floor().sum().backward()`` works and gives ``x.grad`` zeros
+_ZERO_GRAD = frozenset({"sign", "floor", "ceil", "round"})
+
+
 _engine = _Engine()
 
 
@@ -212,7 +229,8 @@ def _record(prim, args, params):
     outs = out if multiple else (out,)
     results = [Tensor._wrap(o) for o in outs]
     _link_views(results, args)
-    if needs_grad and _grad_mode._state.enabled and not prim.nondiff:
+    if needs_grad and _grad_mode._state.enabled and (not prim.nondiff
+                                                     or prim.name in _ZERO_GRAD):
         diff = [o.dtype.kind in "fc" for o in outs]
         if True in diff:
             _attach_node(prim, params, args, vals, out, results, diff)
@@ -295,7 +313,9 @@ class Tensor:
         """A new tensor over ``value`` (an Array, a tracer, or a backend array)."""
         t = _new(cls)
         if type(value) is Array:
-            t._data = value._value
+            d = value._value
+            # NumPy gives scalars for 0-d results; a tensor owns a writable 0-d array
+            t._data = np.array(d) if isinstance(d, np.generic) else d
             t._device = value._device
         elif isinstance(value, Tracer):
             t._data = value
@@ -426,6 +446,9 @@ class Tensor:
 
     @requires_grad.setter
     def requires_grad(self, flag: bool) -> None:
+        if flag and self._node is None and self._data.dtype.kind not in "fc":
+            raise RuntimeError("only Tensors of floating point and complex dtype can require "
+                               "gradients")
         self.requires_grad_(flag)
 
     def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
@@ -438,7 +461,7 @@ class Tensor:
                 "use a computed variable in a subgraph that doesn't require differentiation "
                 "use var_no_grad = var.detach().")
         if requires_grad and self._data.dtype.kind not in "fc":
-            raise RuntimeError(INT_REQUIRES_GRAD)
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
         self._requires_grad = bool(requires_grad)
         return self
 
@@ -461,9 +484,15 @@ class Tensor:
                 raise TypeError(f"assigned grad expected to be a Tensor or None but got grad "
                                 f"of type {type(value).__name__}")
             if tuple(value.shape) != tuple(self.shape):
-                raise RuntimeError(f"assigned grad has data of a different size")
+                raise RuntimeError(
+                    f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor "
+                    f"of size '{list(self.shape)}'. Please ensure that the gradient and the "
+                    "tensor are the same size")
             if value._data.dtype != self._data.dtype:
-                raise RuntimeError("assigned grad has data of a different type")
+                raise RuntimeError(
+                    f"attempting to assign a gradient with dtype '{_c_type(value)}' to a tensor "
+                    f"with grad_dtype '{T._dtype_name(self._np_dtype)}'. The gradient must "
+                    "match the tensor's grad_dtype (defaults to the tensor's dtype).")
         self._grad = value
 
     @grad.deleter
