@@ -22,3 +22,12 @@ def test_support_table_matches_the_registry():
     text = (ROOT / "README.md").read_text()
     assert module.readme_with_table(text) == text, \
         "README.md's support table is stale: run `python tools/support_table.py --write`"
+
+
+def test_readme_python_examples_run():
+    """Every ```python block of the README runs as written."""
+    text = (ROOT / "README.md").read_text()
+    blocks = text.split("```python\n")[1:]
+    assert len(blocks) >= 2
+    for block in blocks:
+        exec(compile(block.split("```")[0], "README.md", "exec"), {})
