@@ -46,7 +46,8 @@ SECOND_EPS = 1e-5  # finite-difference step for the second-order checks
 # On a real accelerator the second device runs other kernels than NumPy (other
 # summation orders, its own libm, cuSOLVER/cuBLAS), so its results agree with
 # cpu's only to rounding: this many ulps of the dtype, relative to each entry and,
-# for entries that cancel to about 0 (pinv, a symmetrized eigh), to the largest one.
+# for entries that cancel to about 0 (a dot product, pinv, a symmetrized eigh),
+# absolute on the scale of the terms that cancelled (see ``_device_close``).
 DEVICE_ULPS = 256
 # Primitives whose zero derivative is a definition, not a fact finite differences can check.
 ZERO_BY_DEFINITION = {"stop_gradient"}
@@ -140,14 +141,17 @@ def _device_close(actual, desired, rtol, atol, what):
 
     The stand-in forwards to NumPy, so it must agree to ``rtol``/``atol``. A real
     device agrees to ``DEVICE_ULPS`` ulps of the dtype: relative per entry, and
-    absolute against the largest entry (a backward-stable algorithm's error is
-    bounded by the norm of its result, not by each entry).
+    absolute on the scale of the terms an entry was summed from, since rounding
+    in a sum that cancels is eps times its terms, not its result (and a
+    backward-stable algorithm's error is bounded by the norm of its result). That
+    scale is the largest entry, or 1: the checker's arguments and directions are
+    O(1), and so are the terms of whatever sums the primitives form of them.
     """
     desired = np.asarray(desired)
     if STANDIN.platform != "standin" and _is_float(desired.dtype):
         eps = float(np.finfo(desired.dtype).eps)
         finite = np.abs(desired[np.isfinite(desired)])
-        big = float(finite.max()) if finite.size else 0.0
+        big = max(1.0, float(finite.max()) if finite.size else 0.0)
         rtol = max(rtol, DEVICE_ULPS * eps)
         atol = max(atol, DEVICE_ULPS * eps * big)
     _close(actual, desired, rtol, atol, what)
