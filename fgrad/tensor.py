@@ -35,7 +35,7 @@ from ._array import Array
 from ._tensor_str import format_tensor
 from .devices import CPU, get as get_device
 from .transforms.core import ShapedArray, Tracer, Zero, bind, register_bind_handler
-from .transforms.reverse import Node, backward_pass, make_node
+from .transforms.reverse import Node, _sequence, backward_pass, make_node
 
 _new = object.__new__
 
@@ -536,7 +536,11 @@ class Tensor:
 
     def detach(self) -> "Tensor":
         """The same data (shared memory and version counter), cut from the graph."""
-        return self._alias()
+        t = self._alias()
+        if isinstance(t._data, Tracer):    # inside a transform: cut its gradient too (torch.func)
+            from .numpy._elementwise import stop_gradient
+            t._data = stop_gradient(t._data)
+        return t
 
     def detach_(self) -> "Tensor":
         if self._base is not None and self._view_fn is not None:
@@ -730,9 +734,11 @@ class Tensor:
         return self._new_full(0, size, dtype, device, requires_grad)
 
     # -- views ----------------------------------------------------------------------
-    def _make_view(self, fn: Callable, *args) -> "Tensor":
+    def _make_view(self, fn: Callable, *args, name: str | None = None) -> "Tensor":
         """``fn(self, *args)`` as a view sharing this tensor's memory, replayable for
-        in-place updates through the view."""
+        in-place updates through the view. ``name`` (or the view's default name) is given
+        to the node the view records, as PyTorch names it."""
+        seq0 = next(_sequence)
         out = fn(self, *args)
         if out is self:
             out = self._alias()
@@ -740,6 +746,15 @@ class Tensor:
                 out._node, out._index = self._node, self._index
             elif self._requires_grad and _grad_mode._state.enabled:
                 out = _copy_p_bind(self, view=True)
+                name = name or _VIEW_NAMES.get(getattr(fn, "__name__", None), "AliasBackward0")
+        name = name or _VIEW_NAMES.get(getattr(fn, "__name__", None))
+        node = out._node if isinstance(out, Tensor) else None
+        if name is not None and node is not None and node.seq > seq0:
+            node._name = name
+        if isinstance(out, Tensor) and out._base is None and isinstance(out._data, Tracer) \
+                and isinstance(self._data, Tracer) and _traced_view(fn, args):
+            out._vc = self._vc          # under a transform: no memory to share, link the view
+            out._base = self._base if self._base is not None else self
         if isinstance(out, Tensor) and out._base is not None and out._vc is self._vc:
             out._view_fn = (lambda base, fn=fn, args=args, me=self:
                             _replay_view(base, me, fn, args))
@@ -766,7 +781,8 @@ class Tensor:
 
     def __getitem__(self, idx) -> "Tensor":
         from .numpy._indexing import _index
-        return self._make_view(_index, _unwrap_index(idx))
+        idx = _unwrap_index(idx)
+        return self._make_view(_index, idx, name=_index_node_name(idx, self._data.shape))
 
     def __setitem__(self, idx, value) -> None:
         idx = _unwrap_index(idx)
@@ -782,6 +798,12 @@ class Tensor:
                     raise type(e)(f"{e}") from None
                 self._vc[0] += 1
                 return
+        if isinstance(idx, Tracer) and idx.dtype == np.bool_ and \
+                tuple(idx.shape) == tuple(self._data.shape) and \
+                (not isinstance(value, Tensor) or value.ndim == 0):
+            # a traced mask of the same shape (vmap, jit): a select, as torch.func does
+            self._inplace(lambda s: T.where(Tensor._wrap(idx), value, s), value)
+            return
         from .numpy._indexing import _update
         self._inplace(lambda s: _update(s, idx, value, "set"), value)
 
@@ -805,7 +827,7 @@ class Tensor:
     def _writable(self):
         d = self._data
         flags = getattr(d, "flags", None)
-        if flags is not None and not flags.writeable:
+        if flags is not None and not getattr(flags, "writeable", True):
             if any(s == 0 for s, n in zip(d.strides, d.shape) if n > 1):
                 raise RuntimeError(
                     "unsupported operation: more than one element of the written-to tensor "
@@ -863,6 +885,11 @@ class Tensor:
             buf = self._writable()
             if buf is not result._data:
                 self._device.xp.copyto(buf, result._data, casting="unsafe")
+        if isinstance(self._data, Tracer) and self._base is not None and \
+                self._view_fn is not None:   # traced view: write through to its base
+            b = self._base
+            b._data = _scatter_into_base(Tensor._wrap(b._data, b._device), self,
+                                         Tensor._wrap(self._data, self._device))._data
         self._vc[0] += 1
         if not record:
             if self._node is not None and _grad_mode._state.enabled:
@@ -1024,6 +1051,37 @@ def _broadcastable(a, b) -> bool:
         return False
 
 
+# PyTorch's names for the nodes of views made by these functions
+_VIEW_NAMES = {"reshape": "ViewBackward0", "_select": "SelectBackward0"}
+
+
+def _index_node_name(idx, shape) -> str:
+    """The grad_fn PyTorch gives ``x[idx]``: named after the last indexing step that does
+    something (``SelectBackward0`` for an int, ``SliceBackward0``, ``UnsqueezeBackward0``
+    for ``None``, ``IndexBackward0`` for advanced indexing, else ``AliasBackward0``)."""
+    if isinstance(idx, slice):
+        return "SliceBackward0"
+    idx = idx if isinstance(idx, tuple) else (idx,)
+    consumed = sum(1 for i in idx if i is not None and i is not Ellipsis)
+    name, dim = "AliasBackward0", 0
+    for i in idx:
+        if i is Ellipsis:
+            dim += len(shape) - consumed
+        elif i is None:
+            name = "UnsqueezeBackward0"
+        elif isinstance(i, slice):
+            if dim < len(shape) and i.indices(shape[dim]) != (0, shape[dim], 1):
+                name = "SliceBackward0"
+            dim += 1
+        elif isinstance(i, (bool, np.bool_)) or getattr(i, "ndim", 0) != 0 or \
+                np.dtype(getattr(i, "dtype", type(i))).kind not in "iu":
+            return "IndexBackward0"
+        else:
+            name = "SelectBackward0"
+            dim += 1
+    return name
+
+
 def _unwrap_index(idx):
     """Index tensors as Arrays (indices carry no gradient)."""
     if isinstance(idx, Tensor):
@@ -1051,6 +1109,19 @@ def _copy_p_bind(t: Tensor, view: bool = False) -> Tensor:
         out._vc = t._vc
         out._base = t._base if t._base is not None else t
     return out
+
+
+def _traced_view(fn, args) -> bool:
+    """Whether ``fn(t, *args)`` is a view in PyTorch (advanced indexing copies)."""
+    from .numpy._indexing import _index
+    if fn is not _index:
+        return True
+    idx = args[0] if args else ()
+    for i in (idx if isinstance(idx, tuple) else (idx,)):
+        if not (i is None or i is Ellipsis or isinstance(i, (int, slice))) or \
+                isinstance(i, bool):
+            return False
+    return True
 
 
 def _replay_view(base, original, fn, args):
