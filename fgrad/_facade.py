@@ -500,7 +500,8 @@ def _rename_node(result, name, seq0):
 
 
 def _grad_fn_key(name, args, kwargs):
-    dim_given = len(args) > 1 and name in ("mean", "max", "min", "median") or "dim" in kwargs
+    dim_given = len(args) > 1 and name in ("mean", "max", "min", "median", "sum", "squeeze") \
+        or "dim" in kwargs
     key = f"{name}_dim" if dim_given and f"{name}_dim" in T.GRAD_FN_NAMES else name
     return T.GRAD_FN_NAMES.get(key)
 

@@ -43,7 +43,7 @@ class _GradModeContext:
     def __call__(self, fn):
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
-            with type(self)() if type(self) is not set_grad_enabled else set_grad_enabled(self.mode):
+            with self.clone():
                 return fn(*args, **kwargs)
         return wrapper
 
@@ -51,7 +51,16 @@ class _GradModeContext:
         return type(self)()
 
 
-class no_grad(_GradModeContext):
+class _NoParamContext(_GradModeContext):
+    """A grad-mode context manager that also decorates bare (``@no_grad``, no call)."""
+
+    def __new__(cls, orig_func=None):
+        if orig_func is None:
+            return super().__new__(cls)
+        return cls()(orig_func)
+
+
+class no_grad(_NoParamContext):
     """Disable gradient recording (context manager and decorator).
 
     >>> import fgrad
@@ -65,7 +74,7 @@ class no_grad(_GradModeContext):
     mode = False
 
 
-class enable_grad(_GradModeContext):
+class enable_grad(_NoParamContext):
     """Enable gradient recording inside a ``no_grad`` block (context manager and decorator).
 
     >>> import fgrad
@@ -102,6 +111,10 @@ class set_grad_enabled(_GradModeContext):
         _state.enabled = self._prev
         return False
 
+    def __call__(self, fn):
+        _state.enabled = self._prev     # as a decorator, the mode applies inside fn only
+        return super().__call__(fn)
+
     def clone(self):
         return set_grad_enabled(self.mode)
 
@@ -109,5 +122,13 @@ class set_grad_enabled(_GradModeContext):
 class inference_mode(no_grad):
     """Like ``no_grad`` (fgrad has no separate inference tensors)."""
 
+    def __new__(cls, mode=True):
+        if isinstance(mode, bool):
+            return object.__new__(cls)
+        return cls()(mode)
+
     def __init__(self, mode: bool = True):
         self.mode = not mode
+
+    def clone(self):
+        return inference_mode(not self.mode)

@@ -2532,7 +2532,9 @@ GRAD_FN_NAMES = {
     "frac": "FracBackward0", "log2": "Log2Backward0", "log10": "Log10Backward0",
     "split": "SplitBackward0", "chunk": "SplitBackward0", "unbind": "UnbindBackward0",
     "stack": "StackBackward0", "cat": "CatBackward0", "repeat": "RepeatBackward0",
-    "flatten": "ViewBackward0", "squeeze": "SqueezeBackward1", "unsqueeze": "UnsqueezeBackward0",
+    "flatten": "ViewBackward0", "squeeze": "SqueezeBackward0", "unsqueeze": "UnsqueezeBackward0",
     "t": "TBackward0", "transpose": "TransposeBackward0", "permute": "PermuteBackward0",
     "expand": "ExpandBackward0", "narrow": "SliceBackward0", "roll": "RollBackward0",
+    "sum_dim": "SumBackward1", "squeeze_dim": "SqueezeBackward1", "tril": "TrilBackward0",
+    "triu": "TriuBackward0", "trunc": "TruncBackward0", "fix": "TruncBackward0",
 }

@@ -193,7 +193,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None,
     capture = {k: None for k in keys}
     leaves = _run(outputs, grad_outputs, retain_graph, create_graph, capture)
     result = []
-    for t, key in zip(inputs, keys):
+    for i, (t, key) in enumerate(zip(inputs, keys)):
         ct = capture.get(key)
         if ct is None and t.is_leaf:
             hit = leaves.get(key[0])
@@ -201,8 +201,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None,
         if ct is None or type(ct) is Zero:
             if not (allow_unused or materialize_grads):
                 raise RuntimeError(
-                    "One of the differentiated Tensors appears to not have been used in the "
-                    "graph. Set allow_unused=True if this is the desired behavior.")
+                    f"The differentiated Tensor at index {i} appears to not have been used in "
+                    "the graph. Set allow_unused=True if this is the desired behavior.")
             result.append(_zeros_like(t) if materialize_grads else None)
             continue
         result.append(ct if isinstance(ct, Tensor) else Tensor._wrap(ct))

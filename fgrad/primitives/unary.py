@@ -46,7 +46,7 @@ defelementwise(expm1_p, lambda ans, x: ans + 1, saves="ans")
 log_p = _unary("log")
 defelementwise(log_p, lambda ans, x: 1 / x)
 
-log1p_p = _unary("log1p")
+log1p_p = _unary("log1p", grad_fn_name="Log1PBackward0")
 defelementwise(log1p_p, lambda ans, x: 1 / (1 + x))
 
 sqrt_p = _unary("sqrt")
