@@ -31,6 +31,7 @@ from ._facade import (FUNCTIONS as _FUNCTIONS, device, tensor, as_tensor, asarra
                       bernoulli, multinomial, result_type, promote_types, is_tensor, numel,
                       clone, softmax, log_softmax)
 from ._torch_ops import return_types
+from . import optim
 from .errors import (UnexpectedTracerError, ConcretizationTypeError,
                      TracerArrayConversionError)
 
