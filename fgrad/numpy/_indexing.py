@@ -302,9 +302,10 @@ def _update(x, idx, v, op):
         v = _fit_update(v, tuple(simple.shape[:-1]) + tuple(x.shape[1:]), x.dtype, op, x.device)
         return prim.bind(x, simple, v)
     # general: scatter into the flat array at the flat positions x[idx] reads
-    pos = _index(S.reshape(iota(x.size, np.int64, x.device), x.shape), idx)
+    n = int(np.prod(x.shape))     # not x.size: a facade Tensor's size is a method
+    pos = _index(S.reshape(iota(n, np.int64, x.device), x.shape), idx)
     v = _fit_update(v, tuple(pos.shape), x.dtype, op, x.device)
-    flat = S.reshape(x, (x.size,))
+    flat = S.reshape(x, (n,))
     out = prim.bind(flat, S.reshape(pos, tuple(pos.shape) + (1,)), v)
     return S.reshape(out, x.shape)
 

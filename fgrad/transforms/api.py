@@ -99,8 +99,15 @@ def _strip_own_tracers(tree, main):
             if not isinstance(x, Tracer) or x._trace.main is not main:
                 break
         return x
+    def strip_leaf(x):
+        adapter = _leaf_adapters.get(type(x))
+        if adapter is None:
+            return strip(x)
+        v = adapter[0](x)
+        s = strip(v)
+        return x if s is v else adapter[1](s, x)   # a Tensor aux leaves as a Tensor
     leaves, td = tree_flatten(tree)
-    return tree_unflatten(td, [strip(l) for l in leaves])
+    return tree_unflatten(td, [strip_leaf(l) for l in leaves])
 
 
 # ------------------------------------------------------------------ grad ---
@@ -326,15 +333,20 @@ def _broadcast_prefix(prefix, tree, name):
 
 
 def vmap(fun: Callable, in_axes: Any = 0, out_axes: Any = 0, axis_size: int | None = None,
-         *, in_dims: Any = None, out_dims: Any = None) -> Callable:
+         *, in_dims: Any = None, out_dims: Any = None, chunk_size: int | None = None) -> Callable:
     """Vectorise ``fun`` over a leading (or ``in_axes``) axis of its inputs.
 
-    ``in_dims``/``out_dims`` are torch.func's names for ``in_axes``/``out_axes``.
+    ``in_dims``/``out_dims`` are torch.func's names for ``in_axes``/``out_axes``;
+    torch.func's ``chunk_size`` (a memory knob) is accepted and the whole batch is
+    computed at once (the result is the same).
 
     >>> import fgrad, fgrad.numpy as fnp
     >>> fgrad.vmap(lambda x, y: x @ y, in_axes=(0, None))(fnp.ones((3, 2)), fnp.ones(2))
     Array([2., 2., 2.])
     """
+    if chunk_size is not None and (not isinstance(chunk_size, int) or chunk_size < 1):
+        raise ValueError(f"vmap: chunk_size should be None or greater than 0. "
+                         f"(got {chunk_size})")
     if in_dims is not None:
         in_axes = in_dims
     if out_dims is not None:

@@ -7,7 +7,8 @@ from typing import Callable, Sequence
 import numpy as np
 
 from ..tree_util import tree_flatten, tree_unflatten
-from .api import _argnums_tuple, from_output, to_value, jvp, vjp, vmap, _rewrap_output
+from .api import (_argnums_tuple, from_output, to_value, jvp, vjp, vmap, _rewrap_output,
+                  _current_main, _strip_own_tracers)
 
 
 def _basis(vals):
@@ -89,7 +90,7 @@ def _jacobian(fun, argnums, has_aux, forward):
 
         def f_main(*xs):
             out, aux = f_flat(*xs)
-            box["aux"] = aux
+            box["aux"] = _strip_own_tracers(aux, _current_main()) if has_aux else aux
             return out
 
         in_shapes = [v.shape for v in vals]

@@ -51,12 +51,13 @@ def jit(fun: Callable, static_argnums: int | Sequence[int] = ()) -> Callable:
     def jitted(*args, **kwargs):
         from .api import to_value
         static_n = tuple(i % len(args) for i in static) if args else ()
-        flat_fun, leaves, in_tree, out_tree = flatten_fun(fun, args, kwargs, static_n)
+        fun_, args, out_wraps, kinds = _adapt_facade(fun, args, static_n)
+        flat_fun, leaves, in_tree, out_tree = flatten_fun(fun_, args, kwargs, static_n)
         converted = [to_value(x) for x in leaves]
         vals = [v for v, _ in converted]
         try:
             key = (in_tree, tuple((v.shape, v.dtype, v.device) for v in vals),
-                   tuple((i, args[i]) for i in static_n), tuple(sorted(kwargs)))
+                   tuple((i, args[i]) for i in static_n), tuple(sorted(kwargs)), kinds)
             hash(key)
         except TypeError:
             raise TypeError(f"jit: static arguments must be hashable; got "
@@ -68,12 +69,15 @@ def jit(fun: Callable, static_argnums: int | Sequence[int] = ()) -> Callable:
             jaxpr.out_tree = out_tree[0]
             device = vals[0].device if vals else CPU
             entry = Compiled(simplify(jaxpr), device)
+            entry.out_wraps = list(out_wraps) if out_wraps is not None else None
             if not entry.has_traced_consts:
                 cache[key] = entry        # constants closed over from a transform: re-trace
         outs = entry(vals)
         wrap = next((w for (v, w), leaf in zip(converted, leaves) if leaf is not v), None)
         if wrap is not None:
             outs = [wrap(o) for o in outs]
+        if entry.out_wraps is not None:   # facade outputs leave as Tensors again
+            outs = [o if ad is None else ad[1](o, None) for o, ad in zip(outs, entry.out_wraps)]
         return tree_unflatten(entry.jaxpr.out_tree, outs)
 
     jitted.lower = lambda *a, **k: _lowered(fun, static, a, k)
@@ -81,9 +85,42 @@ def jit(fun: Callable, static_argnums: int | Sequence[int] = ()) -> Callable:
     return jitted
 
 
+def _adapt_facade(fun, args, static_n):
+    """Facade leaves (``Tensor``s) of the traced arguments replaced by their values, and
+    ``fun`` adapted to see them as Tensors again and to return values.
+
+    Returns ``(fun, args, out_wraps, kinds)``: ``out_wraps`` is filled while tracing with
+    one leaf adapter (or None) per output leaf; ``kinds`` keys the cache. Without facade
+    leaves, ``fun`` and ``args`` come back unchanged and ``out_wraps`` is None.
+    """
+    from .api import _leaf_adapters, from_output, to_value
+    from ..tree_util import tree_flatten
+    dyn = [i for i in range(len(args)) if i not in static_n]
+    leaves, tree = tree_flatten([args[i] for i in dyn])
+    if not any(type(l) in _leaf_adapters for l in leaves):
+        return fun, args, None, ()
+    converted = [to_value(l) for l in leaves]
+    wraps = [w for _, w in converted]
+    new_args = list(args)
+    for i, a in zip(dyn, tree_unflatten(tree, [v for v, _ in converted])):
+        new_args[i] = a
+    out_wraps: list = []
+
+    def adapted(*a, **k):
+        a = list(a)
+        inner, t = tree_flatten([a[i] for i in dyn])
+        for i, x in zip(dyn, tree_unflatten(t, [w(x) for w, x in zip(wraps, inner)])):
+            a[i] = x
+        out_leaves, out_tree = tree_flatten(fun(*a, **k))
+        out_wraps[:] = [_leaf_adapters.get(type(o)) for o in out_leaves]
+        return tree_unflatten(out_tree, [from_output(o) for o in out_leaves])
+    return adapted, tuple(new_args), out_wraps, tuple(type(l).__name__ for l in leaves)
+
+
 def _lowered(fun, static, args, kwargs) -> Jaxpr:
     """The simplified program ``jit`` would run for these arguments."""
     from .api import to_value
+    fun, args, _, _ = _adapt_facade(fun, args, static)
     flat_fun, leaves, _, out_tree = flatten_fun(fun, args, kwargs, static)
     jaxpr = trace_to_jaxpr(flat_fun, [aval_of(to_value(x)[0]) for x in leaves], transform="jit",
                            labels=arg_labels(fun, args, static))
