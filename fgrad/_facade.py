@@ -639,6 +639,15 @@ def _inplace_method(name):
 _UFUNCS = {"add": "add", "sub": "subtract", "mul": "multiply", "div": "divide"}
 
 
+def _broadcasts_to(shape, target) -> bool:
+    """Whether ``shape`` broadcasts to exactly ``target`` (False where it does not broadcast)."""
+    if shape == target:
+        return True
+    if len(shape) > len(target):
+        return False
+    return all(a == 1 or a == b for a, b in zip(shape[::-1], target[::-1]))
+
+
 def _fast_inplace(name, slow):
     """``add_ sub_ mul_ div_`` when nothing is recorded, on a writable NumPy buffer, with a
     Python number or a tensor of the same dtype: one NumPy call with ``out=``, as the
@@ -653,7 +662,7 @@ def _fast_inplace(name, slow):
             o = other._data if t is Tensor and other._data.dtype is d.dtype else \
                 other if t is float or t is int else None
             if o is not None and (t is not Tensor or type(o) is np.ndarray and
-                                  np.broadcast_shapes(o.shape, d.shape) == d.shape):
+                                  _broadcasts_to(o.shape, d.shape)):
                 self._check_inplace()
                 ufunc(d, o, out=d)
                 self._vc[0] += 1

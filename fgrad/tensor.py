@@ -132,9 +132,12 @@ class GradNode(Node):
         raise NotImplementedError("hooks on graph nodes are not supported; use "
                                   "Tensor.register_hook")
 
+    def _short_name(self) -> str:
+        """The name without its namespace (``CopySlices``), as printed."""
+        return self.name().rpartition("::")[2]
+
     def __repr__(self) -> str:
-        name = "AccumulateGrad" if self.prim is None else self.name()
-        return f"<{name} object at {id(self):#x}>"
+        return f"<{self._short_name()} object at {id(self):#x}>"
 
     def free(self):
         if self._saves:
@@ -224,7 +227,12 @@ def _record(prim, args, params):
                 needs_grad = True
         else:
             vals.append(a)
-    out = bind(prim, *vals, **params)
+    try:
+        out = bind(prim, *vals, **params)
+    except ValueError as e:
+        if getattr(e, "broadcast_shapes", None) is None:
+            raise
+        raise RuntimeError(_broadcast_error(e.broadcast_shapes)) from None
     multiple = prim.multiple_results
     outs = out if multiple else (out,)
     results = [Tensor._wrap(o) for o in outs]
@@ -645,7 +653,7 @@ class Tensor:
         node = self._node
         return format_tensor(self._host(), dtype_name=dt.name, is_default_dtype=is_default,
                              device=str(self._device), requires_grad=self.requires_grad,
-                             grad_fn=node.name() if node is not None else None)
+                             grad_fn=node._short_name() if node is not None else None)
 
     __str__ = __repr__
 
@@ -709,7 +717,12 @@ class Tensor:
         return out
 
     def contiguous(self) -> "Tensor":
-        return self if self.is_contiguous() else self.clone()
+        if self.is_contiguous():
+            return self
+        out = self.clone()
+        if not out.is_contiguous():     # clone keeps the strides (as PyTorch's does)
+            out._data = self._device.xp.ascontiguousarray(out._data)
+        return out
 
     def new_tensor(self, data, dtype=None, device=None, requires_grad=False) -> "Tensor":
         from ._facade import tensor
@@ -786,6 +799,10 @@ class Tensor:
 
     def __setitem__(self, idx, value) -> None:
         idx = _unwrap_index(idx)
+        kind = _index_node_name(idx, self._data.shape)
+        if kind in ("SelectBackward0", "SliceBackward0", "UnsqueezeBackward0") and \
+                _grad_mode._state.enabled and self._node is None and self._requires_grad:
+            raise RuntimeError(VIEW_OF_LEAF_INPLACE)   # PyTorch writes through a view
         if not self._will_record(value):
             self._check_inplace()
             v = value._data if isinstance(value, Tensor) else value
@@ -805,7 +822,8 @@ class Tensor:
             self._inplace(lambda s: T.where(Tensor._wrap(idx), value, s), value)
             return
         from .numpy._indexing import _update
-        self._inplace(lambda s: _update(s, idx, value, "set"), value)
+        self._inplace(lambda s: _update(s, idx, value, "set"), value,
+                      name="IndexPutBackward0" if kind == "IndexBackward0" else _COPY_SLICES)
 
     # -- in-place machinery --------------------------------------------------------
     def _will_record(self, *others) -> bool:
@@ -836,16 +854,23 @@ class Tensor:
             d = self._data = d.copy()
         return d
 
-    def _inplace(self, fn: Callable, *others) -> "Tensor":
-        """Apply ``self <- fn(self)`` in place, keeping PyTorch's autograd semantics."""
+    def _inplace(self, fn: Callable, *others, name: str | None = None) -> "Tensor":
+        """Apply ``self <- fn(self)`` in place, keeping PyTorch's autograd semantics;
+        ``name`` names the node recorded (unless written through a view)."""
         self._check_inplace()
         record = self._will_record(*others)
-        src = self._snapshot() if record and self.requires_grad else self
+        seq0 = next(_sequence) if name is not None else 0
+        # a recorded op may save its operand (``y.mul_(w)`` saves ``y`` for ``w``'s gradient):
+        # it saves a copy, not the buffer about to be overwritten (as PyTorch clones it)
+        src = self._snapshot() if record else self
         result = fn(src)
         if not isinstance(result, Tensor):
             result = Tensor._wrap(result if isinstance(result, (Array, Tracer))
                                   else T._arr(result))
         self._assign(result, record)
+        if name is not None and record and self._node is not None and \
+                self._view_fn is None and self._node.seq > seq0:
+            self._node._name = name
         return self
 
     def _snapshot(self):
@@ -905,14 +930,18 @@ class Tensor:
             base._node, base._index = new_base._node, new_base._index
             view = self._view_fn(new_base)
             self._node, self._index = view._node, view._index
+            if new_base._node is not None:          # PyTorch's names for these nodes
+                new_base._node._name = _COPY_SLICES
+                if view._node is not None and view._node is not new_base._node:
+                    view._node._name = "AsStridedBackward0"
         else:
             self._node, self._index = result._node, result._index
 
     # -- in-place methods with no functional counterpart -------------------------
     def zero_(self) -> "Tensor":
-        return self.fill_(0)
+        return self.fill_(0, _name="ZeroBackward0")
 
-    def fill_(self, value) -> "Tensor":
+    def fill_(self, value, *, _name: str = "FillBackward2") -> "Tensor":
         if not self._will_record(value):
             self._check_inplace()
             if isinstance(value, Tensor):
@@ -922,7 +951,8 @@ class Tensor:
                 self._vc[0] += 1
                 return self
         return self._inplace(lambda s: T.where(T._arr(True), value if not isinstance(value, Tensor)
-                                                else value, s), value)
+                                                else value, s), value,
+                             name="FillBackward3" if isinstance(value, Tensor) else _name)
 
     def copy_(self, src, non_blocking: bool = False) -> "Tensor":
         if not isinstance(src, Tensor):
@@ -933,10 +963,7 @@ class Tensor:
             src = device_put(src, self._device)
         if tuple(src.shape) != tuple(self.shape) and not _broadcastable(tuple(src.shape),
                                                                       tuple(self.shape)):
-            raise RuntimeError(f"The size of tensor a ({self.shape[-1] if self.ndim else 1}) "
-                               f"must match the size of tensor b "
-                               f"({src.shape[-1] if src.ndim else 1}) at non-singleton "
-                               "dimension 0")
+            raise RuntimeError(_broadcast_error((tuple(self.shape), tuple(src.shape))))
         self._check_inplace()
         record = self._will_record(src)
         if record:
@@ -1043,6 +1070,23 @@ def _device_mismatch(a, b) -> str:
             f"{a} and {b}!")
 
 
+def _broadcast_error(shapes) -> str:
+    """PyTorch's message for shapes that do not broadcast (the rightmost clash of the first
+    pair that clashes)."""
+    a = tuple(shapes[0])
+    for b in shapes[1:]:
+        b = tuple(b)
+        n = max(len(a), len(b))
+        for i in range(n - 1, -1, -1):
+            da = a[i - n + len(a)] if i - n + len(a) >= 0 else 1
+            db = b[i - n + len(b)] if i - n + len(b) >= 0 else 1
+            if da != db and da != 1 and db != 1:
+                return (f"The size of tensor a ({da}) must match the size of tensor b ({db}) "
+                        f"at non-singleton dimension {i}")
+        a = np.broadcast_shapes(a, b)
+    return f"shapes {[list(s) for s in shapes]} cannot be broadcast together"
+
+
 def _broadcastable(a, b) -> bool:
     try:
         np.broadcast_shapes(a, b)
@@ -1050,6 +1094,8 @@ def _broadcastable(a, b) -> bool:
     except ValueError:
         return False
 
+
+_COPY_SLICES = "fgrad::autograd::CopySlices"     # PyTorch's node of a write through a view
 
 # PyTorch's names for the nodes of views made by these functions
 _VIEW_NAMES = {"reshape": "ViewBackward0", "_select": "SelectBackward0"}

@@ -17,7 +17,9 @@ def broadcast_shapes(op, *shapes):
     try:
         return tuple(np.broadcast_shapes(*shapes))
     except ValueError:
-        raise errors.shape_mismatch(op, *shapes, detail="operands could not be broadcast together") from None
+        err = errors.shape_mismatch(op, *shapes, detail="operands could not be broadcast together")
+        err.broadcast_shapes = shapes       # the facade words it as PyTorch does
+        raise err from None
 
 
 def _nary(name, np_name=None, grad_fn_name=None, nargs=2):

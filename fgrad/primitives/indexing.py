@@ -243,6 +243,9 @@ def _scatter_vjp(ct, needs, ans, x, idx, v):
 
 
 scatter_p.vjp = _scatter_vjp
+# the rule reads the indices only (x and v for their shapes and dtypes): an in-place write
+# through a facade view may overwrite x's buffer before the backward pass
+scatter_p.vjp_uses = (frozenset({1}), frozenset(), frozenset({1}))
 
 
 # scatter_mul: out = x * P with P[t] = prod of the updates landing on t. Linear in x.
