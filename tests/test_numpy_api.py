@@ -24,6 +24,8 @@ def same(got, want, rtol=1e-6, atol=0.0):
     assert got_np.shape == want.shape, (got_np.shape, want.shape)
     assert got_np.dtype == want.dtype, (got_np.dtype, want.dtype)
     if want.dtype.kind in "fc":
+        # composites round at each step: allow a few ulps of the result dtype
+        rtol = max(rtol, 4 * float(np.finfo(want.dtype).eps))
         np.testing.assert_allclose(got_np, want, rtol=rtol, atol=atol, equal_nan=True)
     else:
         np.testing.assert_array_equal(got_np, want)
