@@ -2102,7 +2102,7 @@ def einsum(equation: str, *operands):
 # ========================================================== indexing ====
 def _check_index(name, index, allowed=("i",)):
     if _is_number(index) or _dt(index).kind not in "iu":
-        raise RuntimeError(f"{name}(): Expected dtype int64 for index")
+        raise RuntimeError(f"{name}(): Expected dtype int32/int64 for index")
 
 
 def _grid(index, dim):
@@ -2162,7 +2162,8 @@ def _scatter(name, input, dim, index, src, mode):
         v = _cast(src, _dt(x))
         if tuple(v.shape) != tuple(index.shape):
             v = v[tuple(slice(0, s) for s in index.shape)]
-    at = x.at[_grid(index, d)]
+    from .tensor import _unwrap_index           # index tensors as Arrays
+    at = fnp._IndexUpdateHelper(x)[_unwrap_index(_grid(index, d))]   # x.at[...], tensors too
     return at.set(v) if mode == "set" else at.add(v) if mode == "add" else (
         at.multiply(v) if mode == "multiply" else at.max(v) if mode == "amax" else at.min(v))
 
