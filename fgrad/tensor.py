@@ -968,6 +968,9 @@ class Tensor:
         record = self._will_record(src)
         if record:
             val = T._cast(T.broadcast_to(src, tuple(self.shape)), self._data.dtype)
+            if val.requires_grad:    # a node of its own (src may be a leaf: no node to share)
+                val = _copy_p_bind(val)
+                val._node._name = "fgrad::autograd::CopyBackwards"
             self._assign(val, True)
         else:
             if isinstance(self._data, Tracer) or isinstance(src._data, Tracer):

@@ -418,3 +418,18 @@ def test_contiguous_copies_non_contiguous():
         c[0, 0] = 9
         print(x, c, c.is_contiguous(), c.stride(), x.contiguous() is x)
     """)
+
+
+def test_copy_from_leaf_into_non_leaf_keeps_the_graph():
+    compare("""
+        x = torch.tensor([1.0, 2.0], requires_grad=True)
+        z = (x * 2).clone()
+        z.copy_(x)
+        print(z.grad_fn.name())
+        (z * z).sum().backward()
+        y = x * 2
+        y[0].copy_(x[1])
+        print(y)
+        (y * y).sum().backward()
+        print(x.grad)
+    """)
