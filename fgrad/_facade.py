@@ -19,9 +19,9 @@ from . import _dtypes, _grad_mode
 from . import _torch_ops as T
 from ._array import Array
 from .devices import CPU, Device, get as get_device
-from .tensor import Tensor, Size, INT_REQUIRES_GRAD, _record
+from .tensor import (Tensor, Size, INT_REQUIRES_GRAD, _record, broadcasts_to, graph_mark,
+                     name_node)
 from .transforms.core import Tracer
-from .transforms import reverse as _reverse
 from .transforms.api import register_leaf_adapter
 
 # ============================================================== conversion ===
@@ -492,13 +492,6 @@ def multinomial(input, num_samples: int, replacement: bool = False, *, generator
 
 
 # ============================================================ torch functions ===
-def _rename_node(result, name, seq0):
-    """Give a composite's output node PyTorch's name (``MeanBackward0``...)."""
-    node = result._node if isinstance(result, Tensor) else None
-    if node is not None and node.seq > seq0:
-        node._name = name
-
-
 def _grad_fn_key(name, args, kwargs):
     dim_given = len(args) > 1 and name in ("mean", "max", "min", "median", "sum", "squeeze") \
         or "dim" in kwargs
@@ -512,13 +505,13 @@ def _wrap_function(name, fn):
     named = any(k == name or k.startswith(name + "_") for k in T.GRAD_FN_NAMES)
 
     def f(*args, out=None, **kwargs):
-        seq0 = next(_reverse._sequence) if named and _grad_mode._state.enabled else None
+        since = graph_mark() if named and _grad_mode._state.enabled else None
         result = _to_tensors(fn(*args, **kwargs))
-        if seq0 is not None:
+        if since is not None:
             gname = _grad_fn_key(name, args, kwargs)
             if gname is not None:
                 first = result[0] if isinstance(result, tuple) and result else result
-                _rename_node(first, gname, seq0)
+                name_node(first, gname, since)
         if out is not None:
             return _write_out(out, result)
         return result
@@ -575,24 +568,23 @@ def clone(input) -> Tensor:
     return input.clone()
 
 
+def _float_along(fn, name, input, dim, dtype):
+    """``fn(x, dim)`` of ``input`` as floats (``dtype`` if given), its node named ``name``."""
+    x = input.to(dtype) if dtype is not None else T._to_float(input)
+    since = graph_mark()
+    return name_node(_to_tensors(fn(x, dim)), name, since)
+
+
 def softmax(input, dim: int, dtype=None) -> Tensor:
     """``exp(x) / sum(exp(x))`` along ``dim``, computed stably (``SoftmaxBackward0``)."""
     from .nn import functional as F
-    x = input.to(dtype) if dtype is not None else T._to_float(input)
-    seq0 = next(_reverse._sequence)
-    out = _to_tensors(F.softmax(x, dim))
-    _rename_node(out, "SoftmaxBackward0", seq0)
-    return out
+    return _float_along(F.softmax, "SoftmaxBackward0", input, dim, dtype)
 
 
 def log_softmax(input, dim: int, dtype=None) -> Tensor:
     """``x - logsumexp(x)`` along ``dim`` (``LogSoftmaxBackward0``)."""
     from .nn import functional as F
-    x = input.to(dtype) if dtype is not None else T._to_float(input)
-    seq0 = next(_reverse._sequence)
-    out = _to_tensors(F.log_softmax(x, dim))
-    _rename_node(out, "LogSoftmaxBackward0", seq0)
-    return out
+    return _float_along(F.log_softmax, "LogSoftmaxBackward0", input, dim, dtype)
 
 
 # ============================================================ Tensor methods ===
@@ -639,15 +631,6 @@ def _inplace_method(name):
 _UFUNCS = {"add": "add", "sub": "subtract", "mul": "multiply", "div": "divide"}
 
 
-def _broadcasts_to(shape, target) -> bool:
-    """Whether ``shape`` broadcasts to exactly ``target`` (False where it does not broadcast)."""
-    if shape == target:
-        return True
-    if len(shape) > len(target):
-        return False
-    return all(a == 1 or a == b for a, b in zip(shape[::-1], target[::-1]))
-
-
 def _fast_inplace(name, slow):
     """``add_ sub_ mul_ div_`` when nothing is recorded, on a writable NumPy buffer, with a
     Python number or a tensor of the same dtype: one NumPy call with ``out=``, as the
@@ -662,7 +645,7 @@ def _fast_inplace(name, slow):
             o = other._data if t is Tensor and other._data.dtype is d.dtype else \
                 other if t is float or t is int else None
             if o is not None and (t is not Tensor or type(o) is np.ndarray and
-                                  _broadcasts_to(o.shape, d.shape)):
+                                  broadcasts_to(o.shape, d.shape)):
                 self._check_inplace()
                 ufunc(d, o, out=d)
                 self._vc[0] += 1

@@ -169,6 +169,20 @@ class GradNode(Node):
         return prim.vjp(ct, needs, ans, *inputs, **self.params)
 
 
+def graph_mark() -> int:
+    """A point in recording order: nodes recorded after it have a larger ``seq``."""
+    return next(_sequence)
+
+
+def name_node(out, name: str | None, since: int = -1):
+    """Show the graph node of ``out`` as ``name`` (PyTorch's name for the composite that
+    produced it) if that node was recorded after the mark ``since``; returns ``out``."""
+    node = out._node if isinstance(out, Tensor) else None
+    if name is not None and node is not None and node.seq > since:
+        node._name = name
+    return out
+
+
 def _modified_message(now, version, shape, dtype, producer, index) -> str:
     what = f"[fgrad.{T._dtype_name(dtype)}Tensor {list(shape)}]"
     if producer is not None:
@@ -751,7 +765,7 @@ class Tensor:
         """``fn(self, *args)`` as a view sharing this tensor's memory, replayable for
         in-place updates through the view. ``name`` (or the view's default name) is given
         to the node the view records, as PyTorch names it."""
-        seq0 = next(_sequence)
+        since = graph_mark()
         out = fn(self, *args)
         if out is self:
             out = self._alias()
@@ -761,9 +775,7 @@ class Tensor:
                 out = _copy_p_bind(self, view=True)
                 name = name or _VIEW_NAMES.get(getattr(fn, "__name__", None), "AliasBackward0")
         name = name or _VIEW_NAMES.get(getattr(fn, "__name__", None))
-        node = out._node if isinstance(out, Tensor) else None
-        if name is not None and node is not None and node.seq > seq0:
-            node._name = name
+        name_node(out, name, since)
         if isinstance(out, Tensor) and out._base is None and isinstance(out._data, Tracer) \
                 and isinstance(self._data, Tracer) and _traced_view(fn, args):
             out._vc = self._vc          # under a transform: no memory to share, link the view
@@ -859,7 +871,7 @@ class Tensor:
         ``name`` names the node recorded (unless written through a view)."""
         self._check_inplace()
         record = self._will_record(*others)
-        seq0 = next(_sequence) if name is not None else 0
+        since = graph_mark()
         # a recorded op may save its operand (``y.mul_(w)`` saves ``y`` for ``w``'s gradient):
         # it saves a copy, not the buffer about to be overwritten (as PyTorch clones it)
         src = self._snapshot() if record else self
@@ -868,9 +880,8 @@ class Tensor:
             result = Tensor._wrap(result if isinstance(result, (Array, Tracer))
                                   else T._arr(result))
         self._assign(result, record)
-        if name is not None and record and self._node is not None and \
-                self._view_fn is None and self._node.seq > seq0:
-            self._node._name = name
+        if record and self._view_fn is None:
+            name_node(self, name, since)
         return self
 
     def _snapshot(self):
@@ -881,14 +892,11 @@ class Tensor:
     def _assign(self, result: "Tensor", record: bool) -> None:
         shape = tuple(self._data.shape)
         rshape = tuple(result.shape)
-        if rshape != shape:
-            try:
-                ok = np.broadcast_shapes(rshape, shape) == shape
-            except ValueError:
-                ok = False
-            if not ok:
-                raise RuntimeError(f"output with shape {list(shape)} doesn't match the "
-                                   f"broadcast shape {list(np.broadcast_shapes(rshape, shape)) if _broadcastable(rshape, shape) else list(rshape)}")
+        if not broadcasts_to(rshape, shape):
+            wanted = np.broadcast_shapes(rshape, shape) if _broadcastable(rshape, shape) \
+                else rshape
+            raise RuntimeError(f"output with shape {list(shape)} doesn't match the "
+                               f"broadcast shape {list(wanted)}")
         rd, sd = result._data.dtype, self._data.dtype
         if rd != sd and T._category(rd) > T._category(sd):
             raise RuntimeError(f"result type {T._dtype_name(rd)} can't be cast to the desired "
@@ -950,8 +958,7 @@ class Tensor:
                 self._writable()[...] = value
                 self._vc[0] += 1
                 return self
-        return self._inplace(lambda s: T.where(T._arr(True), value if not isinstance(value, Tensor)
-                                                else value, s), value,
+        return self._inplace(lambda s: T.where(T._arr(True), value, s), value,
                              name="FillBackward3" if isinstance(value, Tensor) else _name)
 
     def copy_(self, src, non_blocking: bool = False) -> "Tensor":
@@ -983,16 +990,13 @@ class Tensor:
 
     def _random_(self, draw: Callable) -> "Tensor":
         from . import _facade
-        self._check_inplace_random()
+        if _grad_mode._state.enabled and self._node is None and self._requires_grad:
+            raise RuntimeError(LEAF_INPLACE)
         values = draw(_facade._host_rng(), tuple(self.shape))
         self._device.xp.copyto(self._writable(), self._device.from_host(
             np.asarray(values, dtype=self._data.dtype)), casting="unsafe")
         self._vc[0] += 1
         return self
-
-    def _check_inplace_random(self):
-        if _grad_mode._state.enabled and self._node is None and self._requires_grad:
-            raise RuntimeError(LEAF_INPLACE)
 
     def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator=None) -> "Tensor":
         return self._random_(lambda rng, shape: rng.normal(mean, std, shape))
@@ -1088,6 +1092,15 @@ def _broadcast_error(shapes) -> str:
                         f"at non-singleton dimension {i}")
         a = np.broadcast_shapes(a, b)
     return f"shapes {[list(s) for s in shapes]} cannot be broadcast together"
+
+
+def broadcasts_to(shape, target) -> bool:
+    """Whether ``shape`` broadcasts to exactly ``target`` (False where it does not broadcast)."""
+    if shape == target:
+        return True
+    if len(shape) > len(target):
+        return False
+    return all(a == 1 or a == b for a, b in zip(shape[::-1], target[::-1]))
 
 
 def _broadcastable(a, b) -> bool:

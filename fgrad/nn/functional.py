@@ -305,10 +305,8 @@ def _is_tensor(x) -> bool:
 
 def _rename(out, name: str):
     """Show the last graph node of a facade result under PyTorch's name (``MseLossBackward0``)."""
-    node = getattr(out, "grad_fn", None) if _is_tensor(out) else None
-    if node is not None and hasattr(node, "_name"):
-        node._name = name
-    return out
+    from ..tensor import name_node
+    return name_node(out, name)
 
 
 def _legacy_reduction(size_average, reduce) -> str:
