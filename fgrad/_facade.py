@@ -19,6 +19,7 @@ from . import _dtypes, _grad_mode
 from . import _torch_ops as T
 from ._array import Array
 from .devices import CPU, Device, get as get_device
+from .numpy._core import iter_leaves
 from .tensor import (Tensor, Size, INT_REQUIRES_GRAD, _record, broadcasts_to, graph_mark,
                      name_node)
 from .transforms.core import Tracer
@@ -80,7 +81,7 @@ def _host_data(data):
     if isinstance(data, np.ndarray) or isinstance(data, np.generic):
         return np.array(data, copy=True), False
     if isinstance(data, (list, tuple)):
-        flat = list(_leaves(data))
+        flat = list(iter_leaves(data))
         if any(isinstance(v, Tensor) for v in flat):
             arr = np.array(_map_nested(data, lambda v: v.item() if isinstance(v, Tensor) else v))
             dts = [v._data.dtype for v in flat if isinstance(v, Tensor)]
@@ -94,14 +95,6 @@ def _host_data(data):
         except ValueError as e:
             raise ValueError(f"expected sequence of equal length lists: {e}") from None
     raise TypeError(f"Could not infer dtype of {type(data).__name__}")
-
-
-def _leaves(obj):
-    if isinstance(obj, (list, tuple)):
-        for o in obj:
-            yield from _leaves(o)
-    else:
-        yield obj
 
 
 def _map_nested(obj, fn):

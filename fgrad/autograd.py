@@ -135,6 +135,12 @@ def _run(outputs, grad_outputs, retain_graph, create_graph, capture=None):
         _engine.create_graph = prev
 
 
+def _edge_key(t: Tensor) -> tuple:
+    """The key under which the pass reports the gradient of ``t`` (its node and output)."""
+    node, index = t._edge()
+    return id(node), index
+
+
 def backward(tensors, grad_tensors=None, retain_graph: bool | None = None,
              create_graph: bool = False, inputs=None) -> None:
     """Accumulate the gradients of ``tensors`` into the ``.grad`` of the leaves (or of
@@ -155,7 +161,7 @@ def backward(tensors, grad_tensors=None, retain_graph: bool | None = None,
         for t in inputs:
             if not t.requires_grad:
                 raise RuntimeError("One of the differentiated Tensors does not require grad")
-            wanted[(id(t._edge()[0]), t._edge()[1])] = t
+            wanted[_edge_key(t)] = t
     capture = {k: None for k in wanted} if wanted else None
     leaves = _run(tensors, grad_tensors, retain_graph, create_graph, capture)
     for _, (node, ct) in leaves.items():
@@ -164,8 +170,6 @@ def backward(tensors, grad_tensors=None, retain_graph: bool | None = None,
             continue
         if wanted is not None and (id(node), 0) not in wanted:
             continue
-        for hook in (node._hooks or {}).get(0, ()):
-            pass  # leaf hooks ran in on_node
         _accumulate(t, ct, create_graph)
     if wanted:
         for key, t in wanted.items():
@@ -184,12 +188,11 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None,
     >>> g, fgrad.autograd.grad(g, x)[0]
     (tensor(12., grad_fn=<MulBackward0>), tensor(12.))
     """
-    single = isinstance(inputs, Tensor)
     inputs = _as_list(inputs)
     for t in inputs:
         if not isinstance(t, Tensor) or not t.requires_grad:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
-    keys = [(id(t._edge()[0]), t._edge()[1]) for t in inputs]
+    keys = [_edge_key(t) for t in inputs]
     capture = {k: None for k in keys}
     leaves = _run(outputs, grad_outputs, retain_graph, create_graph, capture)
     result = []

@@ -675,19 +675,8 @@ class Tensor:
     def to(self, *args, **kwargs) -> "Tensor":
         """``to(device)``, ``to(dtype)``, ``to(device, dtype)``, ``to(other)``; ``copy=True``
         forces a copy. Returns ``self`` when nothing changes."""
-        device = kwargs.pop("device", None)
-        dtype = kwargs.pop("dtype", None)
         copy = kwargs.pop("copy", False)
-        kwargs.pop("non_blocking", None)
-        if kwargs:
-            raise TypeError(f"to() got unexpected keyword arguments {sorted(kwargs)}")
-        for a in args:
-            if isinstance(a, Tensor):
-                device, dtype = a.device, a.dtype
-            elif isinstance(a, (_dtypes.dtype, np.dtype, type)) and not isinstance(a, str):
-                dtype = a
-            else:
-                device = a
+        device, dtype = parse_to_args(args, kwargs)
         out = self
         if dtype is not None and _dtypes.to_numpy(dtype) != self._data.dtype:
             out = T._cast(out, _dtypes.to_numpy(dtype))
@@ -903,17 +892,17 @@ class Tensor:
                                f"output type {T._dtype_name(sd)}")
         if result._device is not self._device:
             raise RuntimeError(_device_mismatch(self._device, result._device))
-        if record and result.requires_grad:
+        traced = isinstance(self._data, Tracer) or isinstance(result._data, Tracer)
+        if traced or record and result.requires_grad:
+            # recorded or traced: the value written is exactly this tensor's shape and dtype
             if rshape != shape:
                 result = T.broadcast_to(result, shape)
             if rd != sd:
                 result = T._cast(result, sd)
         # write the data
-        if isinstance(self._data, Tracer) or isinstance(result._data, Tracer):
-            new = T.broadcast_to(result, shape) if rshape != shape else result
-            self._data = T._cast(new, sd)._value() if rd != sd else new._value()
-            if isinstance(self._data, Array):
-                self._data = self._data._value
+        if traced:
+            v = result._value()
+            self._data = v._value if type(v) is Array else v
         else:
             buf = self._writable()
             if buf is not result._data:
@@ -1053,6 +1042,24 @@ class Tensor:
     def imag(self):
         from .numpy import imag
         return imag(self)
+
+
+def parse_to_args(args, kwargs) -> tuple:
+    """``(device, dtype)`` from the arguments of ``to()``: a device, a dtype, both, or a
+    tensor to match; ``device=``/``dtype=`` keywords; ``non_blocking`` is ignored."""
+    device = kwargs.pop("device", None)
+    dtype = kwargs.pop("dtype", None)
+    kwargs.pop("non_blocking", None)
+    if kwargs:
+        raise TypeError(f"to() got unexpected keyword arguments {sorted(kwargs)}")
+    for a in args:
+        if isinstance(a, Tensor):
+            device, dtype = a.device, a.dtype
+        elif isinstance(a, (_dtypes.dtype, np.dtype, type)):
+            dtype = a
+        else:
+            device = a
+    return device, dtype
 
 
 def _rebuild(data, device, requires_grad):

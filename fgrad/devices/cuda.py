@@ -52,17 +52,22 @@ def unavailable_reason() -> str | None:
     return _why_unavailable
 
 
+def _updates_by_target(cp, out, idx, v):
+    """The flat positions ``out[idx]`` reads and the updates ``v`` broadcast to them, both
+    sorted stably by position (updates to one element stay in C order)."""
+    targets = cp.arange(out.size).reshape(out.shape)[idx]
+    vals = cp.broadcast_to(cp.asarray(v, dtype=out.dtype), targets.shape).ravel()
+    order = cp.argsort(targets.ravel(), kind="stable")
+    return targets.ravel()[order], vals[order]
+
+
 def _scatter_in_rounds(cp, ufunc, out, idx, v):
     """``ufunc.at(out, idx, v)`` for ufuncs CuPy lacks ``at`` for: the updates are grouped
     by target, and round r applies every group's r-th update (targets unique per round),
     so the number of rounds is the largest number of duplicates."""
-    targets = cp.arange(out.size).reshape(out.shape)[idx]
-    vals = cp.broadcast_to(cp.asarray(v, dtype=out.dtype), targets.shape).ravel()
-    targets = targets.ravel()
+    targets, vals = _updates_by_target(cp, out, idx, v)
     if targets.size == 0:
         return
-    order = cp.argsort(targets, kind="stable")
-    targets, vals = targets[order], vals[order]
     rank = cp.arange(targets.size) - cp.searchsorted(targets, targets, side="left")
     flat = out.reshape(-1)
     for r in range(int(rank.max()) + 1):
@@ -75,13 +80,9 @@ def _scatter_last_wins(cp, out, idx, v):
     """``out[idx] = v`` where, among updates landing on one element, the last in C order
     wins (NumPy's order): CuPy's fancy assignment keeps an unspecified one. The updates
     are sorted stably by target and only each target's last one is written."""
-    targets = cp.arange(out.size).reshape(out.shape)[idx]
-    vals = cp.broadcast_to(cp.asarray(v, dtype=out.dtype), targets.shape).ravel()
-    targets = targets.ravel()
+    targets, vals = _updates_by_target(cp, out, idx, v)
     if targets.size == 0:
         return
-    order = cp.argsort(targets, kind="stable")
-    targets, vals = targets[order], vals[order]
     last = cp.empty(targets.shape, dtype=bool)
     last[-1] = True
     cp.not_equal(targets[1:], targets[:-1], out=last[:-1])

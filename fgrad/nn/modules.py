@@ -25,7 +25,7 @@ import numpy as np
 
 from .. import _dtypes, _grad_mode
 from .. import _facade
-from ..tensor import Tensor
+from ..tensor import Tensor, parse_to_args
 from ..transforms.api import register_leaf_adapter
 from . import functional as F
 
@@ -450,20 +450,8 @@ class Module:
     def to(self, *args, **kwargs) -> "Module":
         """Move and/or cast parameters and buffers in place: ``to(device)``,
         ``to(dtype)`` (floating-point ones only), ``to(device, dtype)``, ``to(tensor)``."""
-        device = kwargs.pop("device", None)
-        dtype = kwargs.pop("dtype", None)
-        kwargs.pop("non_blocking", None)
-        if kwargs:
-            raise TypeError(f"to() got unexpected keyword arguments {sorted(kwargs)}")
-        for a in args:
-            if isinstance(a, Tensor):
-                device, dtype = a.device, a.dtype
-            elif isinstance(a, (_dtypes.dtype, np.dtype, type)):
-                dtype = a
-            else:
-                device = a
-        if dtype is not None and not _dtypes.from_numpy(_dtypes.to_numpy(dtype)).is_floating_point \
-                and not _dtypes.from_numpy(_dtypes.to_numpy(dtype)).is_complex:
+        device, dtype = parse_to_args(args, dict(kwargs))
+        if dtype is not None and _dtypes.to_numpy(dtype).kind not in "fc":
             raise TypeError("nn.Module.to only accepts floating point or complex dtypes, but "
                             f"got desired dtype={dtype}")
 

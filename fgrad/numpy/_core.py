@@ -29,15 +29,16 @@ ndarray = Array
 
 def _host_copy(obj, dtype=None):
     """A fresh host NumPy array from lists, scalars or arrays (never aliasing the input)."""
-    if isinstance(obj, (list, tuple)) and any(isinstance(o, (Array, Tracer)) for o in _iter_leaves(obj)):
+    if isinstance(obj, (list, tuple)) and any(isinstance(o, (Array, Tracer)) for o in iter_leaves(obj)):
         return None
     return np.array(obj, dtype=dtype, copy=True)
 
 
-def _iter_leaves(obj):
+def iter_leaves(obj):
+    """The non-list, non-tuple items of a nested list/tuple (``obj`` itself otherwise)."""
     if isinstance(obj, (list, tuple)):
         for o in obj:
-            yield from _iter_leaves(o)
+            yield from iter_leaves(o)
     else:
         yield obj
 

@@ -27,7 +27,7 @@ from ..devices import CPU
 from ..primitives import binary as B, indexing as I, shape as S, unary as U
 from ..primitives.creation import from_host, full, iota
 from ..transforms.core import Tracer, bind
-from ._core import asarray
+from ._core import asarray, iter_leaves
 
 __all__ = ["take", "take_along_axis", "put_along_axis", "diag", "diagonal", "trace",
            "nonzero", "argwhere", "flatnonzero", "compress", "select", "searchsorted",
@@ -75,7 +75,7 @@ def _classify(entry):
     if isinstance(entry, (int, np.integer)):
         return "int", int(entry)
     if isinstance(entry, (list, tuple)):
-        if any(isinstance(e, (Array, Tracer)) for e in _leaves(entry)):
+        if any(isinstance(e, (Array, Tracer)) for e in iter_leaves(entry)):
             entry = asarray(entry)
         else:
             entry = np.asarray(entry)
@@ -99,14 +99,6 @@ def _classify(entry):
         return "int", operator.index(entry)
     except TypeError:
         raise IndexError(f"{_INDEX_TYPES_MSG}; got {type(entry).__name__}") from None
-
-
-def _leaves(obj):
-    if isinstance(obj, (list, tuple)):
-        for o in obj:
-            yield from _leaves(o)
-    else:
-        yield obj
 
 
 def _plan(shape, idx):
@@ -280,7 +272,7 @@ def _simple_array_index(idx):
     """The index when it is one integer array on the leading axis, else None."""
     if isinstance(idx, (Array, Tracer)) and idx.dtype.kind in "iu" and idx.ndim >= 1:
         return idx
-    if isinstance(idx, list) and not any(isinstance(e, (Array, Tracer)) for e in _leaves(idx)):
+    if isinstance(idx, list) and not any(isinstance(e, (Array, Tracer)) for e in iter_leaves(idx)):
         idx = np.asarray(idx)
     if isinstance(idx, np.ndarray) and idx.dtype.kind in "iu" and idx.ndim >= 1:
         return idx

@@ -223,11 +223,13 @@ def elementwise_batch_rule(prim: Primitive):
     """Batching for element-wise ops with NumPy broadcasting, any number of inputs.
 
     Every batched input gets its batch axis in front and is padded with unit
-    axes to the output rank, so one backend call does the whole batch.
+    axes to the output rank, so one backend call does the whole batch (every
+    output of a multiple-results primitive is batched along axis 0).
     """
+    multiple = prim.multiple_results
 
     def rule(vals, dims, **params):
-        if len(vals) == 1:
+        if len(vals) == 1 and not multiple:
             return prim.bind(vals[0], **params), dims[0]
         rank = max((getattr(v, "ndim", 0) - (d is not None)) for v, d in zip(vals, dims))
         out = []
@@ -238,7 +240,8 @@ def elementwise_batch_rule(prim: Primitive):
                 if r < rank:
                     v = shape.reshape(v, (v.shape[0],) + (1,) * (rank - r) + v.shape[1:])
             out.append(v)
-        return prim.bind(*out, **params), 0
+        outs = prim.bind(*out, **params)
+        return (outs, [0] * len(outs)) if multiple else (outs, 0)
     return rule
 
 

@@ -28,7 +28,6 @@ import numpy as np
 from ..transforms.core import ShapedArray
 from .core import (Primitive, defelementwise, defnondiff, elementwise_batch_rule,
                    move_to_front)
-from . import shape as S
 
 _SQRT_PI = math.sqrt(math.pi)
 _TWO_OVER_SQRT_PI = 2.0 / _SQRT_PI
@@ -286,28 +285,11 @@ def _threefry_abstract_eval(k1, k2, x1, x2):
     return (out, out)
 
 
-def _broadcasting_batch_rule(prim):
-    """vmap of an element-wise multiple-results primitive: batch axes in front, padded."""
-    def rule(vals, dims, **params):
-        rank = max(v.ndim - (d is not None) for v, d in zip(vals, dims))
-        out = []
-        for v, d in zip(vals, dims):
-            if d is not None:
-                v = move_to_front(v, d)
-                r = v.ndim - 1
-                if r < rank:
-                    v = S.reshape(v, (v.shape[0],) + (1,) * (rank - r) + tuple(v.shape[1:]))
-            out.append(v)
-        outs = prim.bind(*out, **params)
-        return outs, [0] * len(outs)
-    return rule
-
-
 threefry2x32_p = Primitive("threefry2x32", multiple_results=True)
 threefry2x32_p.def_impl(_threefry_impl)
 threefry2x32_p.def_abstract_eval(_threefry_abstract_eval)
 defnondiff(threefry2x32_p)
-threefry2x32_p.batch = _broadcasting_batch_rule(threefry2x32_p)
+threefry2x32_p.batch = elementwise_batch_rule(threefry2x32_p)
 
 
 # bitcast_convert_type: the same bits read as another dtype of the same width.

@@ -74,6 +74,35 @@ def _flat_args(args):
     return [to_value(x)[0] for x in leaves], tree
 
 
+class _Call:
+    """One call of a custom function: the ``nondiff_argnums`` arguments kept as they are,
+    the others flattened to leaves (``flat``); the output's tree is kept when flattened."""
+
+    def __init__(self, args, nondiff_argnums):
+        self.static = {i: args[i] for i in nondiff_argnums}
+        self.nondiff = [self.static[i] for i in sorted(self.static)]
+        self.dyn = [a for i, a in enumerate(args) if i not in self.static]
+        self.flat, self.in_tree = _flat_args(self.dyn)
+        self.n_args = len(args)
+        self.out_tree = None
+
+    def unflatten(self, xs):
+        """The differentiable arguments rebuilt from their leaves."""
+        return tree_unflatten(self.in_tree, list(xs))
+
+    def merge(self, xs):
+        """All the arguments, from the leaves of the differentiable ones."""
+        it = iter(self.unflatten(xs))
+        return [self.static[i] if i in self.static else next(it) for i in range(self.n_args)]
+
+    def flatten_out(self, out):
+        leaves, self.out_tree = tree_flatten(out)
+        return leaves
+
+    def unflatten_out(self, leaves):
+        return tree_unflatten(self.out_tree, list(leaves))
+
+
 class custom_jvp:
     """A function with a user-defined JVP rule (JAX's ``jax.custom_jvp``).
 
@@ -121,34 +150,17 @@ class custom_jvp:
         if self.jvp is None:
             raise AttributeError(f"No JVP defined for custom_jvp function {self.__name__} "
                                  "using defjvp.")
-        static = {i: args[i] for i in self.nondiff_argnums}
-        dyn = [a for i, a in enumerate(args) if i not in static]
-        flat, in_tree = _flat_args(dyn)
-        out_tree = []
-
-        def merge(dyn_args):
-            full, it = [], iter(dyn_args)
-            for i in range(len(args)):
-                full.append(static[i] if i in static else next(it))
-            return full
+        call = _Call(args, self.nondiff_argnums)
 
         def fun(*xs):
-            out = self.fun(*merge(tree_unflatten(in_tree, list(xs))))
-            leaves, tree = tree_flatten(out)
-            out_tree[:] = [tree]
-            return leaves
+            return call.flatten_out(self.fun(*call.merge(xs)))
 
         def jvp(primals, tangents):
-            ps = tree_unflatten(in_tree, list(primals))
-            ts = tree_unflatten(in_tree, list(tangents))
-            nondiff = [static[i] for i in sorted(static)]
-            out, tout = self.jvp(*nondiff, tuple(ps), tuple(ts))
-            leaves, tree = tree_flatten(out)
-            out_tree[:] = [tree]
-            return leaves, tree_flatten(tout)[0]
+            out, tout = self.jvp(*call.nondiff, tuple(call.unflatten(primals)),
+                                 tuple(call.unflatten(tangents)))
+            return call.flatten_out(out), tree_flatten(tout)[0]
 
-        outs = custom_call("jvp", flat, fun, jvp)
-        return tree_unflatten(out_tree[0], outs)
+        return call.unflatten_out(custom_call("jvp", call.flat, fun, jvp))
 
 
 class custom_vjp:
@@ -181,33 +193,18 @@ class custom_vjp:
         if self.fwd is None:
             raise AttributeError(f"No VJP defined for custom_vjp function {self.__name__} "
                                  "using defvjp.")
-        static = {i: args[i] for i in self.nondiff_argnums}
-        nondiff = [static[i] for i in sorted(static)]
-        dyn = [a for i, a in enumerate(args) if i not in static]
-        flat, in_tree = _flat_args(dyn)
-        out_tree = []
-
-        def merge(dyn_args):
-            full, it = [], iter(dyn_args)
-            for i in range(len(args)):
-                full.append(static[i] if i in static else next(it))
-            return full
+        call = _Call(args, self.nondiff_argnums)
+        dyn = call.dyn
 
         def fun(*xs):
-            out = self.fun(*merge(tree_unflatten(in_tree, list(xs))))
-            leaves, tree = tree_flatten(out)
-            out_tree[:] = [tree]
-            return leaves
+            return call.flatten_out(self.fun(*call.merge(xs)))
 
         def fwd(*xs):
-            out, res = self.fwd(*merge(tree_unflatten(in_tree, list(xs))))
-            leaves, tree = tree_flatten(out)
-            out_tree[:] = [tree]
-            return leaves, res
+            out, res = self.fwd(*call.merge(xs))
+            return call.flatten_out(out), res
 
         def bwd(res, cts):
-            ct_tree = tree_unflatten(out_tree[0], list(cts))
-            in_cts = self.bwd(*nondiff, res, ct_tree)
+            in_cts = self.bwd(*call.nondiff, res, call.unflatten_out(cts))
             if not isinstance(in_cts, (tuple, list)) or len(in_cts) != len(dyn):
                 raise TypeError(
                     f"Custom VJP bwd rule must produce a tuple of length equal to the number "
@@ -219,8 +216,8 @@ class custom_vjp:
                 flat_cts.extend([None] * n if c is None else tree_flatten(c)[0])
             return flat_cts
 
-        outs = custom_call("vjp", flat, fun, fwd, bwd, self._forward_mode_ok)
-        return tree_unflatten(out_tree[0], outs)
+        return call.unflatten_out(
+            custom_call("vjp", call.flat, fun, fwd, bwd, self._forward_mode_ok))
 
 
 def checkpoint(fun: Callable) -> Callable:
