@@ -63,22 +63,31 @@ def _node_funcs(x):
 class PyTreeDef:
     """The structure of a pytree, without its leaves."""
 
-    __slots__ = ("node_type", "aux", "children", "num_leaves")
+    __slots__ = ("node_type", "aux", "children", "num_leaves", "_cached_key", "_cached_hash")
 
     def __init__(self, node_type, aux, children):
         self.node_type = node_type      # None for a leaf
         self.aux = aux
         self.children = children
         self.num_leaves = 1 if node_type is None else sum(c.num_leaves for c in children)
+        self._cached_key = None         # a structure never changes: computed once (jit's cache key)
+        self._cached_hash = None
 
     def _key(self):
-        return (self.node_type, _hashable(self.aux), tuple(c._key() for c in self.children))
+        k = self._cached_key
+        if k is None:
+            k = self._cached_key = (self.node_type, _hashable(self.aux),
+                                    tuple(c._key() for c in self.children))
+        return k
 
     def __eq__(self, other):
-        return isinstance(other, PyTreeDef) and self._key() == other._key()
+        return isinstance(other, PyTreeDef) and (self is other or self._key() == other._key())
 
     def __hash__(self):
-        return hash(self._key())
+        h = self._cached_hash
+        if h is None:
+            h = self._cached_hash = hash(self._key())
+        return h
 
     def __repr__(self):
         if self.node_type is None:

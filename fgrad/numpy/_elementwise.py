@@ -53,8 +53,8 @@ _UNARY = {
 _BINARY = {
     "add": B.add_p, "subtract": B.sub_p, "multiply": B.mul_p, "true_divide": B.div_p,
     "power": B.pow_p, "maximum": B.maximum_p, "minimum": B.minimum_p,
-    "arctan2": B.arctan2_p, "remainder": B.remainder_p, "floor_divide": B.floor_divide_p,
-    "nextafter": B.nextafter_p,
+    "arctan2": B.arctan2_p, "logaddexp": B.logaddexp_p, "remainder": B.remainder_p,
+    "floor_divide": B.floor_divide_p, "nextafter": B.nextafter_p,
     **{n: REGISTRY[n] for n in ("equal", "not_equal", "less", "less_equal", "greater",
                                 "greater_equal", "logical_and", "logical_or", "logical_xor",
                                 "bitwise_and", "bitwise_or", "bitwise_xor", "left_shift",
@@ -129,16 +129,6 @@ def _inexact(*xs):
     dt = np.result_type(*[a if isinstance(a, (int, float, bool, complex)) else a.dtype
                           for a in arrs], np.float16)
     return [a if isinstance(a, (int, float, bool, complex)) else U.convert(a, dt) for a in arrs]
-
-
-def logaddexp(x, y):
-    """``log(exp(x) + exp(y))`` without overflow: ``max + log1p(exp(-|x - y|))``."""
-    x, y = _inexact(x, y)
-    m = maximum(x, y)  # noqa: F821
-    d = subtract(x, y)  # noqa: F821
-    # where x == y == ±inf, d is nan; the answer is m
-    safe = where(isfinite(d), d, 0.0)  # noqa: F821
-    return where(isfinite(d), m + log1p(exp(-abs(safe))), m)  # noqa: F821
 
 
 def logaddexp2(x, y):

@@ -26,11 +26,11 @@ def _nary(name, np_name=None, grad_fn_name=None, nargs=2):
     """A broadcasting primitive computed by the backend function ``np_name``."""
     prim = Primitive(name, grad_fn_name=grad_fn_name)
     f = np_name or name
-    prim.backend_fn = f
     if nargs == 2:
         prim.def_impl(lambda xp, x, y, _f=f: getattr(xp, _f)(x, y))
     else:
         prim.def_impl(lambda xp, *xs, _f=f: getattr(xp, _f)(*xs))
+    prim.backend_fn = f
     dtype_rule = dtype_rule_by_probe(prim)
 
     def abstract_eval(*avals):
@@ -120,6 +120,13 @@ arctan2_p = _nary("arctan2", grad_fn_name="Atan2Backward0")
 defbinary(arctan2_p, lambda ans, x, y: y / (x * x + y * y),
           lambda ans, x, y: -x / (x * x + y * y))
 
+# logaddexp(x, y) = log(e^x + e^y), stable in the backend (NumPy's ufunc). Its partials
+# e^(x - ans) are written as logistic(x - y), which stays exact when one input is
+# infinite (1 or 0); equal infinities give nan, as in JAX and PyTorch.
+logaddexp_p = _nary("logaddexp", grad_fn_name="LogaddexpBackward0")
+defbinary(logaddexp_p, lambda ans, x, y: logistic_(x - y), lambda ans, x, y: logistic_(y - x),
+          uses=({0, 1}, {0, 1}))
+
 # x mod y = x - floor(x / y) y: d/dx = 1, d/dy = -floor(x / y).
 remainder_p = _nary("remainder", grad_fn_name="RemainderBackward0")
 defbinary(remainder_p, 1, lambda ans, x, y: -floor_(x / y), uses=((), {0, 1}))
@@ -201,3 +208,8 @@ def log_(x):
 def floor_(x):
     from .unary import floor_p
     return floor_p.bind(x)
+
+
+def logistic_(x):
+    from .unary import logistic_p
+    return logistic_p.bind(x)

@@ -81,10 +81,18 @@ matmul_p.def_abstract_eval(lambda a, b: ShapedArray(
 defjvp(matmul_p, lambda t, ans, a, b: matmul(t, b), lambda t, ans, a, b: matmul(a, t))
 
 
+def _product(x, y):
+    """``x @ y``, as a broadcasting multiply when the contracted length is 1 (an outer
+    product, e.g. the gradients of a dot of vectors): no BLAS call of depth 1."""
+    if x.shape[-1] == 1:
+        return x * y
+    return matmul(x, y)
+
+
 def _matmul_vjp_a(ct, ans, a, b):
     """ct_a = ct @ b^T, summed over the batch dimensions ``a`` was broadcast along."""
     a2, b2, out2 = _promoted(a.shape, b.shape)
-    ga = matmul(S.reshape(ct, out2), _mT(S.reshape(b, b2)))
+    ga = _product(S.reshape(ct, out2), _mT(S.reshape(b, b2)))
     return S.reshape(unbroadcast(ga, ShapedArray(a2, a.dtype)), a.shape)
 
 
@@ -95,9 +103,9 @@ def _matmul_vjp_b(ct, ans, a, b):
     if len(b2) == 2 and len(a2) > 2:
         # b is shared by the whole batch: fold the batch into the rows, one product (k, m)
         rows = int(np.prod(out2[:-1], dtype=np.int64))
-        gb = matmul(_mT(S.reshape(a_, (rows, a2[-1]))), S.reshape(ct2, (rows, out2[-1])))
+        gb = _product(_mT(S.reshape(a_, (rows, a2[-1]))), S.reshape(ct2, (rows, out2[-1])))
     else:
-        gb = matmul(_mT(a_), ct2)
+        gb = _product(_mT(a_), ct2)
     return S.reshape(unbroadcast(gb, ShapedArray(b2, b.dtype)), b.shape)
 
 

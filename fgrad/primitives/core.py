@@ -82,7 +82,10 @@ class Primitive:
 
     # -- declarations --------------------------------------------------------
     def def_impl(self, impl):
+        """Set the implementation; a primitive given its own impl has no ``backend_fn``
+        (declare one after ``def_impl`` when the impl is exactly that call)."""
         self.impl = impl
+        self.backend_fn = None
         return impl
 
     def def_abstract_eval(self, rule):

@@ -18,7 +18,7 @@ def _unary(name, np_name=None, grad_fn_name=None):
     prim = Primitive(name, grad_fn_name=grad_fn_name)
     fn_name = np_name or name
     prim.def_impl(lambda xp, x, _f=fn_name: getattr(xp, _f)(x))
-    prim.backend_fn = fn_name
+    prim.backend_fn = fn_name     # (cleared if a custom impl replaces this one)
     dtype_rule = dtype_rule_by_probe(prim)
     prim.def_abstract_eval(lambda x: ShapedArray(x.shape, dtype_rule(x), x.device))
     return prim

@@ -116,9 +116,13 @@ class ShapedArray:
 
 def aval_of(x) -> ShapedArray:
     """The abstract value of an Array, tracer, NumPy array or Python scalar."""
-    if type(x) is Array:
+    if type(x) is Array:               # the hot case: no checks needed
         v = x._value
-        return ShapedArray(v.shape, v.dtype, x._device)
+        aval = _new(ShapedArray)
+        aval.shape = v.shape
+        aval.dtype = v.dtype
+        aval.device = x._device
+        return aval
     if isinstance(x, Tracer):
         return ShapedArray(x.shape, x.dtype, x.device)
     aval = _SCALAR_AVALS.get(type(x))
@@ -393,21 +397,50 @@ def bind(prim, *args, **params):
 
 
 def _bind_general(prim, args, params):
-    if _bind_handlers:
-        for a in args:
-            handler = _bind_handlers.get(type(a))
-            if handler is not None:
-                return handler(prim, args, params)
-    args = [a if type(a) in _TRACEABLE_TYPES or isinstance(a, Tracer) else canonicalize(a)
-            for a in args]
-    trace = find_top_trace(args)
-    main = trace.main
-    tracers = [a if isinstance(a, Tracer) and a._trace.main is main else full_raise(trace, a)
-               for a in args]
+    """``bind`` with a tracer, a handled type or data to convert among ``args``: one
+    pass finds the top trace (and any handler), then only foreign values are raised."""
+    top = _state.stack[0]
+    top_level = 0
+    foreign = False                    # an argument that is not already top's tracer
+    converted = None
+    for i, a in enumerate(args):
+        t = type(a)
+        if t in _TRACEABLE_TYPES:
+            foreign = True
+            continue
+        if isinstance(a, Tracer):
+            main = a._trace.main
+            if main is top:
+                continue
+            if not main.active:
+                raise errors.escaped_tracer(main.transform)
+            if main.level > top_level:
+                top, top_level = main, main.level
+            foreign = True             # until proven to be the top's own
+            continue
+        handler = _bind_handlers.get(t)
+        if handler is not None:
+            return handler(prim, args, params)
+        if converted is None:
+            converted = list(args)
+        converted[i] = canonicalize(a)
+        foreign = True
+    if converted is not None:
+        args = converted
+    dyn = _state.dynamic
+    if dyn is not None and dyn.level > top_level:
+        top = dyn
+    trace = top.trace
+    if foreign:
+        tracers = [a if isinstance(a, Tracer) and a._trace.main is top else full_raise(trace, a)
+                   for a in args]
+    else:
+        tracers = args
     outs = trace.process_primitive(prim, tracers, params)
     if prim.multiple_results:
         return tuple(full_lower(o) for o in outs)
-    return full_lower(outs[0])
+    out = outs[0]
+    return out.full_lower() if isinstance(out, Tracer) else out
 
 
 _TRACEABLE_TYPES = frozenset((Array,) + SCALAR_TYPES)

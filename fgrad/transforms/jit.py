@@ -49,20 +49,22 @@ def jit(fun: Callable, static_argnums: int | Sequence[int] = ()) -> Callable:
 
     @functools.wraps(fun)
     def jitted(*args, **kwargs):
-        from .api import to_value
+        from .api import _leaf_adapters, to_value
         static_n = tuple(i % len(args) for i in static) if args else ()
-        fun_, args, out_wraps, kinds = _adapt_facade(fun, args, static_n)
-        flat_fun, leaves, in_tree, out_tree = flatten_fun(fun_, args, kwargs, static_n)
+        flat_fun, leaves, in_tree, out_tree = flatten_fun(fun, args, kwargs, static_n)
+        out_wraps, kinds = None, ()
+        if _leaf_adapters and any(type(x) in _leaf_adapters for x in leaves):
+            fun_, args, out_wraps, kinds = _adapt_facade(fun, args, static_n)
+            flat_fun, leaves, in_tree, out_tree = flatten_fun(fun_, args, kwargs, static_n)
         converted = [to_value(x) for x in leaves]
         vals = [v for v, _ in converted]
+        key = (in_tree, tuple([(v.shape, v.dtype, v.device) for v in vals]),
+               tuple([(i, args[i]) for i in static_n]), tuple(sorted(kwargs)), kinds)
         try:
-            key = (in_tree, tuple((v.shape, v.dtype, v.device) for v in vals),
-                   tuple((i, args[i]) for i in static_n), tuple(sorted(kwargs)), kinds)
-            hash(key)
+            entry = cache.get(key)
         except TypeError:
             raise TypeError(f"jit: static arguments must be hashable; got "
                             f"{[type(args[i]).__name__ for i in static_n]}") from None
-        entry = cache.get(key)
         if entry is None:
             jaxpr = trace_to_jaxpr(flat_fun, [aval_of(v) for v in vals], transform="jit",
                                    labels=arg_labels(fun, args, static_n))
@@ -246,11 +248,17 @@ class Compiled:
 
 
 # -------------------------------------------------------------- simplify ----
-def _is_scalar_literal(a, value) -> bool:
-    return type(a) is Literal and not isinstance(a.val, bool) and a.val == value
+def _is_scalar_literal(a, value, known) -> bool:
+    """``a`` is the scalar ``value``: a literal, or a known 0-d constant (e.g. grad's seed)."""
+    if type(a) is Literal:
+        return not isinstance(a.val, bool) and a.val == value
+    c = known.get(a)
+    if type(c) is Array and c.shape == () and c.dtype.kind in "fc":
+        return bool(c._device.to_host(c._value) == value)
+    return False
 
 
-def _identity_of(eqn, ins):
+def _identity_of(eqn, ins, known):
     """The input an equation merely passes on (``x * 1``, ``x + 0``, no-op reshapes), or None."""
     name, out = eqn.prim.name, eqn.outputs[0].aval
     candidates = []
@@ -261,7 +269,7 @@ def _identity_of(eqn, ins):
     elif name in ("sub", "div"):
         candidates = [(ins[0], ins[1], 0 if name == "sub" else 1)]
     for x, other, unit in candidates:
-        if _is_scalar_literal(other, unit) and type(x) is Var and x.aval == out:
+        if _is_scalar_literal(other, unit, known) and type(x) is Var and x.aval == out:
             return x
     if name in ("reshape", "broadcast_to", "convert_element_type", "transpose") and \
             type(ins[0]) is Var and ins[0].aval == out:
@@ -282,7 +290,7 @@ def simplify(jaxpr: Jaxpr) -> Jaxpr:
         ins = [subst.get(a, a) if type(a) is Var else a for a in eqn.inputs]
         prim = eqn.prim
         if not prim.multiple_results:
-            same = _identity_of(eqn, ins)
+            same = _identity_of(eqn, ins, known)
             if same is not None:
                 subst[eqn.outputs[0]] = same
                 continue

@@ -63,22 +63,30 @@ class Node:
 
 def make_node(prim, params, parents, primals, ans, node_cls=Node):
     """A Node keeping only the residuals ``prim.vjp_saves`` asks for."""
-    saves = prim.vjp_saves
-    uses = prim.vjp_uses
-    if uses is not None:      # keep only what the rules of the inputs needing a gradient read
-        keep = frozenset().union(*[u for u, p in zip(uses, parents) if p is not None])
-        keep_ans = "ans" in keep
-        inputs = tuple([x if i in keep else aval_of(x) for i, x in enumerate(primals)])
-    else:
-        keep_ans = saves == "ans" or saves == "both"
-        if saves == "inputs" or saves == "both":
-            inputs = tuple(primals)
-        else:
-            inputs = tuple([aval_of(p) for p in primals])
+    keep_inputs, keep_ans = _residuals(prim, parents)
+    inputs = tuple([x if keep else aval_of(x) for x, keep in zip(primals, keep_inputs)])
     if prim.multiple_results:
         kept = tuple(ans) if keep_ans else tuple([aval_of(a) for a in ans])
         return node_cls(prim, params, parents, inputs, kept, len(ans))
     return node_cls(prim, params, parents, inputs, ans if keep_ans else aval_of(ans), 1)
+
+
+def _residuals(prim, parents):
+    """(per input: keep its value?, keep the answer?) for a node of ``prim`` whose
+    inputs with a parent need a cotangent; cached per primitive and needs pattern."""
+    needs = tuple([p is not None for p in parents])
+    saves, uses = prim.vjp_saves, prim.vjp_uses
+    cache = prim.__dict__.setdefault("_residuals_cache", {})
+    plan = cache.get(needs)
+    if plan is None or plan[2] is not saves or plan[3] is not uses:
+        if uses is not None:   # keep only what the rules of the inputs needing a gradient read
+            keep = frozenset().union(*[u for u, n in zip(uses, needs) if n])
+            plan = (tuple([i in keep for i in range(len(needs))]), "ans" in keep, saves, uses)
+        else:
+            keep_in = saves == "inputs" or saves == "both"
+            plan = ((keep_in,) * len(needs), saves == "ans" or saves == "both", saves, uses)
+        cache[needs] = plan
+    return plan[0], plan[1]
 
 
 def toposort(roots):
