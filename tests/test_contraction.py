@@ -312,3 +312,45 @@ def test_empty_and_complex_operands():
     for name, args in (("vdot", (a[0], b)), ("vecdot", (a, b)), ("vecmat", (b, a.T)),
                        ("matmul", (a, b)), ("einsum", ("ij,j->i", a, b))):
         assert_same(getattr(fnp, name)(*args), getattr(np, name)(*args))
+
+
+_BROADCAST_CASES = ["ij,jk->ik", "im,km->ik", "i,i->", "ij,j->i", "bij,bjk->bik",
+                    "ij,kl->ijkl", "ijk,k->i", "ij,ji->"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(_BROADCAST_CASES), st.data(),
+       st.sampled_from([np.float64, np.float32, np.int64]))
+def test_products_of_broadcast_views_match_numpy(subscripts, data, dtype):
+    """An operand that is a broadcast view (a sum's cotangent) skips its repeated values:
+    same value, dtype and shape as NumPy's einsum, and a result that owns its memory."""
+    ins, _ = P.parse(subscripts)
+    sizes = {c: data.draw(st.integers(1, 4), label=c) for c in sorted(set("".join(ins)))}
+    ops = []
+    for term in ins:
+        shape = tuple(sizes[c] for c in term)
+        kept = tuple(data.draw(st.booleans()) for _ in term)
+        base = (RNG.standard_normal([n if k else 1 for n, k in zip(shape, kept)]) * 3).astype(dtype)
+        ops.append(np.broadcast_to(base, shape))
+    got = P._einsum_impl(np, *ops, subscripts=subscripts)
+    want = np.einsum(subscripts, *ops)
+    assert got.shape == want.shape and got.dtype == want.dtype
+    np.testing.assert_allclose(got, want, rtol=1e-5 if dtype == np.float32 else 1e-12, atol=1e-5)
+    if got.ndim and got.size > 1:
+        assert got.flags.writeable and 0 not in got.strides
+    if subscripts == "ij,jk->ik":
+        np.testing.assert_allclose(P._matmul_impl(np, *ops), ops[0] @ ops[1],
+                                   rtol=1e-5 if dtype == np.float32 else 1e-12, atol=1e-5)
+
+
+def test_product_with_a_sum_cotangent_reads_no_repeated_values(monkeypatch):
+    """The gradient of sum(A @ B) needs no matrix product: ones @ B^T is a column sum."""
+    calls = []
+    xp = fgrad.devices.CPU.xp
+    monkeypatch.setattr(xp, "matmul", lambda *a, **k: calls.append(a) or np.matmul(*a, **k))
+    a, b = rand(50, 40), rand(40, 30)
+    ga, gb = fgrad.grad(lambda a, b: fnp.sum(fnp.einsum("ij,jk->ik", a, b)), argnums=(0, 1))(
+        fnp.asarray(a), fnp.asarray(b))
+    np.testing.assert_allclose(np.asarray(ga), np.ones((50, 30)) @ b.T, rtol=1e-12)
+    np.testing.assert_allclose(np.asarray(gb), a.T @ np.ones((50, 30)), rtol=1e-12)
+    assert len(calls) == 1, "only the forward product is a matrix product"

@@ -74,7 +74,17 @@ def _dense(xp, x):
 # UnsafeViewBackward0 for batches); the primitive carries one name: the 2-D one.
 # No ``backend_fn``: the impl's broadcast-view check must run on every path.
 matmul_p = Primitive("matmul", grad_fn_name="MmBackward0")
-matmul_p.def_impl(lambda xp, a, b: xp.matmul(_dense(xp, a), _dense(xp, b)))
+
+
+def _matmul_impl(xp, a, b):
+    if a.ndim == 2 and b.ndim == 2:        # a broadcast operand (a sum's cotangent): no BLAS call
+        out = _without_broadcast_axes(xp, (a, b), "ij,jk->ik")
+        if out is not None:
+            return out
+    return xp.matmul(_dense(xp, a), _dense(xp, b))
+
+
+matmul_p.def_impl(_matmul_impl)
 matmul_p.def_abstract_eval(lambda a, b: ShapedArray(
     _matmul_shape(a.shape, b.shape), np.result_type(a.dtype, b.dtype), a.device))
 # d(a @ b) = da @ b + a @ db
@@ -227,6 +237,10 @@ def _matmul_plan(subscripts, shape_a, shape_b):
 
 
 def _einsum_impl(xp, *ops, subscripts):
+    if len(ops) == 2:
+        out = _without_broadcast_axes(xp, ops, subscripts)
+        if out is not None:
+            return out
     if len(ops) == 2 and ops[0].dtype.kind in "fc" and ops[1].dtype.kind in "fc":
         plan = _matmul_plan(subscripts, tuple(ops[0].shape), tuple(ops[1].shape))
         if plan is not None:
@@ -244,6 +258,49 @@ def _einsum_impl(xp, *ops, subscripts):
             out = xp.reshape(xp.matmul(xp.reshape(a, shape_a), xp.reshape(b, shape_b)), mid)
             return xp.transpose(out, perm_o) if perm_o else out
     return xp.einsum(subscripts, *ops)
+
+
+def _without_broadcast_axes(xp, ops, subscripts):
+    """A binary einsum whose operand is a broadcast view (a zero stride, e.g. the cotangent
+    of a ``sum``), computed without reading the repeated values; None if there are none.
+
+    Along such an axis the operand is constant, so its index leaves that operand: a
+    contracted index sums the other operand instead, an index of this operand alone
+    scales the result by its length, and an output index the other operand lacks is
+    broadcast onto the result at the end (then copied: results own their memory).
+    ``ones((n, n)) @ x`` costs one column sum instead of an O(n^3) product.
+    """
+    if not any(0 in getattr(o, "strides", ()) for o in ops):
+        return None
+    ins, out = parse(subscripts)
+    sizes = {c: n for term, o in zip(ins, ops) for c, n in zip(term, o.shape)}
+    ops, terms, scale = list(ops), list(ins), 1
+    for k in (0, 1):
+        x, t = ops[k], terms[k]
+        if len(set(t)) != len(t):
+            continue                                   # a diagonal: leave it to the backend
+        for d in reversed(range(len(t))):              # reversed: earlier axes keep their numbers
+            c, other = t[d], terms[1 - k]
+            if x.strides[d] != 0 or x.shape[d] <= 1 or (c in out and c in other) \
+                    or other.count(c) > 1:
+                continue
+            x, t = x[(slice(None),) * d + (0,)], t[:d] + t[d + 1:]
+            if c in other:                             # contracted: sum the other operand
+                j = other.index(c)
+                ops[1 - k], terms[1 - k] = xp.sum(ops[1 - k], axis=j), other[:j] + other[j + 1:]
+            elif c not in out:                         # summed in this operand only: a factor
+                scale *= sizes[c]
+        ops[k], terms[k] = x, t
+    if terms == list(ins):
+        return None
+    kept = "".join(c for c in out if c in terms[0] or c in terms[1])
+    r = _einsum_impl(xp, *ops, subscripts=f"{terms[0]},{terms[1]}->{kept}")
+    if scale != 1:
+        r = r * scale
+    if kept != out:
+        r = xp.reshape(r, tuple(sizes[c] if c in kept else 1 for c in out))
+        r = xp.ascontiguousarray(xp.broadcast_to(r, tuple(sizes[c] for c in out)))
+    return r
 
 
 # PyTorch's einsum output shows the node of its last reshape; the 2-operand case is a view.
