@@ -248,28 +248,35 @@ class Compiled:
 
 
 # -------------------------------------------------------------- simplify ----
-def _is_scalar_literal(a, value, known) -> bool:
-    """``a`` is the scalar ``value``: a literal, or a known 0-d constant (e.g. grad's seed)."""
+def _uniform_value(a, known, uniform):
+    """The one value every element of ``a`` holds, if known now: a scalar literal, a small
+    constant with all elements equal (grad's seed), or a broadcast/reshape of one."""
     if type(a) is Literal:
-        return not isinstance(a.val, bool) and a.val == value
+        return None if isinstance(a.val, bool) else a.val
+    if a in uniform:
+        return uniform[a]
     c = known.get(a)
-    if type(c) is Array and c.shape == () and c.dtype.kind in "fc":
-        return bool(c._device.to_host(c._value) == value)
-    return False
+    if type(c) is Array and c.dtype.kind in "fc" and 0 < c.size <= 16:
+        host = c._device.to_host(c._value)
+        first = host.reshape(-1)[0]
+        if (host == first).all():
+            return first.item()
+    return None
 
 
-def _identity_of(eqn, ins, known):
-    """The input an equation merely passes on (``x * 1``, ``x + 0``, no-op reshapes), or None."""
+def _identity_of(eqn, ins, known, uniform):
+    """The input an equation merely passes on (``x * 1``, ``x + 0``, ``x ** 1``, no-op
+    reshapes), or None."""
     name, out = eqn.prim.name, eqn.outputs[0].aval
     candidates = []
     if name == "mul":
         candidates = [(ins[0], ins[1], 1), (ins[1], ins[0], 1)]
     elif name == "add":
         candidates = [(ins[0], ins[1], 0), (ins[1], ins[0], 0)]
-    elif name in ("sub", "div"):
+    elif name in ("sub", "div", "pow"):
         candidates = [(ins[0], ins[1], 0 if name == "sub" else 1)]
     for x, other, unit in candidates:
-        if _is_scalar_literal(other, unit, known) and type(x) is Var and x.aval == out:
+        if type(x) is Var and x.aval == out and _uniform_value(other, known, uniform) == unit:
             return x
     if name in ("reshape", "broadcast_to", "convert_element_type", "transpose") and \
             type(ins[0]) is Var and ins[0].aval == out:
@@ -284,16 +291,21 @@ def simplify(jaxpr: Jaxpr) -> Jaxpr:
     known = {v: c for v, c in zip(jaxpr.constvars, jaxpr.consts) if not isinstance(c, Tracer)}
     new_consts: dict[Var, object] = {}
     producer: dict[Var, Equation] = {}
+    uniform: dict[Var, object] = {}    # vars whose elements all hold one known value
     seen: dict = {}
     eqns = []
     for eqn in jaxpr.eqns:
         ins = [subst.get(a, a) if type(a) is Var else a for a in eqn.inputs]
         prim = eqn.prim
         if not prim.multiple_results:
-            same = _identity_of(eqn, ins, known)
+            same = _identity_of(eqn, ins, known, uniform)
             if same is not None:
                 subst[eqn.outputs[0]] = same
                 continue
+            if prim.name in ("broadcast_to", "reshape") and type(ins[0]) is Var:
+                value = _uniform_value(ins[0], known, uniform)
+                if value is not None:
+                    uniform[eqn.outputs[0]] = value
         # reshape of a reshape: one reshape of the original
         if prim.name == "reshape" and type(ins[0]) is Var and ins[0] in producer and \
                 producer[ins[0]].prim.name == "reshape":
