@@ -222,6 +222,9 @@ def move_to_front(x, d):
     return shape.transpose(x, perm)
 
 
+_SCALARS = frozenset((int, float, bool, complex))
+
+
 def elementwise_batch_rule(prim: Primitive):
     """Batching for element-wise ops with NumPy broadcasting, any number of inputs.
 
@@ -234,6 +237,20 @@ def elementwise_batch_rule(prim: Primitive):
     def rule(vals, dims, **params):
         if len(vals) == 1 and not multiple:
             return prim.bind(vals[0], **params), dims[0]
+        # Fast case: the batched inputs share their batch axis and rank, the others are
+        # Python scalars, so NumPy's broadcasting lines them up as they are.
+        axis = rank = None
+        for v, d in zip(vals, dims):
+            if d is None:
+                if type(v) not in _SCALARS:
+                    break
+            elif axis is None:
+                axis, rank = d, v.ndim
+            elif d != axis or v.ndim != rank:
+                break
+        else:
+            outs = prim.bind(*vals, **params)
+            return (outs, [axis] * len(outs)) if multiple else (outs, axis)
         rank = max((getattr(v, "ndim", 0) - (d is not None)) for v, d in zip(vals, dims))
         out = []
         for v, d in zip(vals, dims):

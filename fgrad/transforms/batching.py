@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .. import errors
-from .core import (Trace, Tracer, ShapedArray, Zero, aval_of, full_lower, full_raise, instantiate,
+from .core import (SCALAR_TYPES, Trace, Tracer, ShapedArray, Zero, aval_of, full_lower, full_raise, instantiate,
                    new_main)
 
 
@@ -21,6 +21,24 @@ class BatchTracer(Tracer):
             return a
         shape = a.shape[:self.bdim] + a.shape[self.bdim + 1:]
         return ShapedArray(shape, a.dtype, a.device)
+
+    # shape and dtype without building an aval: rules read them on every op
+    @property
+    def shape(self):
+        v, d = self.val, self.bdim
+        if type(v) in SCALAR_TYPES:
+            return ()
+        s = v.shape
+        return s if d is None else s[:d] + s[d + 1:]
+
+    @property
+    def ndim(self):
+        return len(self.shape)
+
+    @property
+    def dtype(self):
+        v = self.val
+        return aval_of(v).dtype if type(v) in SCALAR_TYPES else v.dtype
 
     def full_lower(self):
         if self.bdim is None:

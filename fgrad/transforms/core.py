@@ -171,6 +171,9 @@ class Trace:
     """How one transform interprets primitives applied to its tracers."""
 
     transform_name = "?"
+    # True if ``process_primitive`` accepts plain Arrays and scalars among its tracers
+    # (constants of this transform), which then skip being wrapped as tracers.
+    takes_constants = False
     __slots__ = ("main",)
 
     def __init__(self, main: MainTrace):
@@ -432,8 +435,13 @@ def _bind_general(prim, args, params):
         top = dyn
     trace = top.trace
     if foreign:
-        tracers = [a if isinstance(a, Tracer) and a._trace.main is top else full_raise(trace, a)
-                   for a in args]
+        if trace.takes_constants:      # Arrays and scalars go in as they are
+            tracers = [a if not isinstance(a, Tracer) and type(a) in _TRACEABLE_TYPES
+                       or isinstance(a, Tracer) and a._trace.main is top else full_raise(trace, a)
+                       for a in args]
+        else:
+            tracers = [a if isinstance(a, Tracer) and a._trace.main is top
+                       else full_raise(trace, a) for a in args]
     else:
         tracers = args
     outs = trace.process_primitive(prim, tracers, params)

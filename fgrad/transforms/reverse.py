@@ -173,11 +173,17 @@ class ReverseTrace(Trace):
 
     lift = pure
 
+    takes_constants = True
+
     def process_primitive(self, prim, tracers, params):
         primals = []
         parents = []
         recorded = False
         for t in tracers:
+            if type(t) is not ReverseTracer:         # a constant (Array or scalar)
+                primals.append(t)
+                parents.append(None)
+                continue
             primals.append(t.primal)
             node = t.node
             if node is None:
