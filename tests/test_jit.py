@@ -121,6 +121,21 @@ def test_gradient_program_has_no_seed_passes():
                                rtol=1e-12)
 
 
+def test_full_slices_vanish_and_transposes_compose():
+    m = fnp.asarray(np.arange(24.0).reshape(2, 3, 4))
+
+    def f(x):
+        y = fnp.transpose(fnp.transpose(x, (1, 0, 2)), (2, 0, 1))   # one transpose
+        z = fnp.transpose(fnp.transpose(x, (1, 0, 2)), (1, 0, 2))   # none
+        return y[:, :, :] * 2.0, z[::1] + x[::-1]                   # a reversal stays
+
+    jaxpr = fgrad.jit(f).lower(m)
+    names = [e.prim.name for e in jaxpr.eqns]
+    assert names.count("transpose") == 1 and names.count("slice") <= 1, names
+    for got, want in zip(fgrad.jit(f)(m), f(m)):
+        np.testing.assert_array_equal(np.asarray(got), np.asarray(want))
+
+
 def test_constant_folding():
     c = fnp.asarray([1.0, 2.0, 3.0])
 

@@ -136,6 +136,14 @@ def _matmul_batch(vals, dims):
         a = move_to_front(a, da)
         rows = S.reshape(a, (int(np.prod(a.shape[:-1], dtype=np.int64)), sa[-1]))
         return S.reshape(matmul(rows, b), (size,) + out), 0
+    if da is None and ra == 2 and rb <= 2:
+        # a (a matrix) shared by the batch: the batch goes into the columns of b, one product
+        b = move_to_front(b, db)
+        if rb == 1:                   # (size, k) @ a^T: BLAS reads the transpose in place
+            return matmul(b, _mT(a)), 0
+        k, n = b.shape[1:]
+        cols = S.reshape(S.transpose(b, (1, 0, 2)), (k, size * n))
+        return S.reshape(matmul(a, cols), (a.shape[0], size, n)), 1
     nb = max(ra, rb, 2) - 2           # batch dimensions of the unbatched product
 
     def prep(x, d, r, vec_shape):

@@ -278,10 +278,13 @@ def _identity_of(eqn, ins, known, uniform):
     for x, other, unit in candidates:
         if type(x) is Var and x.aval == out and _uniform_value(other, known, uniform) == unit:
             return x
-    if name in ("reshape", "broadcast_to", "convert_element_type", "transpose") and \
+    if name in ("reshape", "broadcast_to", "convert_element_type", "transpose", "slice") and \
             type(ins[0]) is Var and ins[0].aval == out:
-        if name != "transpose" or tuple(eqn.params.get("perm", ())) == tuple(range(len(out.shape))):
-            return ins[0]
+        if name == "transpose" and tuple(eqn.params["perm"]) != tuple(range(len(out.shape))):
+            return None
+        if name == "slice" and any(step <= 0 for step in eqn.params["steps"]):
+            return None               # same shape, but reversed
+        return ins[0]
     return None
 
 
@@ -306,10 +309,18 @@ def simplify(jaxpr: Jaxpr) -> Jaxpr:
                 value = _uniform_value(ins[0], known, uniform)
                 if value is not None:
                     uniform[eqn.outputs[0]] = value
-        # reshape of a reshape: one reshape of the original
-        if prim.name == "reshape" and type(ins[0]) is Var and ins[0] in producer and \
-                producer[ins[0]].prim.name == "reshape":
-            ins[0] = producer[ins[0]].inputs[0]
+        # reshape of a reshape: one reshape of the original; transposes compose
+        if prim.name in ("reshape", "transpose") and type(ins[0]) is Var and \
+                ins[0] in producer and producer[ins[0]].prim is prim:
+            inner = producer[ins[0]]
+            ins[0] = inner.inputs[0]
+            if prim.name == "transpose":
+                perm = tuple(inner.params["perm"][i] for i in eqn.params["perm"])
+                eqn = Equation(prim, ins, eqn.outputs, {"perm": perm})
+                same = _identity_of(eqn, ins, known, uniform)
+                if same is not None:
+                    subst[eqn.outputs[0]] = same
+                    continue
         # constant folding
         if all(type(a) is Literal or a in known for a in ins) and \
                 all(np.prod(v.aval.shape, dtype=np.int64) <= FOLD_LIMIT for v in eqn.outputs):
