@@ -136,6 +136,27 @@ def test_full_slices_vanish_and_transposes_compose():
         np.testing.assert_array_equal(np.asarray(got), np.asarray(want))
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_scalar_programs_replay_bit_for_bit(dtype):
+    """0-d arithmetic replays with Python operators on NumPy scalars: the same bits, dtype
+    and IEEE specials (inf, nan, signed zeros) as the eager ufunc calls."""
+    def f(x, y):
+        z = x
+        for _ in range(20):
+            z = z * 0.999 + 0.001 - y / 3.0
+        return -z, z / (y - y), (x - x) * -1.0
+    vg = fgrad.value_and_grad(lambda x, y: fnp.sum(fnp.stack(f(x, y)[:1])), argnums=(0, 1))
+    for xv, yv in [(0.5, 0.25), (0.0, -0.0), (1e30, 1e-30)]:
+        x, y = fnp.asarray(np.array(xv, dtype)), fnp.asarray(np.array(yv, dtype))
+        with np.errstate(all="ignore"):
+            for got, want in [(fgrad.jit(f)(x, y), f(x, y)), (fgrad.jit(vg)(x, y), vg(x, y))]:
+                for g, w in zip(fgrad.tree_util.tree_leaves(got), fgrad.tree_util.tree_leaves(want)):
+                    g, w = np.asarray(g), np.asarray(w)
+                    assert g.dtype == w.dtype == dtype
+                    np.testing.assert_array_equal(g, w)
+                    assert np.signbit(g) == np.signbit(w)
+
+
 def test_constant_folding():
     c = fnp.asarray([1.0, 2.0, 3.0])
 

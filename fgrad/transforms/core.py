@@ -12,7 +12,6 @@ a few type checks, then the primitive's implementation on the device.
 from __future__ import annotations
 
 import threading
-from contextlib import contextmanager
 from typing import Any, Callable
 
 import numpy as np
@@ -55,22 +54,32 @@ class _TraceState(threading.local):
 _state: _TraceState  # created below, once EvalTrace exists
 
 
-@contextmanager
-def new_main(trace_type, global_data=None, transform=None, dynamic=False):
-    """Push a new transform level for the duration of the block."""
-    stack = _state.stack
-    main = MainTrace(len(stack), trace_type, global_data, transform)
-    stack.append(main)
-    prev_dynamic = _state.dynamic
-    if dynamic:
-        _state.dynamic = main
-    try:
-        yield main
-    finally:
+class new_main:
+    """Push a new transform level for the duration of a ``with`` block (yields its
+    ``MainTrace``). A class rather than a generator: every transform call enters one."""
+
+    __slots__ = ("main", "prev_dynamic", "dynamic")
+
+    def __init__(self, trace_type, global_data=None, transform=None, dynamic=False):
+        stack = _state.stack
+        self.main = MainTrace(len(stack), trace_type, global_data, transform)
+        self.dynamic = dynamic
+
+    def __enter__(self) -> MainTrace:
+        main = self.main
+        _state.stack.append(main)
+        self.prev_dynamic = _state.dynamic
+        if self.dynamic:
+            _state.dynamic = main
+        return main
+
+    def __exit__(self, *exc):
+        main = self.main
         main.active = False
         main.trace = None            # break the main <-> trace cycle so graphs die promptly
-        _state.dynamic = prev_dynamic
-        stack.pop()
+        _state.dynamic = self.prev_dynamic
+        _state.stack.pop()
+        return False
 
 
 def current_level() -> int:

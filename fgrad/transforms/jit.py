@@ -3,10 +3,12 @@
 ``jit(f)`` stages ``f`` into the program ``make_jaxpr`` prints, simplifies it
 (constant folding, algebraic identities such as ``x * 1`` and ``x + 0``,
 reshape chains, common subexpressions, dead code) and caches it per input
-signature (pytree structure, shapes, dtypes, device, static arguments). A call
-on concrete arrays replays the program by calling each primitive's ``impl``
-on backend arrays directly — no tracers, no ``bind`` — freeing every
-intermediate after its last use. A call on traced values (``grad(jit(f))``,
+signature (pytree structure, shapes, dtypes, device, static arguments). The
+program is then generated as one straight-line Python function over backend
+arrays (one line per primitive, calling its backend function or ``impl``;
+Python operators for 0-d float arithmetic), so a call on concrete arrays runs
+no tracers, no ``bind`` and no interpreter loop, and frees every intermediate
+after its last use. A call on traced values (``grad(jit(f))``,
 ``vmap(jit(f))``) evaluates the program through ``bind`` instead, so it
 composes with every transform.
 """
@@ -158,7 +160,8 @@ class Compiled:
         steps = []
         fresh = set()          # slots holding arrays a ufunc step allocated (not views)
         viewed = set()         # slots read by a non-ufunc step (which may return a view)
-        out_avals = {}
+        out_avals = {slot[v]: v.aval for v in jaxpr.invars}
+        prims = []
         for eqn in jaxpr.eqns:
             ins = tuple(ref(a) for a in eqn.inputs)
             for v in eqn.outputs:
@@ -177,6 +180,7 @@ class Compiled:
             for v, s in zip(eqn.outputs, outs):
                 out_avals[s] = v.aval
             steps.append((fn, ins, outs, prim.multiple_results, is_ufunc))
+            prims.append(prim)
         self.out_slots = [ref(v) for v in jaxpr.outvars]
         # free each intermediate after its last use (inputs and constants belong to the caller)
         last_use = {}
@@ -206,6 +210,7 @@ class Compiled:
         self.const_slots = const_slots
         self.in_slots = in_slots
         self.literals = literals
+        self.run = self._generate(prims, out_avals)
 
     def __call__(self, vals):
         jaxpr = self.jaxpr
@@ -214,37 +219,60 @@ class Compiled:
             return self.replay(vals)
         return eval_jaxpr(jaxpr, jaxpr.consts, *vals)
 
+    def _generate(self, prims, avals):
+        """The program as one straight-line Python function over backend values.
+
+        One line per step (``v7 = f3(v1, v2)``), ``del`` after each value's last use,
+        ``out=`` where a dying buffer is donated: no interpreter loop, no environment
+        list. Arithmetic on 0-d floating values is written with Python operators
+        (NumPy scalars compute them exactly as the ufuncs do, at a fraction of the call
+        cost), which is what scalar programs (W8) spend their time on.
+        """
+        names = {}                                   # globals of the generated function
+        for s, c in self.const_slots:
+            names[f"v{s}"] = c._value if type(c) is Array else c
+        for s, val in self.literals:
+            names[f"v{s}"] = val
+            avals[s] = None
+        lines = [f"def run({', '.join(f'v{s}' for s in self.in_slots)}):"]
+        for k, ((fn, ins, outs, multi, frees, donate), prim) in enumerate(zip(self.steps, prims)):
+            args = [f"v{i}" for i in ins]
+            op = _SCALAR_OPERATORS.get(prim.name)
+            if op is not None and donate < 0 and self.device is CPU and \
+                    all(avals.get(i) is None or _is_scalar_float(avals[i]) for i in ins) and \
+                    any(avals.get(i) is not None for i in ins):
+                call = op.format(*args)
+            else:
+                names[f"f{k}"] = fn
+                extra = [f"out=v{ins[donate]}"] if donate >= 0 else []
+                call = f"f{k}({', '.join(args + extra)})"
+            target = ", ".join(f"v{o}" for o in outs) + ("," if multi and len(outs) == 1 else "")
+            lines.append(f"    {target} = {call}")
+            if frees:
+                lines.append(f"    del {', '.join(f'v{s}' for s in frees)}")
+        lines.append(f"    return [{', '.join(f'v{s}' for s in self.out_slots)}]")
+        exec(compile("\n".join(lines), "<fgrad.jit program>", "exec"), names)
+        return names["run"]
+
     def replay(self, vals):
         device = self.device
-        env = [None] * self.n_slots
-        for s, c in self.const_slots:
-            env[s] = c._value if type(c) is Array else c
-        for s, v in zip(self.in_slots, vals):
+        args = []
+        for v in vals:
             if v._device is not device:
                 from .. import errors
                 raise errors.device_mismatch("jit", device, v._device)
-            env[s] = v._value
-        for s, val in self.literals:
-            env[s] = val
-        for fn, ins, outs, multi, frees, donate in self.steps:
-            n = len(ins)
-            if donate >= 0:
-                r = fn(*[env[i] for i in ins], out=env[ins[donate]])
-            elif n == 1:
-                r = fn(env[ins[0]])
-            elif n == 2:
-                r = fn(env[ins[0]], env[ins[1]])
-            else:
-                r = fn(*[env[i] for i in ins])
-            if multi:
-                for s, o in zip(outs, r):
-                    env[s] = o
-            else:
-                env[outs[0]] = r
-            for s in frees:
-                env[s] = None
-        return [wrap_raw(env[s], device) if type(env[s]) not in SCALAR_TYPES else env[s]
-                for s in self.out_slots]
+            args.append(v._value)
+        return [wrap_raw(r, device) if type(r) not in SCALAR_TYPES else r
+                for r in self.run(*args)]
+
+
+# 0-d floating arithmetic the generated replay writes with Python operators.
+_SCALAR_OPERATORS = {"add": "{} + {}", "sub": "{} - {}", "mul": "{} * {}",
+                     "div": "{} / {}", "neg": "-{}"}
+
+
+def _is_scalar_float(aval) -> bool:
+    return aval.shape == () and aval.dtype.kind in "fc"
 
 
 # -------------------------------------------------------------- simplify ----
