@@ -40,6 +40,11 @@ class BatchTracer(Tracer):
         v = self.val
         return aval_of(v).dtype if type(v) in SCALAR_TYPES else v.dtype
 
+    @property
+    def device(self):
+        v = self.val
+        return aval_of(v).device if type(v) in SCALAR_TYPES else v.device
+
     def full_lower(self):
         if self.bdim is None:
             return full_lower(self.val)
@@ -58,9 +63,18 @@ class BatchTrace(Trace):
     def axis_size(self):
         return self.main.global_data
 
+    takes_constants = True
+
     def process_primitive(self, prim, tracers, params):
-        vals = [t.val for t in tracers]
-        dims = [t.bdim for t in tracers]
+        vals = []
+        dims = []
+        for t in tracers:
+            if type(t) is BatchTracer:
+                vals.append(t.val)
+                dims.append(t.bdim)
+            else:                          # a constant (Array or scalar): unbatched
+                vals.append(t)
+                dims.append(None)
         if all(d is None for d in dims):
             out = prim.bind(*vals, **params)
             return [self.pure(o) for o in (out if prim.multiple_results else (out,))]
