@@ -157,6 +157,23 @@ def test_scalar_programs_replay_bit_for_bit(dtype):
                     assert np.signbit(g) == np.signbit(w)
 
 
+def test_array_calls_find_their_program_by_signature():
+    """All-Array calls skip flattening: a new shape or dtype still traces a new program,
+    and under staging the program is staged, not replayed on the constant."""
+    traces = []
+    f = fgrad.jit(lambda x, y: (traces.append(1), fnp.sin(x) * y)[1])
+    a, b = fnp.asarray([1.0, 2.0]), fnp.asarray(3.0)
+    for args in [(a, b), (a, b), (fnp.asarray([1.0, 2.0, 3.0]), b),
+                 (fnp.asarray(np.array([1.0, 2.0], np.float32)), b), (a, b)]:
+        want = np.sin(np.asarray(args[0])) * np.asarray(args[1])
+        got = f(*args)
+        assert got.dtype == want.dtype
+        np.testing.assert_allclose(np.asarray(got), want, rtol=1e-6)
+    assert len(traces) == 3
+    jaxpr = fgrad.make_jaxpr(lambda y: f(y, b) + f(a, b))(a)
+    assert [e.prim.name for e in jaxpr.eqns].count("sin") == 2
+
+
 def test_constant_folding():
     c = fnp.asarray([1.0, 2.0, 3.0])
 

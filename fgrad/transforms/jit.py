@@ -48,9 +48,18 @@ def jit(fun: Callable, static_argnums: int | Sequence[int] = ()) -> Callable:
     """
     static = (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums)
     cache: dict = {}
+    # Calls whose arguments are all Arrays (no pytrees, keywords or static arguments)
+    # find their program by shapes, dtypes and devices alone: no flattening.
+    array_cache: dict = {}
 
     @functools.wraps(fun)
     def jitted(*args, **kwargs):
+        if not kwargs and not static and _state.dynamic is None:
+            sig = tuple([(a._value.shape, a._value.dtype, a._device) for a in args
+                         if type(a) is Array])
+            entry = array_cache.get(sig) if len(sig) == len(args) else None
+            if entry is not None:
+                return tree_unflatten(entry.jaxpr.out_tree, entry.replay(args))
         from .api import _leaf_adapters, to_value
         static_n = tuple(i % len(args) for i in static) if args else ()
         flat_fun, leaves, in_tree, out_tree = flatten_fun(fun, args, kwargs, static_n)
@@ -76,6 +85,9 @@ def jit(fun: Callable, static_argnums: int | Sequence[int] = ()) -> Callable:
             entry.out_wraps = list(out_wraps) if out_wraps is not None else None
             if not entry.has_traced_consts:
                 cache[key] = entry        # constants closed over from a transform: re-trace
+                if not kwargs and not static and all(type(a) is Array for a in args):
+                    array_cache[tuple([(a._value.shape, a._value.dtype, a._device)
+                                       for a in args])] = entry
         outs = entry(vals)
         wrap = next((w for (v, w), leaf in zip(converted, leaves) if leaf is not v), None)
         if wrap is not None:
