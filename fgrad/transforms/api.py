@@ -32,6 +32,7 @@ _leaf_adapters: dict[type, tuple[Callable, Callable]] = {}
 def register_leaf_adapter(cls: type, unwrap: Callable, wrap: Callable) -> None:
     """Let transforms accept ``cls`` leaves (the facade registers ``Tensor``)."""
     _leaf_adapters[cls] = (unwrap, wrap)
+    _LEAF_TYPES.add(cls)
 
 
 def _identity_wrap(value):
@@ -122,8 +123,11 @@ def value_and_grad(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: boo
     @functools.wraps(fun)
     def value_and_grad_f(*args, **kwargs):
         nums = _argnums_tuple(argnums, len(args), "grad")
-        diff = tuple(args[i] for i in nums)
-        leaves, tree = tree_flatten(diff)
+        if type(argnums) is int and (type(args[nums[0]]) in _LEAF_TYPES
+                                     or isinstance(args[nums[0]], Tracer)):
+            leaves, tree = [args[nums[0]]], None     # one array argument: no pytree work
+        else:
+            leaves, tree = tree_flatten(tuple(args[i] for i in nums))
         vals, wraps = zip(*[to_value(l) for l in leaves]) if leaves else ((), ())
         for v in vals:
             dt = v.dtype
@@ -136,9 +140,11 @@ def value_and_grad(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: boo
 
         def flat_f(*xs):
             new = list(args)
-            wrapped = tree_unflatten(tree, [w(x) for w, x in zip(wraps, xs)])
-            for i, a in zip(nums, wrapped):
-                new[i] = a
+            if tree is None:
+                new[nums[0]] = wraps[0](xs[0])
+            else:
+                for i, a in zip(nums, tree_unflatten(tree, [w(x) for w, x in zip(wraps, xs)])):
+                    new[i] = a
             out = fun(*new, **kwargs)
             if has_aux:
                 if not (isinstance(out, (tuple, list)) and len(out) == 2):
@@ -170,8 +176,11 @@ def value_and_grad(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: boo
                 g = got.get(id(leaf), (None, None))[1]
                 g = _zeros_like(v) if g is None else instantiate(g)
             grads.append(w(g))
-        g_tree = tree_unflatten(tree, grads)
-        g_out = g_tree[0] if isinstance(argnums, int) else g_tree
+        if tree is None:
+            g_out = grads[0]
+        else:
+            g_tree = tree_unflatten(tree, grads)
+            g_out = g_tree[0] if isinstance(argnums, int) else g_tree
         out_orig = aux_box[-1]
         value = _rewrap_output(out, out_orig)
         if has_aux:
@@ -179,6 +188,10 @@ def value_and_grad(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: boo
         return value, g_out
 
     return value_and_grad_f
+
+
+# Argument types that are always pytree leaves (the facade's Tensor is added on import).
+_LEAF_TYPES = {Array, float, int, complex, bool, np.ndarray}
 
 
 def _rewrap_output(value, original):
