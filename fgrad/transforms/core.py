@@ -410,15 +410,16 @@ def bind(prim, *args, **params):
 
 def _bind_general(prim, args, params):
     """``bind`` with a tracer, a handled type or data to convert among ``args``: one
-    pass finds the top trace (and any handler), then only foreign values are raised."""
-    top = _state.stack[0]
+    pass finds the top trace (and any handler); only values foreign to it are raised."""
+    top = None                         # the highest tracer's main
     top_level = 0
-    foreign = False                    # an argument that is not already top's tracer
+    mixed = False                      # tracers of more than one transform
+    constants = False                  # Arrays or scalars among the arguments
     converted = None
     for i, a in enumerate(args):
         t = type(a)
         if t in _TRACEABLE_TYPES:
-            foreign = True
+            constants = True
             continue
         if isinstance(a, Tracer):
             main = a._trace.main
@@ -426,9 +427,10 @@ def _bind_general(prim, args, params):
                 continue
             if not main.active:
                 raise errors.escaped_tracer(main.transform)
+            if top is not None:
+                mixed = True
             if main.level > top_level:
                 top, top_level = main, main.level
-            foreign = True             # until proven to be the top's own
             continue
         handler = _bind_handlers.get(t)
         if handler is not None:
@@ -436,16 +438,18 @@ def _bind_general(prim, args, params):
         if converted is None:
             converted = list(args)
         converted[i] = canonicalize(a)
-        foreign = True
+        constants = True
     if converted is not None:
         args = converted
     dyn = _state.dynamic
     if dyn is not None and dyn.level > top_level:
-        top = dyn
+        top, mixed = dyn, True
+    elif top is None:
+        top = _state.stack[0]
     trace = top.trace
-    if foreign:
+    if mixed or constants and not trace.takes_constants:
         if trace.takes_constants:      # Arrays and scalars go in as they are
-            tracers = [a if not isinstance(a, Tracer) and type(a) in _TRACEABLE_TYPES
+            tracers = [a if type(a) in _TRACEABLE_TYPES
                        or isinstance(a, Tracer) and a._trace.main is top else full_raise(trace, a)
                        for a in args]
         else:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from heapq import heappop, heappush
 from itertools import count
 
-from .core import (canonicalize, PrimalTracer, Trace, Zero, aval_of, full_lower, full_raise, instantiate,
+from .core import (bind, canonicalize, PrimalTracer, Trace, Zero, aval_of, full_lower, full_raise, instantiate,
                    is_differentiable_dtype, new_main)
 
 
@@ -191,7 +191,7 @@ class ReverseTrace(Trace):
             else:
                 parents.append((node, t.index))
                 recorded = True
-        ans = prim.bind(*primals, **params)
+        ans = bind(prim, *primals, **params)
         if not prim.multiple_results:
             if not recorded or prim.nondiff or ans.dtype.kind not in "fc":
                 return [ReverseTracer(self, ans, None)]
