@@ -144,9 +144,9 @@ def test_scalar_programs_replay_bit_for_bit(dtype):
         z = x
         for _ in range(20):
             z = z * 0.999 + 0.001 - y / 3.0
-        return -z, z / (y - y), (x - x) * -1.0
+        return -z, z / (y - y), (x - x) * -1.0, x * 10 + y * 10 - 1
     vg = fgrad.value_and_grad(lambda x, y: fnp.sum(fnp.stack(f(x, y)[:1])), argnums=(0, 1))
-    for xv, yv in [(0.5, 0.25), (0.0, -0.0), (1e30, 1e-30)]:
+    for xv, yv in [(0.5, 0.25), (0.0, -0.0), (1e30, 1e-30), (1e308, -1e308), (np.nan, 1.0)]:
         x, y = fnp.asarray(np.array(xv, dtype)), fnp.asarray(np.array(yv, dtype))
         with np.errstate(all="ignore"):
             for got, want in [(fgrad.jit(f)(x, y), f(x, y)), (fgrad.jit(vg)(x, y), vg(x, y))]:

@@ -15,6 +15,7 @@ composes with every transform.
 from __future__ import annotations
 
 import functools
+import math
 from typing import Callable, Sequence
 
 import numpy as np
@@ -236,33 +237,52 @@ class Compiled:
 
         One line per step (``v7 = f3(v1, v2)``), ``del`` after each value's last use,
         ``out=`` where a dying buffer is donated: no interpreter loop, no environment
-        list. Arithmetic on 0-d floating values is written with Python operators
-        (NumPy scalars compute them exactly as the ufuncs do, at a fraction of the call
-        cost), which is what scalar programs (W8) spend their time on.
+        list. Arithmetic on 0-d floating values is written with Python operators on
+        NumPy scalars (exactly what the ufuncs compute, at a fraction of the call cost);
+        float64 ``+ - *`` chains run on Python floats, which are IEEE doubles too, and go
+        back to NumPy scalars wherever a primitive or the caller receives them. This is
+        what scalar programs (W8) spend their time on.
         """
-        names = {}                                   # globals of the generated function
+        names = {"_f64": np.float64}                # globals of the generated function
+        literal = {}
         for s, c in self.const_slots:
             names[f"v{s}"] = c._value if type(c) is Array else c
         for s, val in self.literals:
             names[f"v{s}"] = val
-            avals[s] = None
+            literal[s] = val
+        pyfloat = set()                              # slots holding Python floats
+
+        def arg(i, as_float=False):
+            if i in literal:
+                val = literal[i]
+                inline = type(val) is int or type(val) is float and math.isfinite(val)
+                return repr(val) if as_float and inline else f"v{i}"
+            if i in pyfloat:
+                return f"v{i}" if as_float else f"_f64(v{i})"
+            return f"float(v{i})" if as_float else f"v{i}"
+
         lines = [f"def run({', '.join(f'v{s}' for s in self.in_slots)}):"]
         for k, ((fn, ins, outs, multi, frees, donate), prim) in enumerate(zip(self.steps, prims)):
-            args = [f"v{i}" for i in ins]
             op = _SCALAR_OPERATORS.get(prim.name)
-            if op is not None and donate < 0 and self.device is CPU and \
-                    all(avals.get(i) is None or _is_scalar_float(avals[i]) for i in ins) and \
-                    any(avals.get(i) is not None for i in ins):
-                call = op.format(*args)
+            scalar = op is not None and donate < 0 and self.device is CPU and \
+                all(i in literal or _is_scalar_float(avals.get(i)) for i in ins) and \
+                any(i not in literal for i in ins)
+            if scalar and prim.name != "div" and avals[outs[0]].dtype == np.float64 and \
+                    all(avals[i].dtype == np.float64 if i not in literal
+                        else type(literal[i]) in (int, float) for i in ins):
+                call = op.format(*[arg(i, as_float=True) for i in ins])
+                pyfloat.add(outs[0])
+            elif scalar:
+                call = op.format(*[arg(i) for i in ins])
             else:
                 names[f"f{k}"] = fn
                 extra = [f"out=v{ins[donate]}"] if donate >= 0 else []
-                call = f"f{k}({', '.join(args + extra)})"
+                call = f"f{k}({', '.join([arg(i) for i in ins] + extra)})"
             target = ", ".join(f"v{o}" for o in outs) + ("," if multi and len(outs) == 1 else "")
             lines.append(f"    {target} = {call}")
             if frees:
                 lines.append(f"    del {', '.join(f'v{s}' for s in frees)}")
-        lines.append(f"    return [{', '.join(f'v{s}' for s in self.out_slots)}]")
+        lines.append(f"    return [{', '.join(arg(s) for s in self.out_slots)}]")
         exec(compile("\n".join(lines), "<fgrad.jit program>", "exec"), names)
         return names["run"]
 
@@ -284,7 +304,7 @@ _SCALAR_OPERATORS = {"add": "{} + {}", "sub": "{} - {}", "mul": "{} * {}",
 
 
 def _is_scalar_float(aval) -> bool:
-    return aval.shape == () and aval.dtype.kind in "fc"
+    return aval is not None and aval.shape == () and aval.dtype.kind in "fc"
 
 
 # -------------------------------------------------------------- simplify ----
