@@ -230,26 +230,27 @@ def elementwise_batch_rule(prim: Primitive):
 
     Every batched input gets its batch axis in front and is padded with unit
     axes to the output rank, so one backend call does the whole batch (every
-    output of a multiple-results primitive is batched along axis 0).
+    output of a multiple-results primitive is batched along axis 0) -- unless the
+    batched inputs already share axis and rank and the others are scalars.
     """
     multiple = prim.multiple_results
 
     def rule(vals, dims, **params):
         if len(vals) == 1 and not multiple:
-            return prim.bind(vals[0], **params), dims[0]
+            return bind(prim, vals[0], **params), dims[0]
         # Fast case: the batched inputs share their batch axis and rank, the others are
         # Python scalars, so NumPy's broadcasting lines them up as they are.
         axis = rank = None
         for v, d in zip(vals, dims):
             if d is None:
-                if type(v) not in _SCALARS:
+                if type(v) not in _SCALARS and v.ndim:
                     break
             elif axis is None:
                 axis, rank = d, v.ndim
             elif d != axis or v.ndim != rank:
                 break
         else:
-            outs = prim.bind(*vals, **params)
+            outs = bind(prim, *vals, **params)
             return (outs, [axis] * len(outs)) if multiple else (outs, axis)
         rank = max((getattr(v, "ndim", 0) - (d is not None)) for v, d in zip(vals, dims))
         out = []

@@ -68,14 +68,18 @@ class BatchTrace(Trace):
     def process_primitive(self, prim, tracers, params):
         vals = []
         dims = []
+        batched = False
         for t in tracers:
             if type(t) is BatchTracer:
                 vals.append(t.val)
-                dims.append(t.bdim)
+                d = t.bdim
+                dims.append(d)
+                if d is not None:
+                    batched = True
             else:                          # a constant (Array or scalar): unbatched
                 vals.append(t)
                 dims.append(None)
-        if all(d is None for d in dims):
+        if not batched:
             out = prim.bind(*vals, **params)
             return [self.pure(o) for o in (out if prim.multiple_results else (out,))]
         if prim.batch is None:

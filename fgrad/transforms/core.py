@@ -132,8 +132,12 @@ def aval_of(x) -> ShapedArray:
         aval.dtype = v.dtype
         aval.device = x._device
         return aval
-    if isinstance(x, Tracer):
-        return ShapedArray(x.shape, x.dtype, x.device)
+    if isinstance(x, Tracer):          # tracers report a tuple shape and a NumPy dtype
+        aval = _new(ShapedArray)
+        aval.shape = x.shape
+        aval.dtype = x.dtype
+        aval.device = x.device
+        return aval
     aval = _SCALAR_AVALS.get(type(x))
     if aval is not None:
         return aval
