@@ -20,9 +20,11 @@ _sequence = count()
 class Node:
     """One recorded primitive application (or a leaf: ``prim is None``)."""
 
-    __slots__ = ("prim", "params", "parents", "inputs", "ans", "n_out", "seq", "__weakref__")
+    __slots__ = ("prim", "params", "parents", "inputs", "ans", "n_out", "seq", "needs",
+                 "__weakref__")
 
     def __init__(self, prim, params, parents, inputs, ans, n_out=1):
+        self.needs = None           # per input: does it need a cotangent (set by make_node)
         self.prim = prim
         self.params = params
         self.parents = parents      # per input: (Node, output index) or None
@@ -48,7 +50,7 @@ class Node:
             raise RuntimeError(
                 f"{prim.name}: its saved values were freed by an earlier backward pass; "
                 "pass retain_graph=True to the first backward() to run it again")
-        needs = [p is not None for p in self.parents]
+        needs = self.needs or tuple([p is not None for p in self.parents])
         if prim.multiple_results:
             ct = [instantiate(c) if c is not None else instantiate(Zero.like(a))
                   for c, a in zip(cts, self.ans)]
@@ -63,16 +65,19 @@ class Node:
 
 def make_node(prim, params, parents, primals, ans, node_cls=Node):
     """A Node keeping only the residuals ``prim.vjp_saves`` asks for."""
-    keep_inputs, keep_ans = _residuals(prim, parents)
+    needs, keep_inputs, keep_ans = _residuals(prim, parents)
     inputs = tuple([x if keep else aval_of(x) for x, keep in zip(primals, keep_inputs)])
     if prim.multiple_results:
         kept = tuple(ans) if keep_ans else tuple([aval_of(a) for a in ans])
-        return node_cls(prim, params, parents, inputs, kept, len(ans))
-    return node_cls(prim, params, parents, inputs, ans if keep_ans else aval_of(ans), 1)
+        node = node_cls(prim, params, parents, inputs, kept, len(ans))
+    else:
+        node = node_cls(prim, params, parents, inputs, ans if keep_ans else aval_of(ans), 1)
+    node.needs = needs
+    return node
 
 
 def _residuals(prim, parents):
-    """(per input: keep its value?, keep the answer?) for a node of ``prim`` whose
+    """(needs, per input: keep its value?, keep the answer?) for a node of ``prim`` whose
     inputs with a parent need a cotangent; cached per primitive and needs pattern."""
     needs = tuple([p is not None for p in parents])
     saves, uses = prim.vjp_saves, prim.vjp_uses
@@ -86,7 +91,7 @@ def _residuals(prim, parents):
             keep_in = saves == "inputs" or saves == "both"
             plan = ((keep_in,) * len(needs), saves == "ans" or saves == "both", saves, uses)
         cache[needs] = plan
-    return plan[0], plan[1]
+    return needs, plan[0], plan[1]
 
 
 def toposort(roots):
