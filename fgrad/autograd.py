@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any, Callable, Sequence
 
+import sys
+
 import numpy as np
 
 from . import _grad_mode
@@ -70,21 +72,30 @@ def _hooked(node, cts, create_graph):
     return cts
 
 
-def _accumulate(t: Tensor, ct, create_graph: bool) -> None:
-    """``t.grad += ct`` as PyTorch does: in place when possible, a fresh tensor first."""
+def _accumulate(t: Tensor, ct, create_graph: bool, unshared: bool = False) -> None:
+    """``t.grad += ct`` as PyTorch does: in place when possible, a fresh tensor first.
+
+    ``unshared``: the caller holds ``ct`` in one local variable only, so if reference
+    counts show nothing else refers to it or its buffer, the new ``.grad`` takes the
+    buffer over instead of copying it (PyTorch's AccumulateGrad steals an unshared
+    gradient the same way); any other holder (another leaf, a hook, the caller's
+    own tensor) makes it a copy.
+    """
     if isinstance(ct, Tensor) and not create_graph:
-        ct = ct._value()
+        ct, unshared = ct._value(), False
     if isinstance(ct, Tensor):
         t._grad = ct if t._grad is None else t._grad + ct
         return
     if ct.dtype != t._data.dtype:
         from .primitives.unary import convert
-        ct = convert(ct, t._data.dtype)
+        ct, unshared = convert(ct, t._data.dtype), True    # a fresh array
     g = t._grad
     if g is None or g.requires_grad:
         data = ct._value if isinstance(ct, Array) else ct
         if isinstance(data, Tracer):
             t._grad = Tensor._wrap(data)
+        elif unshared and _owned(ct, data):
+            t._grad = Tensor._wrap(data, t._device)
         else:
             t._grad = Tensor._wrap(t._device.xp.array(data, copy=True), t._device)
     elif isinstance(g._data, Tracer) or isinstance(ct, Tracer):
@@ -94,6 +105,17 @@ def _accumulate(t: Tensor, ct, create_graph: bool) -> None:
         buf = g._writable()
         xp.add(buf, ct._value, out=buf)
         g._vc[0] += 1
+
+
+def _owned(ct, data) -> bool:
+    """Whether the NumPy buffer ``data`` of the Array ``ct`` is referred to by nothing but
+    ``ct`` (held by the caller of ``_accumulate`` and its parameter) and owns writable,
+    contiguous memory. Counts: ``ct`` -- the caller's variable, ``_accumulate``'s and this
+    function's parameters, ``getrefcount``'s argument; ``data`` -- ``ct._value``, the two
+    ``data`` variables, ``getrefcount``'s argument."""
+    return (type(ct) is Array and type(data) is np.ndarray and data.base is None
+            and data.flags.writeable and data.flags.c_contiguous
+            and sys.getrefcount(ct) <= 4 and sys.getrefcount(data) <= 4)
 
 
 def _run(outputs, grad_outputs, retain_graph, create_graph, capture=None):
@@ -164,13 +186,15 @@ def backward(tensors, grad_tensors=None, retain_graph: bool | None = None,
             wanted[_edge_key(t)] = t
     capture = {k: None for k in wanted} if wanted else None
     leaves = _run(tensors, grad_tensors, retain_graph, create_graph, capture)
-    for _, (node, ct) in leaves.items():
+    while leaves:
+        node, ct = leaves.popitem()[1]       # ct is then held by this variable alone
         t = node.variable
         if t is None or ct is None or type(ct) is Zero:
             continue
         if wanted is not None and (id(node), 0) not in wanted:
             continue
-        _accumulate(t, ct, create_graph)
+        _accumulate(t, ct, create_graph, unshared=True)
+        del ct
     if wanted:
         for key, t in wanted.items():
             if not t.is_leaf and capture.get(key) is not None:

@@ -148,8 +148,9 @@ class GradNode(Node):
             raise RuntimeError(BACKWARD_TWICE)
         for vc, version, shape, dtype, producer, index in self._saved:
             if vc[0] != version:
-                raise RuntimeError(_modified_message(vc[0], version, shape, dtype, producer,
-                                                     index))
+                raise RuntimeError(_modified_message(
+                    vc[0], version, shape, dtype, self if producer is _THIS_NODE else producer,
+                    index))
         if self.prim.nondiff:       # a _ZERO_GRAD primitive
             from .primitives.creation import zeros
             return [zeros(x.shape, x.dtype, x.device) if p is not None else None
@@ -167,6 +168,10 @@ class GradNode(Node):
             ct = _as_tensor_ct(cts[0], self.ans)
         needs = [p is not None for p in self.parents]
         return prim.vjp(ct, needs, ans, *inputs, **self.params)
+
+
+# Stands for "the node holding this record" in a node's saved-tensor records.
+_THIS_NODE = object()
 
 
 def graph_mark() -> int:
@@ -279,8 +284,8 @@ def _attach_node(prim, params, args, vals, out, results, diff):
             saved.append((a._vc, a._vc[0], a._data.shape, a._data.dtype, a._node, a._index))
     kept = node.ans if prim.multiple_results else (node.ans,)
     for i, (r, k) in enumerate(zip(results, kept)):
-        if type(k) is not ShapedArray:
-            saved.append((r._vc, 0, r._data.shape, r._data.dtype, node, i))
+        if type(k) is not ShapedArray:      # (not ``node`` itself: a cycle would delay frees)
+            saved.append((r._vc, 0, r._data.shape, r._data.dtype, _THIS_NODE, i))
     node._setup(saved=tuple(saved), saves=bool(saved) or any(
         type(x) is not ShapedArray for x in node.inputs))
     for i, r in enumerate(results):
