@@ -130,3 +130,30 @@ def test_cuda_set_with_duplicate_indices_keeps_the_last_update_like_cpu():
         gw = np.zeros(n)
         gw[n - 3:] = np.array([1.0, 2.0, 3.0])[idx[n - 3:]]
         assert g.tolist() == gw.tolist()
+
+
+@pytest.mark.parametrize("dtype", ["bool", "int8", "uint16", "int64", "float16", "float32",
+                                   "complex64"])
+def test_cpu_namespace_fast_paths_match_numpy(dtype):
+    # the cpu namespace calls ndarray methods and ufunc.reduce directly; same results
+    import itertools
+    for shape in [(), (0,), (3,), (2, 0, 3), (2, 3, 4)]:
+        a = (np.arange(int(np.prod(shape))).reshape(shape) % 3).astype(dtype)
+        for value in (a, a[()] if a.ndim == 0 else a[::-1]):
+            axes_choices = [None] + [c for r in range(len(shape) + 1)
+                                     for c in itertools.combinations(range(len(shape)), r)]
+            for name, axes in itertools.product(("sum", "prod", "max", "min"), axes_choices):
+                try:
+                    want = getattr(np, name)(value, axis=axes)
+                except ValueError as e:
+                    with pytest.raises(ValueError, match=str(e)):
+                        getattr(CPU.xp, name)(value, axis=axes)
+                    continue
+                got = getattr(CPU.xp, name)(value, axis=axes)
+                assert type(got) is type(want) and got.dtype == want.dtype
+                np.testing.assert_array_equal(got, want)
+            perm = tuple(reversed(range(a.ndim)))
+            for name, args in (("reshape", (a.size,)), ("transpose", (perm,))):
+                got, want = getattr(CPU.xp, name)(value, *args), getattr(np, name)(value, *args)
+                assert got.shape == want.shape and got.dtype == want.dtype
+                np.testing.assert_array_equal(got, want)
