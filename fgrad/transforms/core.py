@@ -124,27 +124,34 @@ class ShapedArray:
 
 
 def aval_of(x) -> ShapedArray:
-    """The abstract value of an Array, tracer, NumPy array or Python scalar."""
+    """The abstract value of an Array, tracer, NumPy array or Python scalar.
+
+    Avals are immutable and shared: one object per (shape, dtype, device), so the
+    residual records a traced program keeps add no objects for the garbage collector
+    to scan (reverse mode keeps one per unsaved input of every node).
+    """
     if type(x) is Array:               # the hot case: no checks needed
         v = x._value
-        aval = _new(ShapedArray)
-        aval.shape = v.shape
-        aval.dtype = v.dtype
-        aval.device = x._device
-        return aval
-    if isinstance(x, Tracer):          # tracers report a tuple shape and a NumPy dtype
-        aval = _new(ShapedArray)
-        aval.shape = x.shape
-        aval.dtype = x.dtype
-        aval.device = x.device
-        return aval
-    aval = _SCALAR_AVALS.get(type(x))
-    if aval is not None:
-        return aval
-    a = np.asarray(x)
-    return ShapedArray(a.shape, a.dtype)
+        key = (v.shape, v.dtype, x._device)
+    elif isinstance(x, Tracer):        # tracers report a tuple shape and a NumPy dtype
+        key = (x.shape, x.dtype, x.device)
+    else:
+        aval = _SCALAR_AVALS.get(type(x))
+        if aval is not None:
+            return aval
+        a = np.asarray(x)
+        return ShapedArray(a.shape, a.dtype)
+    aval = _AVALS.get(key)
+    if aval is None:
+        if len(_AVALS) >= _MAX_AVALS:  # a program of ever-new shapes: start over
+            _AVALS.clear()
+        aval = _AVALS[key] = _new(ShapedArray)
+        aval.shape, aval.dtype, aval.device = key
+    return aval
 
 
+_AVALS: dict = {}
+_MAX_AVALS = 4096
 _SCALAR_AVALS = {t: ShapedArray((), np.result_type(t(0))) for t in SCALAR_TYPES}
 
 

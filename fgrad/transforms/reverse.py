@@ -86,12 +86,14 @@ def _residuals(prim, parents):
     if plan is None or plan[2] is not saves or plan[3] is not uses:
         if uses is not None:   # keep only what the rules of the inputs needing a gradient read
             keep = frozenset().union(*[u for u, n in zip(uses, needs) if n])
-            plan = (tuple([i in keep for i in range(len(needs))]), "ans" in keep, saves, uses)
+            plan = (tuple([i in keep for i in range(len(needs))]), "ans" in keep, saves, uses,
+                    needs)
         else:
             keep_in = saves == "inputs" or saves == "both"
-            plan = ((keep_in,) * len(needs), saves == "ans" or saves == "both", saves, uses)
+            plan = ((keep_in,) * len(needs), saves == "ans" or saves == "both", saves, uses,
+                    needs)
         cache[needs] = plan
-    return needs, plan[0], plan[1]
+    return plan[4], plan[0], plan[1]     # the cached needs: one shared tuple per pattern
 
 
 def toposort(roots):
