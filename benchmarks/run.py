@@ -582,6 +582,15 @@ def fmt_time(t, unit):
     return f"{t:.2f} s"
 
 
+def _version(module) -> str:
+    """A module's version, from its metadata when it has no ``__version__`` (autograd)."""
+    from importlib import metadata
+    try:
+        return getattr(module, "__version__", None) or metadata.version(module.__name__)
+    except metadata.PackageNotFoundError:
+        return "?"
+
+
 def main(argv=None):
     global QUICK
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -591,8 +600,7 @@ def main(argv=None):
     QUICK = args.quick
     chosen = [w.strip() for w in args.only.split(",") if w.strip()] or list(WORKLOADS)
     versions = [f"numpy {np.__version__}"] + [
-        f"{m.__name__} {getattr(m, '__version__', '?')}" for m in (torch, jax, autograd)
-        if m is not None]
+        f"{m.__name__} {_version(m)}" for m in (torch, jax, autograd) if m is not None]
     print(f"fgrad {fgrad.__version__}; references: {', '.join(versions)}")
     for name in chosen:
         try:
