@@ -424,3 +424,17 @@ def test_recorded_graphs_stay_light_for_the_garbage_collector():
         assert gc.collect() == 0
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize("f", [
+    lambda p: fnp.sum(p["a"] ** 2) * p["b"],                  # one output element
+    lambda p: (fnp.sum(p["a"]) * 0.0, fnp.zeros((0,))),       # one element and an empty leaf
+    lambda p: fnp.reshape(p["a"][:1] * p["b"], (1, 1)),       # shape (1, 1)
+    lambda p: p["a"] * p["b"],                                 # several elements (vmap)
+])
+def test_jacrev_of_one_element_output_agrees_with_jacfwd(f):
+    p = {"a": fnp.asarray([1.0, 2.0, 3.0]), "b": fnp.asarray(1.5)}
+    rev, fwd = fgrad.jacrev(f)(p), fgrad.jacfwd(f)(p)
+    for r, w in zip(tree_util.tree_leaves(rev), tree_util.tree_leaves(fwd)):
+        assert r.shape == w.shape and r.dtype == w.dtype
+        np.testing.assert_allclose(np.asarray(r), np.asarray(w))

@@ -107,12 +107,20 @@ def _jacobian(fun, argnums, has_aux, forward):
             out_leaves, out_tree = tree_flatten(out)
             outs = [from_output(o) for o in out_leaves]
             basis, sizes_out = _basis(outs)
-            cts = vmap(lambda *cs: pullback(tree_unflatten(out_tree, list(cs))))(*basis)
-            # cts: per input leaf, (n_out, *in_shape); split along the output axis
+            from ..primitives import shape as S
+            if sum(sizes_out) == 1:
+                # one output element (a Hessian's inner gradient): a batch of one basis
+                # vector is one pullback, without a vmap level around the backward pass
+                cts = pullback(tree_unflatten(out_tree, [S.reshape(b, b.shape[1:])
+                                                         for b in basis]))
+                ct_leaves = [S.reshape(from_output(c), (1,) + tuple(shp))
+                             for c, shp in zip(cts, in_shapes)]
+            else:
+                cts = vmap(lambda *cs: pullback(tree_unflatten(out_tree, list(cs))))(*basis)
+                ct_leaves = [from_output(c) for c in cts]
+            # ct_leaves: per input leaf, (n_out, *in_shape); split along the output axis
             jac = []
             start = 0
-            from ..primitives import shape as S
-            ct_leaves = [from_output(c) for c in cts]
             sizes_in = [int(np.prod(s, dtype=np.int64)) for s in in_shapes]
             for o, s in zip(outs, sizes_out):
                 blocks = []
