@@ -142,6 +142,8 @@ def _matmul_batch(vals, dims):
         if rb == 1:                   # (size, k) @ a^T: BLAS reads the transpose in place
             return matmul(b, _mT(a)), 0
         k, n = b.shape[1:]
+        if n == 1:                    # columns of one (a vector's gradient): as above
+            return S.reshape(matmul(S.reshape(b, (size, k)), _mT(a)), (size, a.shape[0], 1)), 0
         cols = S.reshape(S.transpose(b, (1, 0, 2)), (k, size * n))
         return S.reshape(matmul(a, cols), (a.shape[0], size, n)), 1
     nb = max(ra, rb, 2) - 2           # batch dimensions of the unbatched product

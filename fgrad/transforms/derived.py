@@ -25,19 +25,28 @@ def _basis(vals):
     return out, sizes
 
 
+def _part(j, axis, start, stop):
+    """``j``'s entries ``start:stop`` along ``axis``; ``j`` itself when that is all of them
+    (one input leaf, one output leaf: the common case costs no op)."""
+    from ..primitives import shape as S
+    if start == 0 and stop == j.shape[axis]:
+        return j
+    return S.slice_axis(j, axis, start, stop)
+
+
 def _split_jacobian(j, out_shape, in_shapes, sizes, leading_in):
     """Split a stacked jacobian into one block per input leaf, shaped out+in."""
     from ..primitives import shape as S
     blocks, start = [], 0
     for shp, s in zip(in_shapes, sizes):
         if leading_in:   # j: (n_in, *out_shape)
-            blk = S.slice_axis(j, 0, start, start + s)
+            blk = _part(j, 0, start, start + s)
             blk = S.reshape(blk, tuple(shp) + tuple(out_shape))
             k = len(shp)
             perm = tuple(range(k, k + len(out_shape))) + tuple(range(k))
             blk = S.transpose(blk, perm)
         else:            # j: (*out_shape, n_in) -- from jacrev the input axes come last
-            blk = S.slice_axis(j, len(out_shape), start, start + s)
+            blk = _part(j, len(out_shape), start, start + s)
             blk = S.reshape(blk, tuple(out_shape) + tuple(shp))
         blocks.append(blk)
         start += s
@@ -108,24 +117,27 @@ def _jacobian(fun, argnums, has_aux, forward):
             outs = [from_output(o) for o in out_leaves]
             basis, sizes_out = _basis(outs)
             from ..primitives import shape as S
-            if sum(sizes_out) == 1:
+            single = sum(sizes_out) == 1
+            if single:
                 # one output element (a Hessian's inner gradient): a batch of one basis
                 # vector is one pullback, without a vmap level around the backward pass
                 cts = pullback(tree_unflatten(out_tree, [S.reshape(b, b.shape[1:])
                                                          for b in basis]))
-                ct_leaves = [S.reshape(from_output(c), (1,) + tuple(shp))
-                             for c, shp in zip(cts, in_shapes)]
             else:
                 cts = vmap(lambda *cs: pullback(tree_unflatten(out_tree, list(cs))))(*basis)
-                ct_leaves = [from_output(c) for c in cts]
-            # ct_leaves: per input leaf, (n_out, *in_shape); split along the output axis
+            # per input leaf, (n_out, *in_shape) (the one row alone if single): split the rows
+            ct_leaves = [from_output(c) for c in cts]
             jac = []
             start = 0
-            sizes_in = [int(np.prod(s, dtype=np.int64)) for s in in_shapes]
             for o, s in zip(outs, sizes_out):
                 blocks = []
                 for c, shp, lf in zip(ct_leaves, in_shapes, leaves):
-                    blk = S.slice_axis(c, 0, start, start + s)
+                    if not single:
+                        blk = _part(c, 0, start, start + s)
+                    elif s == 1:
+                        blk = c
+                    else:        # an empty output leaf beside the one element: no rows
+                        blk = S.slice_axis(S.reshape(c, (1,) + tuple(shp)), 0, 0, 0)
                     blk = S.reshape(blk, tuple(o.shape) + tuple(shp))
                     blocks.append(_rewrap_output(blk, lf))
                 jac.append(tree_unflatten(in_tree, blocks))
