@@ -695,7 +695,7 @@ def _install_methods():
            "matmul": F["matmul"], "and": F["bitwise_and"], "or": F["bitwise_or"],
            "xor": F["bitwise_xor"]}
     from .primitives import binary as B
-    fast = {"add": B.add_p, "sub": B.sub_p, "mul": B.mul_p, "truediv": B.div_p}
+    fast = {"add": B.add_p, "sub": B.sub_p, "mul": B.mul_p, "truediv": B.div_p, "pow": B.pow_p}
     for op, fn in ops.items():
         if op in fast:
             setattr(Tensor, f"__{op}__", _fast_binary(fast[op], fn))

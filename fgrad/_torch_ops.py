@@ -878,7 +878,7 @@ def mean(input, dim=None, keepdim: bool = False, *, dtype=None):
     """
     x = _require_float("mean", _arr(input), dtype)
     axes = _dims(dim, x.ndim)
-    n = int(np.prod([x.shape[a] for a in axes], dtype=np.int64))
+    n = math.prod([x.shape[a] for a in axes])
     s = _keep(R.reduce_sum(x, axes), x.shape, axes, keepdim)
     return s / n if n else s * np.nan
 
@@ -908,7 +908,7 @@ def var(input, dim=None, unbiased: bool | None = None, keepdim: bool = False, *,
         raise RuntimeError("std and var only support floating point and complex dtypes")
     dim, correction, keepdim = _var_args(dim, unbiased, correction, keepdim)
     axes = _dims(dim, x.ndim)
-    n = int(np.prod([x.shape[a] for a in axes], dtype=np.int64))
+    n = math.prod([x.shape[a] for a in axes])
     d = x - mean(x, axes, keepdim=True)
     sq = d * d if _dt(x).kind != "c" else fnp.real(d * fnp.conj(d))
     s = _keep(R.reduce_sum(sq, axes), x.shape, axes, keepdim)
@@ -1711,25 +1711,6 @@ def _same_dtype(name, a, b):
                            f" != {db.name.replace('float32', 'float').replace('float64', 'double')}")
 
 
-def _matmul(a, b):
-    """NumPy's matmul of checked operands (``fgrad.numpy.matmul`` once it exists; until
-    then one broadcast multiply and a sum over the shared axis)."""
-    mm_ = getattr(fnp, "matmul", None)
-    if mm_ is not None:
-        return mm_(a, b)
-    if a.ndim == 1 and b.ndim == 1:
-        return R.reduce_sum(a * b, (0,))
-    a2 = S.expand_dims(a, (0,)) if a.ndim == 1 else a
-    b2 = S.expand_dims(b, (1,)) if b.ndim == 1 else b
-    prod_ = S.expand_dims(a2, (a2.ndim,)) * S.expand_dims(b2, (b2.ndim - 2,))
-    out = R.reduce_sum(prod_, (prod_.ndim - 2,))
-    if a.ndim == 1:
-        out = S.squeeze(out, (out.ndim - 2,))
-    if b.ndim == 1:
-        out = S.squeeze(out, (out.ndim - 1,))
-    return out
-
-
 def _mm_error(a_shape, b_shape):
     return RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({_shape_str(a_shape)} and "
                         f"{_shape_str(b_shape)})")
@@ -1763,7 +1744,9 @@ def matmul(input, other):
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
                            f"[{batch}, {ka}] but got: [{int(np.prod(b.shape[:-2]))}, {kb}].")
     try:
-        B.broadcast_shapes("matmul", tuple(a.shape[:-2]), tuple(b.shape[:-2] if b.ndim > 1 else ()))
+        if a.ndim > 2 or b.ndim > 2:
+            B.broadcast_shapes("matmul", tuple(a.shape[:-2]), tuple(b.shape[:-2])
+                               if b.ndim > 1 else ())
     except ValueError:
         sa, sb = tuple(a.shape[:-2]), tuple(b.shape[:-2])
         n = _py_max(len(sa), len(sb))
@@ -1771,7 +1754,7 @@ def matmul(input, other):
         i = next(i for i in range(n) if sa[i] != sb[i] and 1 not in (sa[i], sb[i]))
         raise RuntimeError(f"The size of tensor a ({sa[i]}) must match the size of tensor b "
                            f"({sb[i]}) at non-singleton dimension {i}") from None
-    return _matmul(a, b)
+    return fnp.matmul(a, b)
 
 
 def mm(input, mat2):
@@ -1789,7 +1772,7 @@ def mm(input, mat2):
     if a.shape[1] != b.shape[0]:
         raise _mm_error(a.shape, b.shape)
     _same_dtype("mm", a, b)
-    return _matmul(a, b)
+    return fnp.matmul(a, b)
 
 
 def bmm(input, mat2):
@@ -1808,7 +1791,7 @@ def bmm(input, mat2):
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
                            f"[{a.shape[0]}, {a.shape[2]}] but got: [{b.shape[0]}, {b.shape[1]}].")
     _same_dtype("bmm", a, b)
-    return _matmul(a, b)
+    return fnp.matmul(a, b)
 
 
 def mv(input, vec):
@@ -1825,7 +1808,7 @@ def mv(input, vec):
         raise RuntimeError(f"size mismatch, got input ({a.shape[0]}), mat ({_shape_str(a.shape)}), "
                            f"vec ({v.shape[0]})")
     _same_dtype("mv", a, v)
-    return _matmul(a, v)
+    return fnp.matmul(a, v)
 
 
 def dot(input, tensor):
