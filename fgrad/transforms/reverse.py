@@ -66,7 +66,12 @@ class Node:
 def make_node(prim, params, parents, primals, ans, node_cls=Node):
     """A Node keeping only the residuals ``prim.vjp_saves`` asks for."""
     needs, keep_inputs, keep_ans = _residuals(prim, parents)
-    inputs = tuple([x if keep else aval_of(x) for x, keep in zip(primals, keep_inputs)])
+    if keep_inputs is True:
+        inputs = tuple(primals)
+    elif keep_inputs is False:
+        inputs = tuple([aval_of(x) for x in primals])
+    else:
+        inputs = tuple([x if keep else aval_of(x) for x, keep in zip(primals, keep_inputs)])
     if prim.multiple_results:
         kept = tuple(ans) if keep_ans else tuple([aval_of(a) for a in ans])
         node = node_cls(prim, params, parents, inputs, kept, len(ans))
@@ -77,22 +82,27 @@ def make_node(prim, params, parents, primals, ans, node_cls=Node):
 
 
 def _residuals(prim, parents):
-    """(needs, per input: keep its value?, keep the answer?) for a node of ``prim`` whose
-    inputs with a parent need a cotangent; cached per primitive and needs pattern."""
+    """(needs, per input: keep its value? -- True or False when the same for all --, keep
+    the answer?) for a node of ``prim`` whose inputs with a parent need a cotangent;
+    cached per primitive and needs pattern."""
     needs = tuple([p is not None for p in parents])
-    saves, uses = prim.vjp_saves, prim.vjp_uses
-    cache = prim.__dict__.setdefault("_residuals_cache", {})
+    try:
+        cache = prim._residuals_cache
+    except AttributeError:
+        cache = prim._residuals_cache = {}
     plan = cache.get(needs)
+    saves, uses = prim.vjp_saves, prim.vjp_uses
     if plan is None or plan[2] is not saves or plan[3] is not uses:
         if uses is not None:   # keep only what the rules of the inputs needing a gradient read
             keep = frozenset().union(*[u for u, n in zip(uses, needs) if n])
-            plan = (tuple([i in keep for i in range(len(needs))]), "ans" in keep, saves, uses,
-                    needs)
+            keep_inputs = tuple([i in keep for i in range(len(needs))])
+            keep_ans = "ans" in keep
         else:
-            keep_in = saves == "inputs" or saves == "both"
-            plan = ((keep_in,) * len(needs), saves == "ans" or saves == "both", saves, uses,
-                    needs)
-        cache[needs] = plan
+            keep_inputs = (saves == "inputs" or saves == "both",) * len(needs)
+            keep_ans = saves == "ans" or saves == "both"
+        if all(keep_inputs) or not any(keep_inputs):
+            keep_inputs = all(keep_inputs)
+        plan = cache[needs] = (keep_inputs, keep_ans, saves, uses, needs)
     return plan[4], plan[0], plan[1]     # the cached needs: one shared tuple per pattern
 
 
