@@ -103,9 +103,10 @@ defbinary(pow_p, _pow_dx, _pow_dy, saves="both", uses=({0, 1}, {0, "ans"}))
 
 # maximum/minimum: at ties each input gets half the gradient (JAX and PyTorch agree).
 def _balanced(ans, x, y):
-    """1 where x alone attains ans, 0.5 at ties, 0 elsewhere."""
-    eq_x = select(x == ans, 1.0, 0.0)
-    eq_y = select(y == ans, 1.0, 0.0)
+    """1 where x alone attains ans, 0.5 at ties, 0 elsewhere (in ``ans``'s dtype)."""
+    from .unary import convert
+    eq_x = convert(x == ans, ans.dtype)
+    eq_y = convert(y == ans, ans.dtype)
     return eq_x / (eq_x + eq_y)
 
 

@@ -11,6 +11,7 @@ from .. import errors
 from ..transforms.core import ShapedArray
 from .core import Primitive, defjvp, defvjp, defnondiff, deflinear, move_to_front, unbroadcast
 from . import shape as S
+from .unary import convert
 
 
 def _reduced_shape(shape, axes):
@@ -62,7 +63,7 @@ deflinear(reduce_sum_p, lambda ct, x, axes: expand_reduced(ct, x.shape, axes))
 # extremum (JAX's rule; PyTorch's amax/amin and full max()/min() do the same).
 def _extremum_rule(ct_or_t, ans, x, axes, forward):
     ans_b = expand_reduced(ans, x.shape, axes)
-    where = S_select(x == ans_b, 1.0, 0.0)
+    where = convert(x == ans_b, x.dtype)      # 1 where x attains the extremum, in x's dtype
     counts = expand_reduced(reduce_sum(where, axes), x.shape, axes)
     weights = where / counts
     if forward:
