@@ -40,6 +40,7 @@ def _nary(name, np_name=None, grad_fn_name=None, nargs=2):
         return ShapedArray(shape, dtype_rule(*avals), device)
     prim.def_abstract_eval(abstract_eval)
     prim.batch = elementwise_batch_rule(prim)
+    prim.broadcasting = True
     return prim
 
 
@@ -162,6 +163,7 @@ defvjp(select_p, None,
        lambda ct, ans, c, x, y: unbroadcast(select(c, ct, 0.0), x),
        lambda ct, ans, c, x, y: unbroadcast(select(c, 0.0, ct), y), saves="inputs")
 select_p.batch = elementwise_batch_rule(select_p)
+select_p.broadcasting = True
 
 
 # clamp(x, lo, hi), PyTorch's rule: the gradient passes where lo <= x <= hi
@@ -189,6 +191,7 @@ defvjp(clamp_p,
            select(logical_and(greater(x, hi), greater_equal(x, lo)), ct, 0.0), hi),
        saves="inputs")
 clamp_p.batch = elementwise_batch_rule(clamp_p)
+clamp_p.broadcasting = True
 
 
 # ---- user-level helpers the rules are written with ---------------------------

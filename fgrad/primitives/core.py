@@ -49,6 +49,7 @@ class Primitive:
         self.vjp_uses: tuple | None = None  # per input: the residuals its rule reads
         self.batch: Callable | None = None
         self.nondiff = False              # outputs carry no gradient (ints, bools, argmax ...)
+        self.broadcasting = False         # element-wise over inputs broadcast as NumPy does
         self.missing: dict[str, str] = {}  # rule name -> why it is not implemented
         REGISTRY[name] = self
 

@@ -377,10 +377,10 @@ def simplify(jaxpr: Jaxpr) -> Jaxpr:
             if prim.name == "transpose":
                 perm = tuple(inner.params["perm"][i] for i in eqn.params["perm"])
                 eqn = Equation(prim, ins, eqn.outputs, {"perm": perm})
-                same = _identity_of(eqn, ins, known, uniform)
-                if same is not None:
-                    subst[eqn.outputs[0]] = same
-                    continue
+            same = _identity_of(eqn, ins, known, uniform)   # a round trip: no op at all
+            if same is not None:
+                subst[eqn.outputs[0]] = same
+                continue
         # constant folding
         if all(type(a) is Literal or a in known for a in ins) and \
                 all(np.prod(v.aval.shape, dtype=np.int64) <= FOLD_LIMIT for v in eqn.outputs):
@@ -407,6 +407,7 @@ def simplify(jaxpr: Jaxpr) -> Jaxpr:
             producer[v] = new
         eqns.append(new)
     outvars = [subst.get(v, v) if type(v) is Var else v for v in jaxpr.outvars]
+    eqns = _implicit_broadcasts(eqns, outvars)
     # dead code: keep what the outputs need
     needed = {v for v in outvars if type(v) is Var}
     kept = []
@@ -419,6 +420,39 @@ def simplify(jaxpr: Jaxpr) -> Jaxpr:
     consts += [(v, c) for v, c in new_consts.items() if v in needed]
     return Jaxpr(jaxpr.invars, [v for v, _ in consts], [c for _, c in consts], kept,
                  outvars, jaxpr.out_tree)
+
+
+def _implicit_broadcasts(eqns, outvars):
+    """Feed a ``broadcast_to``'s input straight to the element-wise ops that use it when
+    their own broadcasting yields the same output shape (the cotangent of a ``sum``
+    times an array, say): NumPy's ``broadcast_to`` costs microseconds of Python, and
+    the broadcast itself then dies as dead code."""
+    source = {e.outputs[0]: e.inputs[0] for e in eqns
+              if e.prim.name == "broadcast_to" and type(e.inputs[0]) is Var}
+    if not source:
+        return eqns
+    keep = set(outvars)
+    out = []
+    for eqn in eqns:
+        if eqn.prim.broadcasting and any(a in source and a not in keep for a in eqn.inputs):
+            ins = list(eqn.inputs)
+            for k, a in enumerate(ins):
+                if a in source and a not in keep:
+                    trial = ins[:k] + [source[a]] + ins[k + 1:]
+                    if _broadcast_shape(trial) == eqn.outputs[0].aval.shape:
+                        ins = trial
+            if ins != list(eqn.inputs):
+                eqn = Equation(eqn.prim, ins, eqn.outputs, eqn.params)
+        out.append(eqn)
+    return out
+
+
+def _broadcast_shape(ins):
+    shapes = [a.aval.shape if type(a) is Var else np.shape(a.val) for a in ins]
+    try:
+        return np.broadcast_shapes(*shapes)
+    except ValueError:
+        return None
 
 
 def _fold(prim, ins, known, params):
