@@ -129,12 +129,31 @@ def _flatten(x, is_leaf, leaves):
     if is_leaf is not None and is_leaf(x):
         leaves.append(x)
         return _LEAF
+    t = type(x)
+    if (t is tuple or t is list) and is_leaf is None:
+        for c in x:      # a flat sequence of leaves (the transforms' argument tuples)
+            if type(c) in _registry or isinstance(c, tuple):
+                break
+        else:
+            leaves.extend(x)
+            return _flat_def(t, len(x))
     funcs = _node_funcs(x)
     if funcs is None:
         leaves.append(x)
         return _LEAF
     children, aux = funcs[0](x)
     return PyTreeDef(type(x), aux, tuple([_flatten(c, is_leaf, leaves) for c in children]))
+
+
+_FLAT_DEFS: dict = {}
+
+
+def _flat_def(node_type, n):
+    """The one PyTreeDef of a tuple (or list) of ``n`` leaves."""
+    td = _FLAT_DEFS.get((node_type, n))
+    if td is None:
+        td = _FLAT_DEFS[(node_type, n)] = PyTreeDef(node_type, None, (_LEAF,) * n)
+    return td
 
 
 def tree_unflatten(treedef: PyTreeDef, leaves) -> Any:
