@@ -101,6 +101,10 @@ def _product(x, y):
 
 def _matmul_vjp_a(ct, ans, a, b):
     """ct_a = ct @ b^T, summed over the batch dimensions ``a`` was broadcast along."""
+    if b.ndim == 1 and a.ndim <= 2:      # ct (m,) or (): an outer product, or a scale
+        return _cast_like(S.reshape(ct, ct.shape + (1,)) * b if a.ndim == 2 else ct * b, a)
+    if a.ndim == 1 and b.ndim == 2:      # (k,) @ (k, n): ct_a = b @ ct, a vector
+        return _cast_like(matmul(b, ct), a)
     a2, b2, out2 = _promoted(a.shape, b.shape)
     ga = _product(S.reshape(ct, out2), _mT(S.reshape(b, b2)))
     return S.reshape(unbroadcast(ga, ShapedArray(a2, a.dtype)), a.shape)
@@ -108,6 +112,10 @@ def _matmul_vjp_a(ct, ans, a, b):
 
 def _matmul_vjp_b(ct, ans, a, b):
     """ct_b = a^T @ ct, summed over the batch dimensions ``b`` was broadcast along."""
+    if a.ndim == 1 and b.ndim <= 2:      # ct (n,) or (): an outer product, or a scale
+        return _cast_like(S.reshape(a, a.shape + (1,)) * ct if b.ndim == 2 else ct * a, b)
+    if b.ndim == 1 and a.ndim == 2:      # (m, k) @ (k,): ct_b = ct @ a, a vector
+        return _cast_like(matmul(ct, a), b)
     a2, b2, out2 = _promoted(a.shape, b.shape)
     ct2, a_ = S.reshape(ct, out2), S.reshape(a, a2)
     if len(b2) == 2 and len(a2) > 2:
