@@ -375,11 +375,12 @@ def vmap(fun: Callable, in_axes: Any = 0, out_axes: Any = 0, axis_size: int | No
                              f"function, but got len(in_axes)={len(in_axes)}, "
                              f"len(args)={len(args)}")
         leaves, in_tree = tree_flatten(args)
-        axes = _broadcast_prefix(in_axes if isinstance(in_axes, tuple) else
-                                 (in_axes,) * len(args), args, "in_axes")
+        if in_axes is None or isinstance(in_axes, int):
+            axes = [in_axes] * len(leaves)
+        else:
+            axes = _broadcast_prefix(in_axes, args, "in_axes")
         vals, wraps, dims = [], [], []
         sizes = []
-        arg_of_leaf = _leaf_arg_index(args)
         for k, (leaf, ax) in enumerate(zip(leaves, axes)):
             if ax is None:
                 vals.append(leaf)
@@ -393,7 +394,7 @@ def vmap(fun: Callable, in_axes: Any = 0, out_axes: Any = 0, axis_size: int | No
                                  f"which implies that its rank should be at least {ax + 1 if ax >= 0 else -ax}, "
                                  f"but is only {nd} (its shape is {v.shape})")
             ax %= nd
-            sizes.append((arg_of_leaf[k], v.shape[ax], ax, v.shape))
+            sizes.append((k, v.shape[ax], ax, v.shape))
             vals.append(v)
             wraps.append(w)
             dims.append(ax)
@@ -401,8 +402,9 @@ def vmap(fun: Callable, in_axes: Any = 0, out_axes: Any = 0, axis_size: int | No
         if sizes:
             distinct = {s for _, s, _, _ in sizes}
             if len(distinct) > 1 or (size is not None and size not in distinct):
-                lines = "; ".join(f"argument {a} of shape {shp} has size {s} along axis {ax}"
-                                  for a, s, ax, shp in sizes)
+                arg_of_leaf = _leaf_arg_index(args)
+                lines = "; ".join(f"argument {arg_of_leaf[k]} of shape {shp} has size {s} "
+                                  f"along axis {ax}" for k, s, ax, shp in sizes)
                 raise ValueError(f"vmap got inconsistent sizes for array axes to be mapped: "
                                  f"{lines}" + (f"; axis_size={size}" if size is not None else ""))
             size = sizes[0][1]
@@ -419,6 +421,8 @@ def vmap(fun: Callable, in_axes: Any = 0, out_axes: Any = 0, axis_size: int | No
             return [from_output(o) for o in out_leaves]
 
         def out_dims_fn(n):
+            if out_axes is None or isinstance(out_axes, int):
+                return [out_axes] * n
             return _broadcast_prefix(out_axes, tree_unflatten(box["tree"], [0] * n), "out_axes")
 
         outs = vmap_flat(flat_f, size, vals, dims, out_dims_fn)

@@ -16,6 +16,9 @@ def _basis(vals):
     from ..primitives.creation import from_host
     sizes = [int(np.prod(v.shape, dtype=np.int64)) for v in vals]
     n = sum(sizes)
+    if len(vals) == 1:
+        v = vals[0]
+        return [from_host(np.eye(n, dtype=v.dtype).reshape((n,) + tuple(v.shape)), v.device)], sizes
     out, start = [], 0
     for v, s in zip(vals, sizes):
         block = np.zeros((n, s), dtype=v.dtype)
