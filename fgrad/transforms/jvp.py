@@ -27,10 +27,23 @@ class JVPTrace(Trace):
 
     lift = pure
 
+    takes_constants = True
+
     def process_primitive(self, prim, tracers, params):
-        primals = [t.primal for t in tracers]
-        tangents = [t.tangent for t in tracers]
-        if all(type(t) is Zero for t in tangents):
+        primals = []
+        tangents = []
+        zero = True
+        for t in tracers:
+            if type(t) is JVPTracer:
+                primals.append(t.primal)
+                tangent = t.tangent
+                if type(tangent) is not Zero:
+                    zero = False
+                tangents.append(tangent)
+            else:                              # a constant (Array or scalar): zero tangent
+                primals.append(t)
+                tangents.append(Zero.like(t))
+        if zero:
             out = prim.bind(*primals, **params)
             return [self.pure(o) for o in (out if prim.multiple_results else (out,))]
         ans, t_out = prim.jvp(primals, tangents, **params)
