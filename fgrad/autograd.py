@@ -94,7 +94,7 @@ def _accumulate(t: Tensor, ct, create_graph: bool, unshared: bool = False) -> No
         data = ct._value if isinstance(ct, Array) else ct
         if isinstance(data, Tracer):
             t._grad = Tensor._wrap(data)
-        elif unshared and _owned(ct, data):
+        elif unshared and _TAKE_OVER and _owned(ct, data):
             t._grad = Tensor._wrap(data, t._device)
         else:
             t._grad = Tensor._wrap(t._device.xp.array(data, copy=True), t._device)
@@ -116,6 +116,24 @@ def _owned(ct, data) -> bool:
     return (type(ct) is Array and type(data) is np.ndarray and data.base is None
             and data.flags.writeable and data.flags.c_contiguous
             and sys.getrefcount(ct) <= 4 and sys.getrefcount(data) <= 4)
+
+
+def _takes_over(hold) -> bool:
+    """Whether ``_accumulate`` takes over a fresh gradient's buffer while this frame holds
+    the gradient in one variable (``hold=None``) or also its Array or its buffer."""
+    t = Tensor._wrap(np.zeros(2))
+    ct = Array(np.zeros(2))
+    extra = ct if hold == "array" else ct._value if hold == "buffer" else None
+    _accumulate(t, ct, False, unshared=True)
+    del extra
+    return t._grad._data is ct._value
+
+
+# Reference counts are an implementation detail of CPython: check once, the way backward()
+# calls it, that they separate an unshared gradient from a shared one; if they do not
+# (another interpreter or version), gradients are always copied.
+_TAKE_OVER = True
+_TAKE_OVER = _takes_over(None) and not _takes_over("array") and not _takes_over("buffer")
 
 
 def _run(outputs, grad_outputs, retain_graph, create_graph, capture=None):
