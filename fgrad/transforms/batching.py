@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .. import errors
-from .core import (SCALAR_TYPES, Trace, Tracer, ShapedArray, Zero, aval_of, full_lower, full_raise, instantiate,
+from .core import (_SCALAR_TYPE_SET, shared_aval, Trace, Tracer, ShapedArray, Zero, aval_of, full_lower, full_raise, instantiate,
                    new_main)
 
 
@@ -16,17 +16,17 @@ class BatchTracer(Tracer):
 
     @property
     def aval(self):
-        a = aval_of(self.val)
-        if self.bdim is None:
-            return a
-        shape = a.shape[:self.bdim] + a.shape[self.bdim + 1:]
-        return ShapedArray(shape, a.dtype, a.device)
+        v, d = self.val, self.bdim
+        if d is None:
+            return aval_of(v)
+        s = v.shape                    # batched: an Array or a tracer, never a scalar
+        return shared_aval(s[:d] + s[d + 1:], v.dtype, v.device)
 
     # shape and dtype without building an aval: rules read them on every op
     @property
     def shape(self):
         v, d = self.val, self.bdim
-        if type(v) in SCALAR_TYPES:
+        if type(v) in _SCALAR_TYPE_SET:
             return ()
         s = v.shape
         return s if d is None else s[:d] + s[d + 1:]
@@ -38,12 +38,12 @@ class BatchTracer(Tracer):
     @property
     def dtype(self):
         v = self.val
-        return aval_of(v).dtype if type(v) in SCALAR_TYPES else v.dtype
+        return aval_of(v).dtype if type(v) in _SCALAR_TYPE_SET else v.dtype
 
     @property
     def device(self):
         v = self.val
-        return aval_of(v).device if type(v) in SCALAR_TYPES else v.device
+        return aval_of(v).device if type(v) in _SCALAR_TYPE_SET else v.device
 
     def full_lower(self):
         if self.bdim is None:

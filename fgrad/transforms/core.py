@@ -132,15 +132,19 @@ def aval_of(x) -> ShapedArray:
     """
     if type(x) is Array:               # the hot case: no checks needed
         v = x._value
-        key = (v.shape, v.dtype, x._device)
-    elif isinstance(x, Tracer):        # tracers report a tuple shape and a NumPy dtype
-        key = (x.shape, x.dtype, x.device)
-    else:
-        aval = _SCALAR_AVALS.get(type(x))
-        if aval is not None:
-            return aval
-        a = np.asarray(x)
-        return ShapedArray(a.shape, a.dtype)
+        return shared_aval(v.shape, v.dtype, x._device)
+    if isinstance(x, Tracer):
+        return x.aval
+    aval = _SCALAR_AVALS.get(type(x))
+    if aval is not None:
+        return aval
+    a = np.asarray(x)
+    return ShapedArray(a.shape, a.dtype)
+
+
+def shared_aval(shape: tuple, dtype: np.dtype, device) -> ShapedArray:
+    """The one ShapedArray of (``shape``, ``dtype``, ``device``)."""
+    key = (shape, dtype, device)
     aval = _AVALS.get(key)
     if aval is None:
         if len(_AVALS) >= _MAX_AVALS:  # a program of ever-new shapes: start over
