@@ -17,7 +17,7 @@ $(VENV)/.installed: $(PY) pyproject.toml
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed
-	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q -e '.[test,mpi,examples]'
 	# PyTorch and JAX are optional test oracles; the tests that need them skip without them.
 	$(PY) -m pip install -q -e '.[oracles]' || echo "warning: torch/jax oracles not installed; their tests will skip"
 	touch $@
