@@ -327,7 +327,7 @@ def abs(input):
     >>> abs(fnp.asarray([-1.0, 2.0]))
     Array([1., 2.])
     """
-    return fnp.abs(_arr(input))
+    return bind(U.abs_zero_kink_p, _arr(input))
 
 
 absolute = abs
@@ -1078,17 +1078,18 @@ def logsumexp(input, dim, keepdim: bool = False):
     return _keep(out, x.shape, axes, keepdim)
 
 
-def _safe_sqrt(s):
-    """``sqrt(s)`` with derivative 0 at s == 0 (PyTorch's norm at 0)."""
+def _safe_root(s, p: float = 2.0):
+    """``s ** (1/p)`` with derivative 0 at s == 0 (PyTorch's norm at the zero vector)."""
     zero = s == 0
-    return fnp.where(zero, 0, fnp.sqrt(fnp.where(zero, 1, s)))
+    safe = fnp.where(zero, 1, s)
+    return fnp.where(zero, 0, fnp.sqrt(safe) if p == 2 else safe ** (1.0 / p))
 
 
 def _vector_norm(x, p, axes, keepdim):
-    ax = fnp.abs(x)
+    ax = abs(x)
     if p == 2:
         sq = ax * ax if _dt(x).kind != "c" else fnp.real(x * fnp.conj(x))
-        out = _safe_sqrt(R.reduce_sum(sq, axes))
+        out = _safe_root(R.reduce_sum(sq, axes))
     elif p == math.inf:
         out = bind(R.reduce_max_p, ax, axes=axes)
     elif p == -math.inf:
@@ -1098,8 +1099,8 @@ def _vector_norm(x, p, axes, keepdim):
     elif p == 1:
         out = R.reduce_sum(ax, axes)
     else:
-        # |x|^p with derivative 0 at x == 0 for p > 1 (the power rule gives that already)
-        out = R.reduce_sum(ax ** p, axes) ** (1.0 / p)
+        # |x|^p has derivative 0 at x == 0 for p > 1; the root is taken safely at 0
+        out = _safe_root(R.reduce_sum(ax ** p, axes), p)
     return _keep(out, x.shape, axes, keepdim)
 
 

@@ -40,6 +40,9 @@ def _seed(t: Tensor, g, create_graph: bool, i: int):
     if g is None:
         if t.numel() != 1:
             raise RuntimeError("grad can be implicitly created only for scalar outputs")
+        if t.dtype.is_complex:
+            raise RuntimeError(f"grad can be implicitly created only for real scalar outputs "
+                               f"but got {t.dtype}")
         from .primitives.creation import full
         g = full(tuple(t.shape), 1, t._data.dtype, t._device)
         return Tensor._wrap(g) if create_graph else g
@@ -63,6 +66,7 @@ def _hooked(node, cts, create_graph):
                 g = cts[i] if isinstance(cts[i], Tensor) else Tensor._wrap(cts[i])
                 new = hook(g)
                 if new is not None:
+                    _check_hook_result(hook, g, new)
                     cts[i] = new if create_graph else new._value()
     if node._retained:
         for i, ref in node._retained.items():
@@ -70,6 +74,23 @@ def _hooked(node, cts, create_graph):
             if t is not None and cts[i] is not None:
                 _accumulate(t, cts[i], create_graph)
     return cts
+
+
+def _check_hook_result(hook, grad: Tensor, new) -> None:
+    """A hook may replace a gradient only by a tensor of the same size and dtype
+    (PyTorch's checks and words)."""
+    name = getattr(hook, "__name__", type(hook).__name__)
+    if not isinstance(new, Tensor):
+        raise TypeError(f"expected Tensor, but hook returned {type(new).__name__!r}")
+    if tuple(new.shape) != tuple(grad.shape):
+        raise RuntimeError(f"hook {name!r} has changed the size of value (was "
+                           f"{tuple(grad.shape)} got {tuple(new.shape)})")
+    if new.dtype != grad.dtype:
+        raise RuntimeError(f"hook {name!r} has changed the type of value (was {grad.dtype} "
+                           f"got {new.dtype})")
+    if new.device != grad.device:
+        raise RuntimeError(f"hook {name!r} has changed the device of value (was "
+                           f"{grad.device} got {new.device})")
 
 
 def _accumulate(t: Tensor, ct, create_graph: bool, unshared: bool = False) -> None:

@@ -62,3 +62,29 @@ def immutable(kind: str = "Array") -> TypeError:
     return TypeError(
         f"'{kind}' object does not support item assignment: fgrad arrays are immutable. "
         "Instead of ``x[idx] = y``, use ``x = x.at[idx].set(y)``.")
+
+
+# dtype kinds no primitive computes on: object, strings, bytes, void, datetimes
+NON_NUMERIC_KINDS = frozenset("OSUVMm")
+
+
+def non_numeric(value, dtype) -> Exception:
+    """``asarray`` of something that is not numbers (JAX's types and words)."""
+    if value is None:
+        return ValueError("None is not a valid value for fgrad.numpy.array")
+    return TypeError(f"Value {value!r:.80} with dtype {dtype} is not a valid fgrad array type. "
+                     f"Only arrays of numeric types (bool, integer, floating, complex) are "
+                     f"supported.")
+
+
+def foreign_thread_tracer(transform: str) -> UnexpectedTracerError:
+    return UnexpectedTracerError(
+        f"Encountered a value traced by {transform} in another thread while that {transform} "
+        "is still running: traced values belong to the thread whose transform created them. "
+        "Pass concrete values between threads, or run the transform in this thread.")
+
+
+def nesting_too_deep(original: str, limit: int) -> str:
+    return (f"{original} while running nested transforms: each nested transform (grad of "
+            f"grad of ...) takes several Python frames, and Python's recursion limit is "
+            f"{limit}. Raise it with sys.setrecursionlimit, or nest fewer transforms.")

@@ -18,6 +18,7 @@ import collections
 
 from .numpy import linalg as _la
 from ._facade import _to_tensors
+from ._torch_ops import norm as _vector_p_norm
 
 __all__ = ["inv", "det", "slogdet", "solve", "cholesky", "qr", "svd", "svdvals", "eigh",
            "eigvalsh", "pinv", "matrix_power", "multi_dot", "norm", "vector_norm",
@@ -106,13 +107,19 @@ def multi_dot(tensors):
 def norm(A, ord=None, dim=None, keepdim: bool = False, *, dtype=None):
     """A vector norm (1-d, or ``dim`` an int) or matrix norm (2-d, or ``dim`` a pair)."""
     x = A.to(dtype) if dtype is not None else A
-    return _to_tensors(_la.norm(x, ord=ord, axis=_dims(dim), keepdims=keepdim))
+    dims = _dims(dim)
+    vector = isinstance(dims, int) or (dims is None and x.ndim == 1)
+    if ord is None or (ord == "fro" and not vector) or (vector and not isinstance(ord, str)):
+        # a vector norm, or Frobenius: PyTorch's rules (derivative 0 at the zero vector)
+        return vector_norm(x, 2 if ord in (None, "fro") else ord, dims, keepdim)
+    return _to_tensors(_la.norm(x, ord=ord, axis=dims, keepdims=keepdim))
 
 
 def vector_norm(x, ord=2, dim=None, keepdim: bool = False, *, dtype=None):
-    """``(sum |x|^ord)^(1/ord)`` over ``dim`` (all elements by default)."""
+    """``(sum |x|^ord)^(1/ord)`` over ``dim`` (all elements by default); as PyTorch's,
+    its derivative at the zero vector is 0 (not nan)."""
     x = x.to(dtype) if dtype is not None else x
-    return _to_tensors(_la.vector_norm(x, axis=_dims(dim), keepdims=keepdim, ord=ord))
+    return _to_tensors(_vector_p_norm(x, p=ord, dim=_dims(dim), keepdim=keepdim))
 
 
 def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim: bool = False, *, dtype=None):

@@ -41,6 +41,7 @@ import numpy as np
 
 from . import numpy as fnp
 from ._array import Array
+from ._axes import normalize_axis
 from .primitives import special as _sp
 from .primitives import unary as _U
 from .transforms.core import Tracer
@@ -379,7 +380,7 @@ def permutation(key: Any, x, axis: int = 0, independent: bool = False) -> Array:
     x = fnp.asarray(x)
     if x.ndim == 0:
         raise TypeError("fgrad.random.permutation: x must be an int or an array with ndim >= 1")
-    axis = axis % x.ndim
+    axis = normalize_axis(axis, x.ndim, "permutation")
     if independent or x.ndim == 1:
         return _shuffle(k, x, axis)
     ind = _shuffle(k, fnp.arange(x.shape[axis], device=k.device), 0)
@@ -396,7 +397,7 @@ def categorical(key: Any, logits, axis: int = -1, shape: Shape | None = None) ->
     k = _check_key("categorical", key)
     logits = fnp.asarray(logits)
     nd = logits.ndim
-    axis = axis - nd if axis >= 0 else axis
+    axis = normalize_axis(axis, nd, "categorical") - nd
     batch_shape = tuple(np.delete(np.array(logits.shape, dtype=np.int64), axis))
     batch_shape = tuple(int(s) for s in batch_shape)
     shape = batch_shape if shape is None else _shape(shape)

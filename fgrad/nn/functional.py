@@ -18,6 +18,7 @@ import math
 import numpy as np
 
 from .. import numpy as fnp
+from .._axes import normalize_axis
 from ..primitives import unary as _U
 from ..scipy.special import logsumexp, erf  # noqa: F401  (logsumexp is re-exported)
 from ..transforms.core import bind
@@ -187,11 +188,14 @@ def softsign(x):
 
 
 def hard_tanh(x, min_val: float = -1.0, max_val: float = 1.0):
-    """``x`` clipped to ``[min_val, max_val]``; derivative 1 inside, 0 outside.
+    """``x`` clipped to ``[min_val, max_val]``; derivative 1 inside, 0 outside. At a bound
+    the derivative is JAX's 1 for Arrays and PyTorch's 0 for tensors.
 
     >>> hard_tanh(fnp.asarray([-2.0, 0.5, 2.0])).tolist()
     [-1.0, 0.5, 1.0]
     """
+    if _is_tensor(x):
+        return fnp.where(x >= max_val, max_val, fnp.where(x <= min_val, min_val, x))
     x = fnp.asarray(x)
     return fnp.where(x > max_val, max_val, fnp.where(x < min_val, min_val, x))
 
@@ -252,7 +256,7 @@ def one_hot(x, num_classes: int, dtype=np.float64, axis: int = -1):
             or num_classes < 0:
         raise ValueError(f"one_hot: num_classes must be a non-negative int, got {num_classes!r}")
     nd = x.ndim + 1
-    axis = axis % nd
+    axis = normalize_axis(axis, nd, "one_hot")
     classes = fnp.arange(int(num_classes), device=x.device)
     classes = fnp.reshape(classes, tuple(-1 if i == axis else 1 for i in range(nd)))
     return fnp.astype(fnp.equal(fnp.expand_dims(x, axis), classes), dtype)

@@ -5,6 +5,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import errors
 from .._array import Array, wrap_raw
 from ..devices import CPU, get as get_device
 from ..primitives import unary as U
@@ -31,7 +32,10 @@ def _host_copy(obj, dtype=None):
     """A fresh host NumPy array from lists, scalars or arrays (never aliasing the input)."""
     if isinstance(obj, (list, tuple)) and any(isinstance(o, (Array, Tracer)) for o in iter_leaves(obj)):
         return None
-    return np.array(obj, dtype=dtype, copy=True)
+    host = np.array(obj, dtype=dtype, copy=True)
+    if host.dtype.kind in errors.NON_NUMERIC_KINDS:
+        raise errors.non_numeric(obj, host.dtype)
+    return host
 
 
 def iter_leaves(obj):

@@ -54,6 +54,7 @@ _BINARY = {
     "add": B.add_p, "subtract": B.sub_p, "multiply": B.mul_p, "true_divide": B.div_p,
     "power": B.pow_p, "maximum": B.maximum_p, "minimum": B.minimum_p,
     "arctan2": B.arctan2_p, "logaddexp": B.logaddexp_p, "remainder": B.remainder_p,
+    "hypot": B.hypot_p,
     "floor_divide": B.floor_divide_p, "nextafter": B.nextafter_p,
     **{n: REGISTRY[n] for n in ("equal", "not_equal", "less", "less_equal", "greater",
                                 "greater_equal", "logical_and", "logical_or", "logical_xor",
@@ -134,17 +135,6 @@ def _inexact(*xs):
 def logaddexp2(x, y):
     x, y = _inexact(x, y)
     return logaddexp(x * _LN2, y * _LN2) / _LN2
-
-
-def hypot(x, y):
-    """``sqrt(x**2 + y**2)`` without under/overflow: ``m sqrt(1 + (n/m)**2)`` with
-    ``m = max(|x|, |y|)``, ``n = min(|x|, |y|)``; inf if either is inf (even with nan)."""
-    x, y = _inexact(x, y)
-    ax, ay = abs(x), abs(y)
-    m, n = maximum(ax, ay), minimum(ax, ay)  # noqa: F821
-    r = n / where(equal(m, 0), 1.0, m)  # noqa: F821
-    out = m * sqrt(1.0 + r * r)  # noqa: F821
-    return where(isinf(ax) | isinf(ay), np.inf, out)  # noqa: F821
 
 
 def deg2rad(x):

@@ -22,6 +22,7 @@ import operator
 import numpy as np
 
 from .. import errors
+from .._axes import normalize_axis
 from .._array import Array
 from ..devices import CPU
 from ..primitives import binary as B, indexing as I, shape as S, unary as U
@@ -374,10 +375,8 @@ class _IndexUpdateHelper:
 
 # ============================================================ functions ===
 def _axis(axis, ndim, op):
-    if not -ndim <= axis < builtins.max(ndim, 1):
-        raise np.exceptions.AxisError(f"{op}: axis {axis} is out of bounds for array of "
-                                      f"dimension {ndim}")
-    return axis % builtins.max(ndim, 1)
+    # a 0-d array takes axis 0 or -1 (as NumPy's take does for scalars)
+    return normalize_axis(axis, builtins.max(ndim, 1), op)
 
 
 def _index_array(indices, device):

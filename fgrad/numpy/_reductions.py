@@ -6,26 +6,10 @@ import builtins
 import numpy as np
 
 from .. import errors
+from .._axes import normalize_axes, normalize_axis  # noqa: F401  (re-exported)
 from ..primitives import reductions as R, shape as S, unary as U
 from ..transforms.core import bind
 from ._core import asarray
-
-
-def normalize_axes(axis, ndim, op="reduction"):
-    """``axis`` (None, int or tuple, negatives allowed) as a sorted tuple of axes."""
-    if axis is None:
-        return tuple(range(ndim))
-    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
-    out = []
-    for a in axes:
-        a = int(a)
-        if not -ndim <= a < builtins.max(ndim, 1) or (ndim == 0 and a not in (0, -1)):
-            raise np.exceptions.AxisError(f"{op}: axis {a} is out of bounds for array of "
-                                          f"dimension {ndim}")
-        out.append(a % builtins.max(ndim, 1))
-    if len(set(out)) != len(out):
-        raise ValueError(f"{op}: repeated axis in {axis}")
-    return tuple(sorted(a for a in out if ndim))
 
 
 def _keep(out, x_shape, axes, keepdims):

@@ -8,7 +8,8 @@ from ..primitives import shape as S, binary as B, unary as U
 from ..primitives.creation import from_host
 from ..transforms.core import bind
 from ._core import asarray
-from ._reductions import normalize_axes
+from .._axes import (normalize_axes, normalize_axis, normalize_distinct,
+                     normalize_permutation, axis_tuple)
 
 
 def reshape(a, newshape=None, order="C", *, shape=None):
@@ -37,8 +38,7 @@ def transpose(a, axes=None):
     a = asarray(a)
     if axes is None:
         axes = tuple(range(a.ndim))[::-1]
-    axes = tuple(int(x) % a.ndim if a.ndim else 0 for x in axes)
-    return S.transpose(a, axes)
+    return S.transpose(a, normalize_permutation(axes, a.ndim, "transpose"))
 
 
 def permute_dims(a, axes):
@@ -48,15 +48,16 @@ def permute_dims(a, axes):
 def swapaxes(a, axis1, axis2):
     a = asarray(a)
     perm = list(range(a.ndim))
-    i, j = axis1 % a.ndim, axis2 % a.ndim
+    i = normalize_axis(axis1, a.ndim, "swapaxes", "axis1")
+    j = normalize_axis(axis2, a.ndim, "swapaxes", "axis2")
     perm[i], perm[j] = perm[j], perm[i]
     return S.transpose(a, perm)
 
 
 def moveaxis(a, source, destination):
     a = asarray(a)
-    src = [s % a.ndim for s in ((source,) if isinstance(source, int) else source)]
-    dst = [d % a.ndim for d in ((destination,) if isinstance(destination, int) else destination)]
+    src = normalize_distinct(source, a.ndim, "moveaxis", "source")
+    dst = normalize_distinct(destination, a.ndim, "moveaxis", "destination")
     if len(src) != len(dst):
         raise ValueError("moveaxis: source and destination must have the same number of axes")
     order = [n for n in range(a.ndim) if n not in src]
@@ -67,7 +68,11 @@ def moveaxis(a, source, destination):
 
 def expand_dims(a, axis):
     a = asarray(a)
-    axes = (axis,) if isinstance(axis, int) else tuple(axis)
+    axes = axis_tuple(axis, "expand_dims")
+    nd = a.ndim + len(axes)
+    axes = tuple(normalize_axis(ax, nd, "expand_dims") for ax in axes)
+    if len(set(axes)) != len(axes):
+        raise ValueError(f"expand_dims: repeated axis in axis={axis!r}")
     return S.expand_dims(a, axes)
 
 
@@ -161,7 +166,7 @@ def stack(arrays, axis=0):
         if a.shape != shape:
             raise ValueError(f"stack: all input arrays must have the same shape, got "
                              f"{[x.shape for x in arrs]}")
-    axis = axis % (len(shape) + 1)
+    axis = normalize_axis(axis, len(shape) + 1, "stack")
     return S.concatenate([S.expand_dims(a, (axis,)) for a in arrs], axis)
 
 
@@ -187,10 +192,12 @@ def column_stack(tup):
 def split(ary, indices_or_sections, axis=0):
     """Split into equal sections or at the given indices (static)."""
     a = asarray(ary)
-    axis = axis % a.ndim
+    axis = normalize_axis(axis, a.ndim, "split")
     n = a.shape[axis]
     if isinstance(indices_or_sections, (int, np.integer)):
         k = int(indices_or_sections)
+        if k <= 0:
+            raise ValueError(f"split: number of sections must be larger than 0, got {k}")
         if n % k:
             raise ValueError(f"split: array split does not result in an equal division "
                              f"({n} elements along axis {axis} into {k} sections)")
@@ -203,9 +210,11 @@ def split(ary, indices_or_sections, axis=0):
 
 def array_split(ary, indices_or_sections, axis=0):
     a = asarray(ary)
-    n = a.shape[axis % a.ndim]
+    n = a.shape[normalize_axis(axis, a.ndim, "array_split")]
     if isinstance(indices_or_sections, (int, np.integer)):
         k = int(indices_or_sections)
+        if k <= 0:
+            raise ValueError(f"array_split: number of sections must be larger than 0, got {k}")
         sizes = [n // k + (1 if i < n % k else 0) for i in range(k)]
         bounds = np.cumsum(sizes)[:-1].tolist()
         return split(a, bounds, axis)
@@ -236,11 +245,13 @@ def roll(a, shift, axis=None):
     if axis is None:
         return reshape(roll(ravel(a), shift, 0), a.shape)
     shifts = (shift,) if isinstance(shift, int) else tuple(shift)
-    axes = (axis,) if isinstance(axis, int) else tuple(axis)
+    axes = tuple(normalize_axis(ax, a.ndim, "roll") for ax in axis_tuple(axis, "roll"))
     if len(shifts) == 1 and len(axes) > 1:
         shifts = shifts * len(axes)
+    if len(shifts) != len(axes):
+        raise ValueError(f"roll: shift and axis must have the same length, got {len(shifts)} "
+                         f"shifts and {len(axes)} axes")
     for s, ax in zip(shifts, axes):
-        ax %= a.ndim
         n = a.shape[ax]
         if n == 0:
             continue
@@ -349,7 +360,7 @@ def repeat(a, repeats, axis=None):
     if axis is None:
         a = ravel(a)
         axis = 0
-    axis %= a.ndim
+    axis = normalize_axis(axis, a.ndim, "repeat")
     if isinstance(repeats, (int, np.integer)):
         r = int(repeats)
         b = S.expand_dims(a, (axis + 1,))

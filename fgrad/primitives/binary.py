@@ -124,6 +124,17 @@ arctan2_p = _nary("arctan2", grad_fn_name="Atan2Backward0")
 defbinary(arctan2_p, lambda ans, x, y: y / (x * x + y * y),
           lambda ans, x, y: -x / (x * x + y * y))
 
+# hypot(x, y) = sqrt(x^2 + y^2), the backend's overflow-safe ufunc: d/dx = x / r, d/dy = y / r,
+# taken as 0 at the origin (no derivative exists there). A primitive, not the max/min
+# composite, whose tie rule loses the second derivative y^2 / r^3 where |x| == |y|.
+def _over_hypot(ans, v):
+    return v / select(ans == 0, 1.0, ans)
+
+
+hypot_p = _nary("hypot")
+defbinary(hypot_p, lambda ans, x, y: _over_hypot(ans, x), lambda ans, x, y: _over_hypot(ans, y),
+          saves="both", uses=({0, "ans"}, {1, "ans"}))
+
 # logaddexp(x, y) = log(e^x + e^y), stable in the backend (NumPy's ufunc). Its partials
 # e^(x - ans) are written as logistic(x - y), which stays exact when one input is
 # infinite (1 or 0); equal infinities give nan, as in JAX and PyTorch.

@@ -1,8 +1,9 @@
 """Element-wise unary primitives: one paragraph each (impl, shape/dtype, JVP, VJP, batching).
 
 Derivatives are written with primitives (through the operators), so they
-differentiate again. Kinks follow JAX: ``abs'(0) = sign(0) = 0``,
-``sign``/``floor``/``ceil``/``round`` have zero derivative everywhere.
+differentiate again. Kinks follow JAX: ``abs'(0) = 1``,
+``sign``/``floor``/``ceil``/``round`` have zero derivative everywhere; the facade's
+sibling ``abs_zero_kink`` takes PyTorch's ``abs'(0) = sign(0) = 0``.
 """
 from __future__ import annotations
 
@@ -104,9 +105,14 @@ def _logistic(xp, x):
         return 1 / (1 + xp.exp(-x))
 
 
-# abs: d|x| = sign(x); at 0 the subgradient 0 (JAX's choice).
+# abs: d|x| = sign(x) away from 0. At 0 the two faces' references differ: JAX takes +1 (the
+# derivative of select(x >= 0, x, -x)), PyTorch sign(0) = 0. Two siblings share the impl:
+# fgrad.numpy binds abs_p, the facade abs_zero_kink_p (its grad_fn is PyTorch's AbsBackward0).
 abs_p = _unary("abs", "absolute")
-defelementwise(abs_p, lambda ans, x: sign(x))
+defelementwise(abs_p, lambda ans, x: sign(x) + (x == 0))
+
+abs_zero_kink_p = _unary("abs_zero_kink", "absolute", grad_fn_name="AbsBackward0")
+defelementwise(abs_zero_kink_p, lambda ans, x: sign(x))
 
 sign_p = _unary("sign")
 _zero_derivative(sign_p)

@@ -113,8 +113,11 @@ def _strip_own_tracers(tree, main):
 
 # ------------------------------------------------------------------ grad ---
 def value_and_grad(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False,
-                   allow_int: bool = False) -> Callable:
+                   allow_int: bool = False, holomorphic: bool = False) -> Callable:
     """A function returning ``(fun(*args), gradient of fun w.r.t. args[argnums])``.
+
+    As JAX's: the output must be a real scalar, unless ``holomorphic=True``, which takes
+    complex inputs and a complex output and returns ``f'(z)``.
 
     >>> import fgrad, fgrad.numpy as fnp
     >>> fgrad.value_and_grad(lambda x: fnp.sum(x ** 2))(fnp.asarray([1.0, 2.0]))
@@ -131,6 +134,9 @@ def value_and_grad(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: boo
         vals, wraps = zip(*[to_value(l) for l in leaves]) if leaves else ((), ())
         for v in vals:
             dt = v.dtype
+            if holomorphic and dt.kind != "c":
+                raise TypeError(f"grad with holomorphic=True requires inputs with complex "
+                                f"dtype, but got {dt.name}.")
             if not is_differentiable_dtype(dt) and not (allow_int and dt.kind in "iub"):
                 raise TypeError(
                     f"grad requires real- or complex-valued inputs (input dtype that is a "
@@ -163,9 +169,7 @@ def value_and_grad(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: boo
         if out.shape != ():
             raise TypeError(f"Gradient only defined for scalar-output functions. Output had "
                             f"shape: {out.shape}. Use jacrev or vjp for non-scalar outputs.")
-        if not is_differentiable_dtype(out.dtype):
-            raise TypeError(f"grad requires real- or complex-valued outputs (output dtype "
-                            f"that is a sub-dtype of np.inexact), but got {out.dtype.name}.")
+        check_output_dtype("grad", out.dtype, holomorphic)
         node, idx = out_refs[0]
         got = backward_pass([(node, idx, _ones_like(out))]) if node is not None else {}
         grads = []
@@ -190,6 +194,21 @@ def value_and_grad(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: boo
     return value_and_grad_f
 
 
+def check_output_dtype(transform: str, dtype, holomorphic: bool) -> None:
+    """Reverse-mode derivatives need real outputs, or complex ones with ``holomorphic=True``
+    (as JAX's ``grad``/``jacrev``: the real part alone would be silently wrong)."""
+    if holomorphic:
+        if dtype.kind != "c":
+            raise TypeError(f"{transform} with holomorphic=True requires outputs with complex "
+                            f"dtype, but got {dtype.name}.")
+    elif dtype.kind != "f":
+        raise TypeError(
+            f"{transform} requires real-valued outputs (output dtype that is a sub-dtype of "
+            f"np.floating), but got {dtype.name}. For holomorphic differentiation, pass "
+            f"holomorphic=True. For differentiation of non-holomorphic functions involving "
+            f"complex outputs, use fgrad.vjp directly.")
+
+
 # Argument types that are always pytree leaves (the facade's Tensor is added on import).
 _LEAF_TYPES = {Array, float, int, complex, bool, np.ndarray}
 
@@ -200,7 +219,7 @@ def _rewrap_output(value, original):
 
 
 def grad(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False,
-         allow_int: bool = False) -> Callable:
+         allow_int: bool = False, holomorphic: bool = False) -> Callable:
     """The gradient of a scalar-valued ``fun`` w.r.t. ``args[argnums]`` (JAX semantics).
 
     >>> import fgrad, fgrad.numpy as fnp
@@ -209,7 +228,7 @@ def grad(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False,
     >>> fgrad.grad(fgrad.grad(fnp.sin))(0.5)   # -sin(0.5)
     Array(-0.47942554)
     """
-    vg = value_and_grad(fun, argnums, has_aux, allow_int)
+    vg = value_and_grad(fun, argnums, has_aux, allow_int, holomorphic)
 
     @functools.wraps(fun)
     def grad_f(*args, **kwargs):

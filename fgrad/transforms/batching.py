@@ -177,6 +177,11 @@ def vmap_flat(f, axis_size, vals, in_dims, out_dims_fn):
             if d is None:
                 v = S.broadcast_to(S.expand_dims(v, (0,)), (axis_size,) + tuple(aval_of(v).shape))
                 d = 0
-            od = od % (aval_of(v).ndim)
+            nd = aval_of(v).ndim
+            if isinstance(od, bool) or not isinstance(od, int) or not -nd <= od < nd:
+                raise ValueError(f"vmap out_axes={od!r} is out of bounds for an output of "
+                                 f"dimension {nd} (shape {tuple(aval_of(v).shape)} with the "
+                                 f"mapped axis)")
+            od %= nd
             results.append(S.moveaxis(v, d, od) if d != od else v)
     return results

@@ -11,6 +11,7 @@ a few type checks, then the primitive's implementation on the device.
 """
 from __future__ import annotations
 
+import sys
 import threading
 from typing import Any, Callable
 
@@ -73,12 +74,14 @@ class new_main:
             _state.dynamic = main
         return main
 
-    def __exit__(self, *exc):
+    def __exit__(self, exc_type, exc, tb):
         main = self.main
         main.active = False
         main.trace = None            # break the main <-> trace cycle so graphs die promptly
         _state.dynamic = self.prev_dynamic
         _state.stack.pop()
+        if exc_type is RecursionError and main.level == 1 and exc.args:
+            exc.args = (errors.nesting_too_deep(str(exc.args[0]), sys.getrecursionlimit()),)
         return False
 
 
@@ -350,13 +353,26 @@ class PrimalTracer(Tracer):
         return p.concrete_value(what) if isinstance(p, Tracer) else p
 
 
+def _on_this_thread(main: MainTrace) -> bool:
+    """Whether ``main`` is on this thread's trace stack (an active transform always is on
+    its own thread's: a tracer of another thread's running transform is not)."""
+    stack = _state.stack
+    return main.level < len(stack) and stack[main.level] is main
+
+
+def _dead_tracer_error(main: MainTrace):
+    if main.active:
+        return errors.foreign_thread_tracer(main.transform)
+    return errors.escaped_tracer(main.transform)
+
+
 def find_top_trace(xs) -> Trace:
     top = _state.stack[0]
     for x in xs:
         if isinstance(x, Tracer):
             main = x._trace.main
-            if not main.active:
-                raise errors.escaped_tracer(main.transform)
+            if not main.active or not _on_this_thread(main):
+                raise _dead_tracer_error(main)
             if main.level > top.level:
                 top = main
     dyn = _state.dynamic
@@ -440,8 +456,8 @@ def _bind_general(prim, args, params):
             main = a._trace.main
             if main is top:
                 continue
-            if not main.active:
-                raise errors.escaped_tracer(main.transform)
+            if not main.active or not _on_this_thread(main):
+                raise _dead_tracer_error(main)
             if top is not None:
                 mixed = True
             if main.level > top_level:
@@ -487,7 +503,10 @@ def canonicalize(x):
     if isinstance(x, (Array, Tracer)) or type(x) in _SCALAR_TYPE_SET:
         return x
     if isinstance(x, (np.ndarray, np.generic, list, tuple)):
-        return wrap_raw(np.asarray(x), CPU)
+        host = np.asarray(x)
+        if host.dtype.kind in errors.NON_NUMERIC_KINDS:
+            raise errors.non_numeric(x, host.dtype)
+        return wrap_raw(host, CPU)
     raise TypeError(f"fgrad cannot use a value of type {type(x).__name__} as an array")
 
 

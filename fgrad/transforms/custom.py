@@ -22,7 +22,43 @@ import functools
 from typing import Callable, Sequence
 
 from ..tree_util import tree_flatten, tree_unflatten
-from .core import Zero, find_top_trace, full_lower, full_raise, instantiate, canonicalize
+from .core import (Zero, aval_of, canonicalize, find_top_trace, full_lower, full_raise,
+                   instantiate)
+
+
+def _type_str(x) -> str:
+    aval = aval_of(x)
+    return f"{aval.dtype.name}[{','.join(map(str, aval.shape))}]"
+
+
+def _check_jvp_outputs(primals_out, tangents_out) -> None:
+    """A custom JVP rule's tangents have its primal outputs' shapes and dtypes (JAX's check)."""
+    if len(primals_out) != len(tangents_out):
+        raise TypeError(f"Custom JVP rule must produce primal and tangent outputs with equal "
+                        f"container (pytree) structures, but got {len(primals_out)} primal "
+                        f"and {len(tangents_out)} tangent leaves.")
+    for p, t in zip(primals_out, tangents_out):
+        if t is None or type(t) is Zero:
+            continue
+        pa, ta = aval_of(p), aval_of(t)
+        if pa.shape != ta.shape or (pa.dtype != ta.dtype and pa.dtype.kind in "fc"):
+            raise TypeError(f"Custom JVP rule must produce primal and tangent outputs with "
+                            f"corresponding shapes and dtypes. Expected {_type_str(p)} (tangent "
+                            f"type of {_type_str(p)}) but got {_type_str(t)}.")
+
+
+def _check_vjp_cotangent(k: int, primal, ct):
+    """A custom VJP bwd rule's cotangent for input leaf ``k``, checked against the input
+    (shapes must match, as in JAX; a float cotangent is cast to the input's float dtype)."""
+    pa, ca = aval_of(primal), aval_of(ct)
+    if pa.shape != ca.shape:
+        raise ValueError(f"Custom VJP bwd rule must produce an output with the same type as "
+                         f"the args tuple of the primal function, but at output[{k}] the bwd "
+                         f"rule produced an output of type {_type_str(ct)} corresponding to an "
+                         f"input of type {_type_str(primal)}, so the shapes do not match")
+    if pa.dtype != ca.dtype and pa.dtype.kind in "fc" and ca.dtype.kind in "fc":
+        return ct.astype(pa.dtype)
+    return ct
 
 
 class CustomRule:
@@ -158,7 +194,9 @@ class custom_jvp:
         def jvp(primals, tangents):
             out, tout = self.jvp(*call.nondiff, tuple(call.unflatten(primals)),
                                  tuple(call.unflatten(tangents)))
-            return call.flatten_out(out), tree_flatten(tout)[0]
+            outs, touts = call.flatten_out(out), tree_flatten(tout)[0]
+            _check_jvp_outputs(outs, touts)
+            return outs, touts
 
         return call.unflatten_out(custom_call("jvp", call.flat, fun, jvp))
 
@@ -211,9 +249,19 @@ class custom_vjp:
                     f"of primal inputs ({len(dyn)}), but got "
                     f"{type(in_cts).__name__} {in_cts!r:.60}")
             flat_cts = []
-            for a, c in zip(dyn, in_cts):
-                n = len(tree_flatten(a)[0])
-                flat_cts.extend([None] * n if c is None else tree_flatten(c)[0])
+            for k, (a, c) in enumerate(zip(dyn, in_cts)):
+                a_leaves, a_tree = tree_flatten(a)
+                if c is None:
+                    flat_cts.extend([None] * len(a_leaves))
+                    continue
+                c_leaves, c_tree = tree_flatten(c)
+                if c_tree != a_tree:
+                    raise TypeError(f"Custom VJP bwd rule must produce an output with the same "
+                                    f"container (pytree) structure as the args tuple of the "
+                                    f"primal function; at output[{k}] got {c_tree} for an "
+                                    f"input of structure {a_tree}")
+                flat_cts.extend([None if ct is None else _check_vjp_cotangent(k, p, ct)
+                                 for p, ct in zip(a_leaves, c_leaves)])
             return flat_cts
 
         return call.unflatten_out(

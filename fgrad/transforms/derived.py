@@ -7,8 +7,8 @@ from typing import Callable, Sequence
 import numpy as np
 
 from ..tree_util import tree_flatten, tree_unflatten
-from .api import (_argnums_tuple, from_output, to_value, jvp, vjp, vmap, _rewrap_output,
-                  _current_main, _strip_own_tracers)
+from .api import (_argnums_tuple, check_output_dtype, from_output, to_value, jvp, vjp, vmap,
+                  _rewrap_output, _current_main, _strip_own_tracers)
 
 
 def _basis(vals):
@@ -56,7 +56,8 @@ def _split_jacobian(j, out_shape, in_shapes, sizes, leading_in):
     return blocks
 
 
-def jacfwd(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False) -> Callable:
+def jacfwd(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False,
+           holomorphic: bool = False) -> Callable:
     """The Jacobian of ``fun`` by forward mode (``vmap`` of ``jvp`` over a basis).
 
     The result has the output's structure, each leaf shaped ``out.shape + in.shape``.
@@ -66,30 +67,38 @@ def jacfwd(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = Fals
     Array([[2., 0.],
            [0., 4.]])
     """
-    return _jacobian(fun, argnums, has_aux, forward=True)
+    return _jacobian(fun, argnums, has_aux, forward=True, holomorphic=holomorphic)
 
 
-def jacrev(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False) -> Callable:
+def jacrev(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False,
+           holomorphic: bool = False) -> Callable:
     """The Jacobian of ``fun`` by reverse mode (``vmap`` of ``vjp`` over a basis).
 
     >>> import fgrad, fgrad.numpy as fnp
     >>> fgrad.jacrev(lambda x: fnp.sum(x ** 2))(fnp.asarray([1.0, 2.0]))
     Array([2., 4.])
     """
-    return _jacobian(fun, argnums, has_aux, forward=False)
+    return _jacobian(fun, argnums, has_aux, forward=False, holomorphic=holomorphic)
 
 
-def _jacobian(fun, argnums, has_aux, forward):
+def _jacobian(fun, argnums, has_aux, forward, holomorphic=False):
     @functools.wraps(fun)
     def jac_f(*args):
         nums = _argnums_tuple(argnums, len(args), "jacfwd" if forward else "jacrev")
         diff = tuple(args[i] for i in nums)
         leaves, in_tree = tree_flatten(diff)
         vals, wraps = zip(*[to_value(l) for l in leaves])
+        name = "jacfwd" if forward else "jacrev"
         for v in vals:
-            if v.dtype.kind not in "fc":
-                raise TypeError(f"{'jacfwd' if forward else 'jacrev'} requires real- or "
-                                f"complex-valued inputs, but got {v.dtype.name}")
+            if holomorphic and v.dtype.kind != "c":
+                raise TypeError(f"{name} with holomorphic=True requires inputs with complex "
+                                f"dtype, but got {v.dtype.name}.")
+            if v.dtype.kind not in "fc" or (forward and not holomorphic and v.dtype.kind == "c"):
+                raise TypeError(
+                    f"{name} requires real-valued inputs (input dtype that is a sub-dtype of "
+                    f"np.floating), but got {v.dtype.name}." + (
+                        " For holomorphic differentiation, pass holomorphic=True."
+                        if v.dtype.kind == "c" else ""))
 
         def f_flat(*xs):
             new = list(args)
@@ -118,6 +127,8 @@ def _jacobian(fun, argnums, has_aux, forward):
             out, pullback = vjp(f_main, *vals)
             out_leaves, out_tree = tree_flatten(out)
             outs = [from_output(o) for o in out_leaves]
+            for o in outs:
+                check_output_dtype("jacrev", o.dtype, holomorphic)
             basis, sizes_out = _basis(outs)
             from ..primitives import shape as S
             single = sum(sizes_out) == 1

@@ -46,6 +46,7 @@ SPECS = [
          lambda x: np.exp(-np.logaddexp(0.0, -x)), id="large", note="no overflow at |x| ~ 800",
          second_order=False, atol=1e-300, rtol=1e-12),
     _float_row("abs", fnp.abs, np.abs, avoid=(0.0,)),
+    _float_row("abs_zero_kink", lambda x: U.abs_zero_kink_p.bind(x), np.abs, avoid=(0.0,)),
     _float_row("sign", fnp.sign, np.sign, avoid=(0.0,), nondiff=True),
     Spec("sign", fnp.sign, _one(ints(shapes())), np.sign, nondiff=True, id="int"),
     _float_row("floor", fnp.floor, np.floor, -3.0, 3.0, avoid=(-2, -1, 0, 1, 2), nondiff=True),
