@@ -50,7 +50,8 @@ def _rand_like(rng, x):
 
 
 def _axpy(a, x, y):
-    return tree_map(lambda u, v: _host(v) + a * _host(u), x, y)
+    """``y + a x`` leaf-wise, in the type of ``y``'s leaves (Arrays stay Arrays)."""
+    return tree_map(lambda u, v: v + a * u, x, y)
 
 
 def numerical_jvp(f: Callable, primals, tangents, eps: float = EPS):
