@@ -392,4 +392,6 @@ def __getattr__(name):
 
 # torch.autograd.functional (jacobian hessian vjp jvp hvp vhp), importable by its path too
 from . import autograd_functional as functional  # noqa: E402
+from . import profiler  # noqa: E402  (torch.autograd.profiler.profile)
 sys.modules[__name__ + ".functional"] = functional
+sys.modules[__name__ + ".profiler"] = profiler
