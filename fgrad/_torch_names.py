@@ -218,6 +218,22 @@ def resize_as_(self: Tensor, other: Tensor) -> Tensor:
     return resize_(self, tuple(other.shape))
 
 
+def _tensor_new(cls, *args, **kwargs):
+    """``torch.Tensor(data)`` / ``torch.Tensor(*sizes)``: PyTorch's legacy constructor
+    (the default dtype); subclasses (``nn.Parameter``) construct themselves."""
+    if cls is not Tensor:
+        return object.__new__(cls)
+    return _LegacyType.__call__(_legacy("Tensor", _dtypes.get_default_dtype()), *args,
+                                **kwargs)
+
+
+def _tensor_init(self, *args, **kwargs):
+    """Construction happens in ``__new__``."""
+
+
+Tensor.__new__ = staticmethod(_tensor_new)
+Tensor.__init__ = _tensor_init
+
 for _f in (unsqueeze_, squeeze_, t_, transpose_, resize_, resize_as_):
     if _f.__name__ not in Tensor.__dict__:
         setattr(Tensor, _f.__name__, _f)

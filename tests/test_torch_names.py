@@ -61,6 +61,9 @@ def test_legacy_constructors():
     assert not isinstance(fgrad.ones(2, dtype=fgrad.int64), fgrad.FloatTensor)
     with pytest.raises(TypeError, match="sequence"):
         fgrad.FloatTensor(2.5)
+    _same(fgrad.Tensor([1, 2]), torch.Tensor([1, 2]))            # torch.Tensor(...) itself
+    assert tuple(fgrad.Tensor(2, 3).shape) == tuple(torch.Tensor(2, 3).shape)
+    assert isinstance(fgrad.nn.Parameter(fgrad.ones(1)), fgrad.Tensor)
 
 
 def test_inplace_function_forms():
