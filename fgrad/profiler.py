@@ -9,9 +9,11 @@ PyTorch's columns (Name, Self CPU %, Self CPU, CPU total %, CPU total, CPU time 
 
 It costs nothing while no profile is active: entering one routes every primitive
 through a timed ``Primitive.apply`` (the backend-function shortcut of ``bind`` is
-switched off for the duration) and leaving it puts everything back. Programs compiled
-by ``jit`` run without ``bind`` and show as the region that calls them; the facade's
-in-place NumPy fast path (``add_`` on plain buffers) is not seen.
+switched off for the duration) and leaving it puts everything back. A profile is
+process-wide (one at a time). Programs compiled by ``jit`` run without ``bind``: their
+time goes to the enclosing region (a function first compiled while a profile is active
+keeps calling ``impl`` instead of the backend function, a slightly slower replay). The
+facade's in-place NumPy fast path (``add_`` on plain buffers) is not seen.
 
 >>> import fgrad as torch
 >>> from fgrad.profiler import profile, record_function
