@@ -37,6 +37,14 @@ from .errors import (UnexpectedTracerError, ConcretizationTypeError,
 
 globals().update({_n: getattr(_dtypes, _n) for _n in _dtypes.ALL_NAMES})
 globals().update({_n: _f for _n, _f in _FUNCTIONS.items() if _n not in globals()})
+# PyTorch and JAX names of tutorials (issue 18): default device, accelerator, unique,
+# legacy constructors, in-place function forms, test_util.check_grads
+from . import accelerator, test_util  # noqa: E402
+from ._torch_names import (set_default_device, get_default_device, unique,  # noqa: E402
+                           FloatTensor, DoubleTensor, HalfTensor, LongTensor, IntTensor,
+                           ShortTensor, CharTensor, ByteTensor, BoolTensor,
+                           INPLACE as _INPLACE_FUNCTIONS)
+globals().update({_n: _f for _n, _f in _INPLACE_FUNCTIONS.items() if _n not in globals()})
 
 
 __version__ = "0.1.0"

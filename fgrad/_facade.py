@@ -56,8 +56,11 @@ def device(type: str | Device, index: int | None = None) -> Device:
     return get_device(type)
 
 
+_DEFAULT_DEVICE = [CPU]      # torch.set_default_device
+
+
 def _resolve_device(d) -> Device:
-    return CPU if d is None else device(d) if not isinstance(d, Device) else d
+    return _DEFAULT_DEVICE[0] if d is None else device(d) if not isinstance(d, Device) else d
 
 
 def _infer_dtype(host: np.ndarray, from_python: bool) -> np.dtype:
@@ -498,6 +501,8 @@ def _wrap_function(name, fn):
     named = any(k == name or k.startswith(name + "_") for k in T.GRAD_FN_NAMES)
 
     def f(*args, out=None, **kwargs):
+        if out is None and not _gives_tensors(args, kwargs):
+            return fn(*args, **kwargs)       # Arrays in, Arrays out (the functional face)
         since = graph_mark() if named and _grad_mode._state.enabled else None
         result = _to_tensors(fn(*args, **kwargs))
         if since is not None:
@@ -511,6 +516,25 @@ def _wrap_function(name, fn):
     f.__name__ = f.__qualname__ = name
     f.__doc__ = _summary(fn)
     return f
+
+
+def _gives_tensors(args, kwargs) -> bool:
+    """Whether a function called on these arguments returns Tensors: when one is a Tensor
+    (also inside a list, as ``cat`` takes), or when none is an Array or a tracer (numbers,
+    NumPy data). Given only Arrays, a top-level function returns Arrays."""
+    arrays = False
+    for a in (*args, *kwargs.values()) if kwargs else args:
+        if isinstance(a, Tensor):
+            return True
+        t = type(a)
+        if t is Array or isinstance(a, Tracer):
+            arrays = True
+        elif t is list or t is tuple:
+            for b in a:
+                if isinstance(b, Tensor):
+                    return True
+                arrays = arrays or type(b) is Array or isinstance(b, Tracer)
+    return not arrays
 
 
 def _summary(fn) -> str:
@@ -668,13 +692,16 @@ def _fast_binary(prim, fn, reflected=False):
     """An arithmetic operator: a float tensor with a Python number or a tensor of the same
     dtype and device binds ``prim`` at once (PyTorch's promotion is then the identity);
     anything else goes through ``fn`` (full promotion and checks)."""
+    # ``2 * b`` is ``b * 2`` (PyTorch's operand order, seen in ``grad_fn.next_functions``)
+    swap = reflected and prim.name not in ("add", "mul")
+
     def op(self, other):
         t = type(other)
         dt = self._data.dtype
         if dt.kind == "f" and (t is float or t is int or (
                 t is Tensor and other._data.dtype is dt and other._device is self._device)):
-            return _record(prim, (other, self) if reflected else (self, other), {})
-        return fn(other, self) if reflected else fn(self, other)
+            return _record(prim, (other, self) if swap else (self, other), {})
+        return fn(other, self) if swap else fn(self, other)
     return op
 
 

@@ -56,7 +56,7 @@ class ArrayMethods:
     def __rxor__(self, o): return fnp.bitwise_xor(o, self)
 
     # indexing
-    def __getitem__(self, idx): return fnp._index(self, idx)
+    def __getitem__(self, idx): return fnp._index(self, idx, "clip")   # JAX: clamp
 
     @property
     def at(self):

@@ -2147,9 +2147,8 @@ def _scatter(name, input, dim, index, src, mode):
         if tuple(v.shape) != tuple(index.shape):
             v = v[tuple(slice(0, s) for s in index.shape)]
     from .tensor import _unwrap_index           # index tensors as Arrays
-    at = fnp._IndexUpdateHelper(x)[_unwrap_index(_grid(index, d))]   # x.at[...], tensors too
-    return at.set(v) if mode == "set" else at.add(v) if mode == "add" else (
-        at.multiply(v) if mode == "multiply" else at.max(v) if mode == "amax" else at.min(v))
+    op = {"amax": "max", "amin": "min"}.get(mode, mode)   # x.at[...] that raises out of bounds
+    return fnp._update(x, _unwrap_index(_grid(index, d)), v, op, "raise")
 
 
 def scatter(input, dim: int, index, src=None, *, value=None, reduce: str | None = None):

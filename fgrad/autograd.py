@@ -10,9 +10,8 @@ walking the ``GradNode``s that operations on tensors record.
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
-
 import sys
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
@@ -410,3 +409,10 @@ def __getattr__(name):
     if name == "Variable":
         return Tensor
     raise AttributeError(f"module 'fgrad.autograd' has no attribute '{name}'")
+
+
+# torch.autograd.functional (jacobian hessian vjp jvp hvp vhp), importable by its path too
+from . import autograd_functional as functional  # noqa: E402
+from . import profiler  # noqa: E402  (torch.autograd.profiler.profile)
+sys.modules[__name__ + ".functional"] = functional
+sys.modules[__name__ + ".profiler"] = profiler

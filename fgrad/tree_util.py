@@ -11,8 +11,11 @@
 """
 from __future__ import annotations
 
+import dataclasses
+import functools
+import operator
 from collections import OrderedDict
-from typing import Any, Callable, NamedTuple
+from typing import Any, Callable, NamedTuple, Sequence
 
 _registry: dict[type, tuple[Callable, Callable]] = {}
 
@@ -212,5 +215,213 @@ def _collect_up_to(td, x, out):
 
 flatten_up_to = _flatten_up_to
 
+
+def tree_reduce(function: Callable, tree: Any, *initializer, is_leaf: Callable | None = None):
+    """``functools.reduce`` over the leaves of ``tree``.
+
+    >>> tree_reduce(lambda a, b: a + b, {'x': 1, 'y': (2, 3)})
+    6
+    """
+    return functools.reduce(function, tree_leaves(tree, is_leaf), *initializer)
+
+
+def tree_all(tree: Any, *, is_leaf: Callable | None = None) -> bool:
+    """Whether every leaf of ``tree`` is truthy (``all`` over the leaves)."""
+    return all(tree_leaves(tree, is_leaf))
+
+
+# ------------------------------------------------------------------ class nodes ---
+def register_pytree_node_class(cls: type) -> type:
+    """Class decorator: ``cls`` is a pytree node through its ``tree_flatten()`` method
+    (``-> (children, aux_data)``) and ``tree_unflatten(aux_data, children)`` classmethod.
+
+    >>> @register_pytree_node_class
+    ... class Pair:
+    ...     def __init__(self, a, b): self.a, self.b = a, b
+    ...     def tree_flatten(self): return (self.a, self.b), None
+    ...     @classmethod
+    ...     def tree_unflatten(cls, aux, children): return cls(*children)
+    >>> tree_leaves(tree_map(lambda v: v * 2, Pair(1, 2)))
+    [2, 4]
+    """
+    register_pytree_node(cls, operator.methodcaller("tree_flatten"), cls.tree_unflatten)
+    return cls
+
+
+def register_dataclass(nodetype: type, data_fields: Sequence[str] | None = None,
+                       meta_fields: Sequence[str] | None = None,
+                       drop_fields: Sequence[str] = ()) -> type:
+    """``nodetype`` (a dataclass, or any class built from keyword arguments) as a pytree
+    node whose children are ``data_fields`` and whose static structure holds the values
+    of ``meta_fields``; usable as a decorator. Without the field lists, a dataclass's
+    fields are data except those with ``metadata=dict(static=True)`` (JAX's rule).
+
+    >>> import dataclasses
+    >>> @register_dataclass
+    ... @dataclasses.dataclass
+    ... class Point:
+    ...     x: float
+    ...     name: str = dataclasses.field(default="p", metadata=dict(static=True))
+    >>> tree_flatten_with_path(Point(1.0))[0]
+    [((GetAttrKey(name='x'),), 1.0)]
+    """
+    if data_fields is None or meta_fields is None:
+        if (data_fields is None) != (meta_fields is None):
+            raise TypeError("register_dataclass: data_fields and meta_fields must both be "
+                            "given, or neither (then nodetype must be a dataclass)")
+        if not dataclasses.is_dataclass(nodetype):
+            raise TypeError(f"register_dataclass: {nodetype.__name__} is not a dataclass; "
+                            "pass data_fields and meta_fields")
+        fields = [f for f in dataclasses.fields(nodetype) if f.init and f.name not in drop_fields]
+        meta_fields = [f.name for f in fields if f.metadata.get("static", False)]
+        data_fields = [f.name for f in fields if not f.metadata.get("static", False)]
+    data_fields, meta_fields = tuple(data_fields), tuple(meta_fields)
+
+    def flatten_with_keys(x):
+        return ([(GetAttrKey(n), getattr(x, n)) for n in data_fields],
+                tuple(getattr(x, n) for n in meta_fields))
+
+    def unflatten(aux, children):
+        return nodetype(**dict(zip(data_fields, children)), **dict(zip(meta_fields, aux)))
+    register_pytree_with_keys(nodetype, flatten_with_keys, unflatten)
+    return nodetype
+
+
+# ------------------------------------------------------------------------ paths ---
+@dataclasses.dataclass(frozen=True)
+class SequenceKey:
+    """The path entry of a tuple or list element: ``[idx]``."""
+    idx: int
+
+    def __str__(self):
+        return f"[{self.idx!r}]"
+
+
+@dataclasses.dataclass(frozen=True)
+class DictKey:
+    """The path entry of a dict value: ``[key]``."""
+    key: Any
+
+    def __str__(self):
+        return f"[{self.key!r}]"
+
+
+@dataclasses.dataclass(frozen=True)
+class GetAttrKey:
+    """The path entry of an attribute (namedtuple field, dataclass field): ``.name``."""
+    name: str
+
+    def __str__(self):
+        return f".{self.name}"
+
+
+@dataclasses.dataclass(frozen=True)
+class FlattenedIndexKey:
+    """The path entry of the ``key``-th child of a node registered without keys."""
+    key: int
+
+    def __str__(self):
+        return f"[<flat index {self.key}>]"
+
+
+_key_registry: dict[type, Callable] = {}
+
+
+def register_pytree_with_keys(nodetype: type, flatten_with_keys: Callable,
+                              unflatten_func: Callable,
+                              flatten_func: Callable | None = None) -> None:
+    """Make ``nodetype`` a pytree node whose children carry path keys:
+    ``flatten_with_keys(x) -> ([(key, child), ...], aux_data)``."""
+    if flatten_func is None:
+        def flatten_func(x):
+            pairs, aux = flatten_with_keys(x)
+            return [c for _, c in pairs], aux
+    register_pytree_node(nodetype, flatten_func, unflatten_func)
+    _key_registry[nodetype] = flatten_with_keys
+
+
+def _keyed_children(x):
+    """``[(key, child), ...]`` of a node, or None for a leaf."""
+    t = type(x)
+    if t is tuple or t is list:
+        return [(SequenceKey(i), c) for i, c in enumerate(x)]
+    if t is dict:
+        return [(DictKey(k), x[k]) for k in sorted(x)]
+    if t is OrderedDict:
+        return [(DictKey(k), v) for k, v in x.items()]
+    if x is None:
+        return []
+    keyed = _key_registry.get(t)
+    if keyed is not None:
+        return list(keyed(x)[0])
+    if _is_namedtuple(x):
+        return [(GetAttrKey(n), c) for n, c in zip(t._fields, x)]
+    funcs = _node_funcs(x)
+    if funcs is None:
+        return None
+    return [(FlattenedIndexKey(i), c) for i, c in enumerate(funcs[0](x)[0])]
+
+
+def _flatten_with_path(x, path, is_leaf, out):
+    if is_leaf is not None and is_leaf(x):
+        out.append((path, x))
+        return
+    children = _keyed_children(x)
+    if children is None:
+        out.append((path, x))
+        return
+    for k, c in children:
+        _flatten_with_path(c, path + (k,), is_leaf, out)
+
+
+def tree_flatten_with_path(tree: Any, is_leaf: Callable | None = None
+                           ) -> tuple[list[tuple[tuple, Any]], PyTreeDef]:
+    """``([(path, leaf), ...], treedef)``: each leaf with its key path (a tuple of
+    ``SequenceKey``/``DictKey``/``GetAttrKey``/``FlattenedIndexKey``).
+
+    >>> tree_flatten_with_path({'a': [1, 2]})[0]
+    [((DictKey(key='a'), SequenceKey(idx=0)), 1), ((DictKey(key='a'), SequenceKey(idx=1)), 2)]
+    """
+    out: list = []
+    _flatten_with_path(tree, (), is_leaf, out)
+    return out, tree_structure(tree, is_leaf)
+
+
+def tree_leaves_with_path(tree: Any, is_leaf: Callable | None = None) -> list:
+    """``[(path, leaf), ...]`` of ``tree``."""
+    out: list = []
+    _flatten_with_path(tree, (), is_leaf, out)
+    return out
+
+
+def tree_map_with_path(f: Callable, tree: Any, *rest: Any,
+                       is_leaf: Callable | None = None) -> Any:
+    """``f(path, leaf, *others)`` leaf-wise over ``tree`` (and trees of its structure).
+
+    >>> tree_map_with_path(lambda p, x: keystr(p), {'a': [1, 2]})
+    {'a': ["['a'][0]", "['a'][1]"]}
+    """
+    pairs, treedef = tree_flatten_with_path(tree, is_leaf)
+    others = [_flatten_up_to(treedef, r) for r in rest]
+    return tree_unflatten(treedef, [f(p, x, *xs) for (p, x), *xs in zip(pairs, *others)])
+
+
+def keystr(keys: tuple, *, simple: bool = False, separator: str = "") -> str:
+    """A key path as text: ``['a'][0].x``; with ``simple=True`` the bare keys joined by
+    ``separator`` (``a/0/x`` for ``separator='/'``).
+
+    >>> keystr((DictKey('a'), SequenceKey(0), GetAttrKey('x')))
+    "['a'][0].x"
+    >>> keystr((DictKey('a'), SequenceKey(0)), simple=True, separator='/')
+    'a/0'
+    """
+    if not simple:
+        return separator.join(str(k) for k in keys)
+    return separator.join(str(getattr(k, dataclasses.fields(k)[0].name)) for k in keys)
+
+
 __all__ = ["register_pytree_node", "tree_flatten", "tree_unflatten", "tree_leaves",
-           "tree_structure", "tree_map", "PyTreeDef"]
+           "tree_structure", "tree_map", "tree_reduce", "tree_all", "PyTreeDef",
+           "register_pytree_node_class", "register_dataclass", "register_pytree_with_keys",
+           "tree_flatten_with_path", "tree_leaves_with_path", "tree_map_with_path", "keystr",
+           "SequenceKey", "DictKey", "GetAttrKey", "FlattenedIndexKey"]

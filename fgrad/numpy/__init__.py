@@ -17,7 +17,7 @@ from ._reductions import *  # noqa: F401,F403
 from ._reductions import sum, prod, max, min, all, any, mean, var, std  # noqa: F401
 from ._shape import *  # noqa: F401,F403
 from ._indexing import *  # noqa: F401,F403
-from ._indexing import _index, _IndexUpdateHelper  # noqa: F401
+from ._indexing import _index, _update, _IndexUpdateHelper  # noqa: F401
 from ._contraction import *  # noqa: F401,F403
 from . import linalg  # noqa: F401,E402
 

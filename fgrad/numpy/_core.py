@@ -47,6 +47,15 @@ def iter_leaves(obj):
         yield obj
 
 
+def _check_arraylike(fun_name: str, *args) -> None:
+    """JAX's rule: ``fgrad.numpy`` functions take arrays and scalars, not Python lists or
+    tuples (``fnp.sum([1, 2])`` is a TypeError; ``fnp.asarray`` and ``fnp.array`` convert)."""
+    for pos, a in enumerate(args):
+        if type(a) is list or type(a) is tuple:
+            raise TypeError(f"{fun_name} requires ndarray or scalar arguments, got {type(a)} "
+                            f"at position {pos}.")
+
+
 def asarray(a: Any, dtype=None, device=None, copy=None) -> Array:
     """``a`` as an Array (Arrays and traced values pass through; data is copied in).
 

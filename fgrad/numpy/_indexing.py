@@ -169,11 +169,58 @@ def _check_host_index(a, axis, n):
     return a
 
 
+# Out-of-bounds modes. Reads: 'raise' (NumPy's and the facade's IndexError), 'clip' (JAX's
+# default for x[idx] and .at[].get(): indices clamped to the axis), 'fill' (fill_value
+# where an index is out of bounds). Writes: 'raise', 'clip', 'drop' (JAX's default:
+# out-of-bounds updates are dropped). Negative indices count from the end first.
+_GET_MODES = {None: "clip", "promise_in_bounds": "clip", "clip": "clip", "fill": "fill",
+              "drop": "fill"}
+_SET_MODES = {None: "drop", "promise_in_bounds": "drop", "clip": "clip", "fill": "drop",
+              "drop": "drop"}
+
+
+def _parse_mode(mode, table):
+    try:
+        return table[mode]
+    except (KeyError, TypeError):
+        raise ValueError(f'Unknown gather mode "{mode}"') from None
+
+
+def _host_index_mode(a, axis, n, mode):
+    """A host index array under ``mode`` ('raise', 'clip' or 'fill'): ``(indices, valid)``
+    with the indices in [0, n) and ``valid`` the in-bounds mask ('fill' only, else None)."""
+    if mode == "raise" or n == 0:
+        return _check_host_index(a, axis, n), None
+    a = np.where(a < 0, a + n, a)
+    if mode == "clip":
+        return np.clip(a, 0, n - 1), None
+    valid = (a >= 0) & (a < n)
+    return (a, None) if valid.all() else (np.where(valid, a, 0), valid)
+
+
+def _device_index_mode(a, n, mode):
+    """``_host_index_mode`` for a traced or device index array ('clip' leaves negative
+    indices to the gather, which counts them from the end)."""
+    if mode == "raise" or n == 0:
+        return a, None
+    if mode == "clip":
+        return B.minimum_p.bind(B.maximum_p.bind(a, -n), n - 1), None
+    a = bind(B.select_p, a < 0, a + n, a)
+    valid = (a >= 0) & (a < n)
+    return bind(B.select_p, valid, a, 0), valid
+
+
 # =============================================================== x[idx] ===
-def _index(x, idx):
-    """``x[idx]`` with NumPy's semantics (basic, advanced and boolean indexing)."""
+def _index(x, idx, mode: str = "raise", fill_value=None):
+    """``x[idx]`` with NumPy's semantics (basic, advanced and boolean indexing); an
+    out-of-bounds index raises an IndexError (``mode='raise'``, NumPy's and PyTorch's
+    rule), is clamped (``'clip'``, JAX's) or reads ``fill_value`` (``'fill'``)."""
     x = asarray(x)
     shape, entries = _plan(tuple(x.shape), idx)
+    if mode == "fill":   # an out-of-bounds integer reads the fill value: an index array
+        entries = [("array", np.asarray(e[1]), e[2])
+                   if e[0] == "int" and not -n <= e[1] < n else e
+                   for e, n in zip(entries, shape)]
     if shape != tuple(x.shape):
         x = S.reshape(x, shape)
     advanced = any(e[0] == "array" for e in entries)
@@ -196,7 +243,9 @@ def _index(x, idx):
         elif e[0] == "int":
             i = e[1]
             if not -n <= i < n:
-                raise IndexError(f"index {i} is out of bounds for axis {e[2]} with size {n}")
+                if mode == "raise" or n == 0:
+                    raise IndexError(f"index {i} is out of bounds for axis {e[2]} with size {n}")
+                i = builtins.min(builtins.max(i, -n), n - 1)     # 'clip'
             i %= n
             starts.append(i), stops.append(i + 1), steps.append(1)
             drop.append(ax)
@@ -210,7 +259,7 @@ def _index(x, idx):
         x = S.reshape(x, [d for ax, d in enumerate(x.shape) if ax not in drop])
     if not advanced:
         return x
-    return _advanced(x, entries)
+    return _advanced(x, entries, mode, fill_value)
 
 
 def _stack_indices(arrays, device):
@@ -231,20 +280,35 @@ def _stack_indices(arrays, device):
     return S.concatenate(cols, len(bshape))
 
 
-def _advanced(x, entries):
+def _advanced(x, entries, mode="raise", fill_value=None):
     """Gather along the axes holding index arrays; place the new axes as NumPy does."""
     adv = [ax for ax, e in enumerate(entries) if e[0] == "array"]
-    arrays = []
+    arrays, masks = [], []
     for ax in adv:
         _, a, user_axis = entries[ax]
         if isinstance(a, np.ndarray):
-            a = _check_host_index(a, ax if user_axis is None else user_axis, x.shape[ax])
+            a, valid = _host_index_mode(a, ax if user_axis is None else user_axis,
+                                        x.shape[ax], mode)
+        else:
+            a, valid = _device_index_mode(a, x.shape[ax], mode)
         arrays.append(a)
+        if valid is not None:
+            masks.append(valid)
     rest = [ax for ax in range(x.ndim) if ax not in adv]
     xt = S.transpose(x, adv + rest)
     idx = _stack_indices(arrays, x.device)
     out = I.gather(xt, idx)
     nb = idx.ndim - 1
+    if masks:            # 'fill': the fill value where any index of an element was out of bounds
+        valid = masks[0]
+        for m in masks[1:]:
+            valid = valid & m
+        if isinstance(valid, np.ndarray):
+            valid = from_host(valid, x.device)
+        bshape = tuple(idx.shape[:-1])
+        valid = S.reshape(S.broadcast_to(valid, bshape), bshape + (1,) * len(rest))
+        fill = _fill_default(x.dtype) if fill_value is None else fill_value
+        out = bind(B.select_p, valid, out, full((), fill, x.dtype, x.device))
     contiguous = adv == list(range(adv[0], adv[-1] + 1))
     if contiguous and adv[0] > 0:   # the indexed axes were adjacent: new axes go in their place
         p = adv[0]
@@ -280,27 +344,55 @@ def _simple_array_index(idx):
     return None
 
 
-def _update(x, idx, v, op):
+def _update(x, idx, v, op, mode: str = "raise"):
+    """``x`` with ``v`` combined by ``op`` at ``idx``. Out-of-bounds indices raise
+    (``mode='raise'``), are clamped (``'clip'``) or their updates dropped (``'drop'``,
+    JAX's default): a dropped update is sent to one extra element past the end of
+    (the leading axis of) ``x``, cut off after the scatter."""
     x = asarray(x)
     prim = I.SCATTERS[op]
     simple = _simple_array_index(idx) if x.ndim else None
     if simple is not None:
+        n = x.shape[0]
         if isinstance(simple, Array) and not _is_device_array(simple):
             simple = simple._host()
         if isinstance(simple, np.ndarray):
-            simple = from_host(_check_host_index(simple.astype(np.int64), 0, x.shape[0])
-                               [..., None], x.device)
+            a, valid = _host_index_mode(simple.astype(np.int64), 0, n,
+                                        "fill" if mode == "drop" else mode)
+            drop = valid is not None
+            simple = from_host(np.where(valid, a, n)[..., None] if drop else a[..., None],
+                               x.device)
         else:
-            simple = S.reshape(simple, tuple(simple.shape) + (1,))
+            a, valid = _device_index_mode(simple, n, "fill" if mode == "drop" else mode)
+            drop = valid is not None
+            if drop:
+                a = bind(B.select_p, valid, a, n)
+            simple = S.reshape(a, tuple(simple.shape) + (1,))
         v = _fit_update(v, tuple(simple.shape[:-1]) + tuple(x.shape[1:]), x.dtype, op, x.device)
-        return prim.bind(x, simple, v)
+        if not drop:
+            return prim.bind(x, simple, v)
+        out = prim.bind(_pad_leading(x), simple, v)
+        return _index(out, slice(None, n))
     # general: scatter into the flat array at the flat positions x[idx] reads
     n = int(np.prod(x.shape))     # not x.size: a facade Tensor's size is a method
-    pos = _index(S.reshape(iota(n, np.int64, x.device), x.shape), idx)
+    pos = _index(S.reshape(iota(n, np.int64, x.device), x.shape), idx,
+                 "fill" if mode == "drop" else mode, fill_value=n)
     v = _fit_update(v, tuple(pos.shape), x.dtype, op, x.device)
     flat = S.reshape(x, (n,))
+    drop = mode == "drop" and (isinstance(pos, Tracer) or _is_device_array(pos) or
+                               (pos.size and int(pos._host().max()) == n))
+    if drop:
+        flat = _pad_leading(flat)
     out = prim.bind(flat, S.reshape(pos, tuple(pos.shape) + (1,)), v)
+    if drop:
+        out = _index(out, slice(None, n))
     return S.reshape(out, x.shape)
+
+
+def _pad_leading(x):
+    """``x`` with one more (zero) element along its leading axis: where dropped updates go."""
+    return S.concatenate([x, S.broadcast_to(full((), 0, x.dtype, x.device),
+                                            (1,) + tuple(x.shape[1:]))], 0)
 
 
 def _value_on(x, v):
@@ -309,7 +401,14 @@ def _value_on(x, v):
 
 
 class _IndexUpdateRef:
-    """``x.at[idx]``: pure versions of ``x[idx] = v``, ``x[idx] += v`` and friends."""
+    """``x.at[idx]``: pure versions of ``x[idx] = v``, ``x[idx] += v`` and friends.
+
+    As in JAX, reads clamp out-of-bounds indices (``mode='clip'``, or
+    ``'promise_in_bounds'`` and the default) or read ``fill_value`` (``mode='fill'``);
+    writes drop out-of-bounds updates (the default, ``'drop'``, ``'fill'``,
+    ``'promise_in_bounds'``) or clamp their indices (``'clip'``). ``indices_are_sorted``
+    and ``unique_indices`` are accepted hints.
+    """
 
     __slots__ = ("x", "idx")
 
@@ -319,38 +418,94 @@ class _IndexUpdateRef:
     def __repr__(self):
         return f"_IndexUpdateRef({self.x!r}, {self.idx!r})"
 
-    def get(self):
-        """``x[idx]``."""
-        return _index(self.x, self.idx)
+    def _scatter(self, values, op, mode):
+        return _update(self.x, self.idx, values, op, _parse_mode(mode, _SET_MODES))
 
-    def set(self, values):
+    def get(self, *, indices_are_sorted: bool = False, unique_indices: bool = False,
+            mode: str | None = None, fill_value=None):
+        """``x[idx]``, out-of-bounds indices clamped (default) or read as ``fill_value``
+        (``mode='fill'``; NaN for floats, the most negative integer for ints).
+
+        >>> import fgrad.numpy as fnp
+        >>> fnp.arange(3).at[fnp.asarray([1, 5])].get(mode="fill", fill_value=-1)
+        Array([ 1, -1])
+        """
+        return _index(self.x, self.idx, _parse_mode(mode, _GET_MODES), fill_value)
+
+    def set(self, values, *, indices_are_sorted: bool = False, unique_indices: bool = False,
+            mode: str | None = None):
         """A copy of x with ``x[idx] = values`` (with duplicate indices one value wins)."""
-        return _update(self.x, self.idx, values, "set")
+        return self._scatter(values, "set", mode)
 
-    def add(self, values):
+    def add(self, values, *, indices_are_sorted: bool = False, unique_indices: bool = False,
+            mode: str | None = None):
         """A copy of x with ``values`` added at idx (duplicates accumulate)."""
-        return _update(self.x, self.idx, values, "add")
+        return self._scatter(values, "add", mode)
 
-    def subtract(self, values):
-        return _update(self.x, self.idx, -_value_on(self.x, values), "add")
+    def subtract(self, values, *, indices_are_sorted: bool = False,
+                 unique_indices: bool = False, mode: str | None = None):
+        return self._scatter(-_value_on(self.x, values), "add", mode)
 
-    def multiply(self, values):
+    def multiply(self, values, *, indices_are_sorted: bool = False,
+                 unique_indices: bool = False, mode: str | None = None):
         """A copy of x with x[idx] multiplied by ``values`` (duplicates multiply)."""
-        return _update(self.x, self.idx, values, "multiply")
+        return self._scatter(values, "multiply", mode)
 
     mul = multiply
 
-    def divide(self, values):
+    def divide(self, values, *, indices_are_sorted: bool = False,
+               unique_indices: bool = False, mode: str | None = None):
         """A copy of x with x[idx] divided by ``values`` (multiplies by the reciprocal)."""
-        return _update(self.x, self.idx, 1 / _value_on(self.x, values), "multiply")
+        return self._scatter(1 / _value_on(self.x, values), "multiply", mode)
 
-    def min(self, values):
+    def power(self, values, *, indices_are_sorted: bool = False,
+              unique_indices: bool = False, mode: str | None = None):
+        """A copy of x with x[idx] raised to ``values``; an element hit twice is raised
+        twice (``(x ** a) ** b``, JAX's order), written ``x ** (a * b)``: the exponents
+        are multiplied into ones at idx, so untouched elements are ``x ** 1 == x``.
+
+        >>> import fgrad.numpy as fnp
+        >>> fnp.asarray([2.0, 3.0]).at[1].power(2)
+        Array([2., 9.])
+        """
+        x = asarray(self.x)
+        ones = S.broadcast_to(full((), 1, x.dtype, x.device), tuple(x.shape))
+        exponents = _update(ones, self.idx, values, "multiply", _parse_mode(mode, _SET_MODES))
+        return x ** exponents
+
+    def apply(self, func, *, indices_are_sorted: bool = False, unique_indices: bool = False,
+              mode: str | None = None):
+        """A copy of x with the element-wise ``func`` applied at idx, once per time an
+        element is indexed (JAX's ``scatter_apply``). Repeated indices must be concrete
+        to be applied repeatedly: under ``jit``/``vmap`` traced indices apply ``func``
+        once per element.
+
+        >>> import fgrad.numpy as fnp
+        >>> fnp.asarray([1.0, 2.0, 3.0]).at[fnp.asarray([0, 0, 2])].apply(lambda v: v * 10)
+        Array([100.,   2.,  30.])
+        """
+        x = asarray(self.x)
+        m = _parse_mode(mode, _SET_MODES)
+        hits = _update(S.broadcast_to(full((), 0, np.int64, x.device), tuple(x.shape)),
+                       self.idx, 1, "add", m)
+        repeats = 1 if isinstance(hits, Tracer) else int(hits._host().max(initial=0))
+        if repeats <= 1:        # read, apply, write back: func sees only the indexed values
+            get_mode = "clip" if m == "drop" else m
+            return _update(x, self.idx, func(_index(x, self.idx, get_mode)), "set", m)
+        out = x
+        for j in range(repeats):
+            out = bind(B.select_p, hits > j, func(out), out)
+        return out
+
+    def min(self, values, *, indices_are_sorted: bool = False, unique_indices: bool = False,
+            mode: str | None = None):
         """A copy of x with x[idx] = minimum(x[idx], values)."""
-        return _update(self.x, self.idx, values, "min")
+        return self._scatter(values, "min", mode)
 
-    def max(self, values):
+    def max(self, values, *, indices_are_sorted: bool = False, unique_indices: bool = False,
+            mode: str | None = None):
         """A copy of x with x[idx] = maximum(x[idx], values)."""
-        return _update(self.x, self.idx, values, "max")
+        return self._scatter(values, "max", mode)
 
 
 class _IndexUpdateHelper:

@@ -9,7 +9,7 @@ from .. import errors
 from .._axes import normalize_axes, normalize_axis  # noqa: F401  (re-exported)
 from ..primitives import reductions as R, shape as S, unary as U
 from ..transforms.core import bind
-from ._core import asarray
+from ._core import asarray, _check_arraylike
 
 
 def _keep(out, x_shape, axes, keepdims):
@@ -20,6 +20,7 @@ def _keep(out, x_shape, axes, keepdims):
 
 def _reduce(prim, name):
     def f(a, axis=None, dtype=None, keepdims=False):
+        _check_arraylike(name, a)
         a = asarray(a)
         if dtype is not None:
             a = U.convert(a, dtype)
@@ -73,6 +74,7 @@ amax, amin = max, min
 
 def _arg(prim, name):
     def f(a, axis=None, keepdims=False):
+        _check_arraylike(name, a)
         a = asarray(a)
         if axis is None:
             flat = S.reshape(a, (a.size,))
@@ -92,6 +94,7 @@ argmin = _arg(R.argmin_p, "argmin")
 
 def _scan(prim, name):
     def f(a, axis=None, dtype=None):
+        _check_arraylike(name, a)
         a = asarray(a)
         if dtype is not None:
             a = U.convert(a, dtype)
@@ -120,6 +123,7 @@ def mean(a, axis=None, dtype=None, keepdims=False):
     >>> fnp.mean(fnp.asarray([1.0, 2.0, 6.0]))
     Array(3.)
     """
+    _check_arraylike("mean", a)
     a = asarray(a)
     if dtype is None and a.dtype.kind in "biu":
         dtype = np.float64
@@ -137,6 +141,7 @@ def var(a, axis=None, dtype=None, ddof=0, keepdims=False, *, correction=None):
     """
     if correction is not None:
         ddof = correction
+    _check_arraylike("var", a)
     a = asarray(a)
     if dtype is None and a.dtype.kind in "biu":
         dtype = np.float64

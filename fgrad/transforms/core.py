@@ -466,6 +466,9 @@ def _bind_general(prim, args, params):
         handler = _bind_handlers.get(t)
         if handler is not None:
             return handler(prim, args, params)
+        if t is list or t is tuple:    # JAX's rule: convert with fnp.asarray first
+            raise TypeError(f"{prim.name} requires ndarray or scalar arguments, got {t} at "
+                            f"position {i}.")
         if converted is None:
             converted = list(args)
         converted[i] = canonicalize(a)

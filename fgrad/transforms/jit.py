@@ -15,8 +15,10 @@ composes with every transform.
 from __future__ import annotations
 
 import functools
+import inspect
 import math
-from typing import Callable, Sequence
+import weakref
+from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
@@ -24,8 +26,8 @@ from .._array import Array, wrap_raw
 from ..devices import CPU
 from ..tree_util import tree_unflatten
 from .core import SCALAR_TYPES, Tracer, _state, aval_of
-from .staging import (Equation, Jaxpr, Literal, Var, arg_labels, eval_jaxpr, flatten_fun,
-                      trace_to_jaxpr)
+from .staging import (Equation, Jaxpr, Literal, Var, _leaf_paths, arg_labels, eval_jaxpr,
+                      flatten_fun, trace_to_jaxpr)
 
 # Fold constants only while the folded value stays small (folding must not bloat memory).
 FOLD_LIMIT = 1 << 16
@@ -33,12 +35,30 @@ FOLD_LIMIT = 1 << 16
 DONATE_MIN_SIZE = 4096
 
 
-def jit(fun: Callable, static_argnums: int | Sequence[int] = ()) -> Callable:
+# One trace cache per function, shared by every ``jit(f)`` wrapper of it (as JAX's): a
+# weak map from the function to its caches, one pair per static configuration.
+_CACHES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def jit(fun: Callable | None = None, /, *, static_argnums: int | Sequence[int] | None = None,
+        static_argnames: str | Iterable[str] | None = None,
+        donate_argnums: int | Sequence[int] | None = None,
+        donate_argnames: str | Iterable[str] | None = None, keep_unused: bool = False,
+        inline: bool = False) -> Callable:
     """``fun`` compiled to a cached, simplified program replayed without Python dispatch.
 
-    Arguments in ``static_argnums`` are part of the cache key (they must be
-    hashable) and may drive Python control flow; the others are traced, so
-    branching on their values raises ``ConcretizationTypeError``.
+    Arguments in ``static_argnums`` (positions) or ``static_argnames`` (keyword names)
+    are part of the cache key (they must be hashable) and may drive Python control
+    flow; the others, keyword arguments included, are traced, so branching on their
+    values raises ``ConcretizationTypeError``. As in JAX, positions and names of one
+    parameter are matched through ``fun``'s signature when only one of the two is given.
+    Called without ``fun``, ``jit`` returns a decorator (``@jit(static_argnums=1)``).
+    The trace cache belongs to ``fun``: two ``jit(fun)`` wrappers share it.
+
+    ``donate_argnums``/``donate_argnames`` are accepted as the hint JAX defines them to
+    be; NumPy programs do not reuse donated buffers, so a donated Array stays valid
+    (JAX too keeps a donated buffer it cannot use). ``keep_unused`` and ``inline`` are
+    accepted and change nothing here.
 
     >>> import fgrad, fgrad.numpy as fnp
     >>> f = fgrad.jit(lambda x: fnp.sum(fnp.sin(x) * 1.0 + 0.0))
@@ -46,12 +66,31 @@ def jit(fun: Callable, static_argnums: int | Sequence[int] = ()) -> Callable:
     Array(0.)
     >>> fgrad.grad(f)(fnp.zeros(3))
     Array([1., 1., 1.])
+    >>> @fgrad.jit(static_argnames="n")
+    ... def power(x, n):
+    ...     return x ** n if n > 0 else 1.0 / x
+    >>> power(fnp.asarray(2.0), n=3)
+    Array(8.)
     """
-    static = (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums)
-    cache: dict = {}
+    if fun is None:
+        return functools.partial(jit, static_argnums=static_argnums,
+                                 static_argnames=static_argnames, donate_argnums=donate_argnums,
+                                 donate_argnames=donate_argnames, keep_unused=keep_unused,
+                                 inline=inline)
+    if not callable(fun):
+        raise TypeError(f"jit: expected a function, got {type(fun).__name__} ({fun!r})")
+    nums, names = _static_spec(fun, static_argnums, static_argnames)
+    _static_spec(fun, donate_argnums, donate_argnames)      # validated like JAX, then unused
+    static = bool(nums or names)
+    try:
+        per_fun = _CACHES.get(fun)
+        if per_fun is None:
+            per_fun = _CACHES[fun] = {}
+    except TypeError:             # not weakly referenceable: this wrapper's own cache
+        per_fun = {}
     # Calls whose arguments are all Arrays (no pytrees, keywords or static arguments)
-    # find their program by shapes, dtypes and devices alone: no flattening.
-    array_cache: dict = {}
+    # find their program by shapes, dtypes and devices alone, in ``array_cache``.
+    cache, array_cache = per_fun.setdefault((nums, names), ({}, {}))
 
     @functools.wraps(fun)
     def jitted(*args, **kwargs):
@@ -62,24 +101,23 @@ def jit(fun: Callable, static_argnums: int | Sequence[int] = ()) -> Callable:
             if entry is not None:
                 return tree_unflatten(entry.jaxpr.out_tree, entry.replay(args))
         from .api import _leaf_adapters, to_value
-        static_n = tuple(i % len(args) for i in static) if args else ()
-        flat_fun, leaves, in_tree, out_tree = flatten_fun(fun, args, kwargs, static_n)
+        target, args_, static_n, static_key, labels = _split_call(fun, args, kwargs, nums, names)
+        flat_fun, leaves, in_tree, out_tree = flatten_fun(target, args_, {}, static_n)
         out_wraps, kinds = None, ()
         if _leaf_adapters and any(type(x) in _leaf_adapters for x in leaves):
-            fun_, args, out_wraps, kinds = _adapt_facade(fun, args, static_n)
-            flat_fun, leaves, in_tree, out_tree = flatten_fun(fun_, args, kwargs, static_n)
+            fun_, args_, out_wraps, kinds = _adapt_facade(target, args_, static_n)
+            flat_fun, leaves, in_tree, out_tree = flatten_fun(fun_, args_, {}, static_n)
         converted = [to_value(x) for x in leaves]
         vals = [v for v, _ in converted]
-        key = (in_tree, tuple([(v.shape, v.dtype, v.device) for v in vals]),
-               tuple([(i, args[i]) for i in static_n]), tuple(sorted(kwargs)), kinds)
+        key = (in_tree, tuple([(v.shape, v.dtype, v.device) for v in vals]), static_key, kinds)
         try:
             entry = cache.get(key)
         except TypeError:
             raise TypeError(f"jit: static arguments must be hashable; got "
-                            f"{[type(args[i]).__name__ for i in static_n]}") from None
+                            f"{[type(v).__name__ for _, v in static_key]}") from None
         if entry is None:
             jaxpr = trace_to_jaxpr(flat_fun, [aval_of(v) for v in vals], transform="jit",
-                                   labels=arg_labels(fun, args, static_n))
+                                   labels=labels())
             jaxpr.out_tree = out_tree[0]
             device = vals[0].device if vals else CPU
             entry = Compiled(simplify(jaxpr), device)
@@ -97,9 +135,69 @@ def jit(fun: Callable, static_argnums: int | Sequence[int] = ()) -> Callable:
             outs = [o if ad is None else ad[1](o, None) for o, ad in zip(outs, entry.out_wraps)]
         return tree_unflatten(entry.jaxpr.out_tree, outs)
 
-    jitted.lower = lambda *a, **k: _lowered(fun, static, a, k)
+    jitted.lower = lambda *a, **k: _lowered(fun, a, k, nums, names)
     jitted._cache = cache
+    jitted.clear_cache = lambda: (cache.clear(), array_cache.clear()) and None
     return jitted
+
+
+def _static_spec(fun, argnums, argnames) -> tuple[tuple[int, ...], frozenset]:
+    """``(argnums, argnames)`` completed from each other through ``fun``'s signature, as
+    JAX's ``jit`` does when only one of them is given."""
+    nums = () if argnums is None else (argnums,) if isinstance(argnums, int) else \
+        tuple(argnums)
+    names = () if argnames is None else (argnames,) if isinstance(argnames, str) else \
+        tuple(argnames)
+    if not all(isinstance(i, int) for i in nums):
+        raise TypeError(f"jit: argnums must be integers, got {nums!r}")
+    if not all(isinstance(n, str) for n in names):
+        raise TypeError(f"jit: argnames must be strings, got {names!r}")
+    try:
+        params = list(inspect.signature(fun).parameters.values())
+    except (TypeError, ValueError):
+        return tuple(sorted(set(nums))), frozenset(names)
+    positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    if argnames is None:
+        names = tuple(positional[i].name for i in nums if -len(positional) <= i < len(positional)
+                      and positional[i].kind is not inspect.Parameter.POSITIONAL_ONLY)
+    elif argnums is None:
+        nums = tuple(k for k, p in enumerate(positional) if p.name in names)
+    has_var_kw = any(p.kind is p.VAR_KEYWORD for p in params)
+    known = {p.name for p in params if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)}
+    bad = [n for n in names if n not in known]
+    if bad and not has_var_kw:
+        raise ValueError(f"jit: static/donate argnames {bad} are not parameters of "
+                         f"{getattr(fun, '__name__', fun)!r} (parameters: {sorted(known)})")
+    return tuple(sorted(set(nums))), frozenset(names)
+
+
+def _call_with_kwargs(fun, static_kw, *args):
+    """``fun(*args[:-1], **args[-1], **static_kw)``: traced keyword arguments ride along as
+    one last positional dict, so they are flattened and traced with the others."""
+    return fun(*args[:-1], **args[-1], **static_kw)
+
+
+def _split_call(fun, args, kwargs, nums, names):
+    """A call split into what is traced and what keys the cache.
+
+    Returns ``(target, args, static_n, static_key, labels)``: ``target(*args)`` is the
+    call, ``static_n`` the positions of static arguments in ``args``, ``static_key`` their
+    values (and the static keywords'), ``labels()`` the names ``make_jaxpr`` prints.
+    """
+    n = len(args)
+    static_n = tuple(sorted({i % n for i in nums if -n <= i < n}))
+    static_kw = {k: v for k, v in kwargs.items() if k in names}
+    static_key = tuple([(i, args[i]) for i in static_n]) + tuple(sorted(static_kw.items()))
+    if len(static_kw) == len(kwargs):
+        target = fun if not static_kw else functools.partial(fun, **static_kw)
+        return target, args, static_n, static_key, lambda: arg_labels(fun, args, static_n)
+    dyn_kw = {k: v for k, v in kwargs.items() if k not in names}
+    target = functools.partial(_call_with_kwargs, fun, static_kw)
+
+    def labels():
+        return arg_labels(fun, args, static_n) + \
+            [p for k in sorted(dyn_kw) for p in _leaf_paths(dyn_kw[k], k)]
+    return target, args + (dyn_kw,), static_n, static_key, labels
 
 
 def _adapt_facade(fun, args, static_n):
@@ -134,13 +232,14 @@ def _adapt_facade(fun, args, static_n):
     return adapted, tuple(new_args), out_wraps, tuple(type(l).__name__ for l in leaves)
 
 
-def _lowered(fun, static, args, kwargs) -> Jaxpr:
+def _lowered(fun, args, kwargs, nums, names) -> Jaxpr:
     """The simplified program ``jit`` would run for these arguments."""
     from .api import to_value
-    fun, args, _, _ = _adapt_facade(fun, args, static)
-    flat_fun, leaves, _, out_tree = flatten_fun(fun, args, kwargs, static)
+    target, args, static_n, _, labels = _split_call(fun, args, kwargs, nums, names)
+    target, args, _, _ = _adapt_facade(target, args, static_n)
+    flat_fun, leaves, _, out_tree = flatten_fun(target, args, {}, static_n)
     jaxpr = trace_to_jaxpr(flat_fun, [aval_of(to_value(x)[0]) for x in leaves], transform="jit",
-                           labels=arg_labels(fun, args, static))
+                           labels=labels())
     jaxpr.out_tree = out_tree[0]
     return simplify(jaxpr)
 
