@@ -306,3 +306,9 @@ def test_nesting_too_deep_says_why():
         g = (lambda h: lambda x: fgrad.grad(h)(x))(g)
     with pytest.raises(RecursionError, match="nested transforms.*setrecursionlimit"):
         g(1.0)
+
+
+def test_jit_static_argnums_out_of_range():
+    with pytest.raises(ValueError, match=r"static_argnums=\(3,\), but only accepts 1"):
+        fgrad.jit(lambda x: x, static_argnums=3)
+    assert float(fgrad.jit(lambda *a: a[0], static_argnums=3)(1.0)) == 1.0   # *args: allowed

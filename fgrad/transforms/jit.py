@@ -157,6 +157,11 @@ def _static_spec(fun, argnums, argnames) -> tuple[tuple[int, ...], frozenset]:
     except (TypeError, ValueError):
         return tuple(sorted(set(nums))), frozenset(names)
     positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    if not any(p.kind is p.VAR_POSITIONAL for p in params):
+        out_of_range = [i for i in nums if not -len(positional) <= i < len(positional)]
+        if out_of_range:     # JAX's check: the index would silently name no argument
+            raise ValueError(f"Jitted function has static_argnums={nums}, but only accepts "
+                             f"{len(positional)} positional arguments.")
     if argnames is None:
         names = tuple(positional[i].name for i in nums if -len(positional) <= i < len(positional)
                       and positional[i].kind is not inspect.Parameter.POSITIONAL_ONLY)
