@@ -2,8 +2,8 @@
 
 As PyTorch's: at wrap time every process takes rank 0's parameters and buffers;
 the parameters are cut into buckets (in reverse order of ``parameters()``, by
-dtype and device, the first bucket capped at 1 MiB and the others at
-``bucket_cap_mb``), and during ``backward()`` each parameter's post-accumulate
+dtype and device, each closed once it holds ``bucket_cap_mb``, the first at
+1 MiB under the default cap), and during ``backward()`` each parameter's post-accumulate
 hook marks it ready; a bucket whose gradients are all ready is copied into one
 flat buffer and its sum started with a non-blocking all-reduce (``Iallreduce``
 on MPI, NCCL's on GPUs), buckets in the same order on every process. A callback
@@ -95,6 +95,9 @@ class DistributedDataParallel(Module):
         self.require_backward_grad_sync = True
         self.bucket_bytes_cap = int((25 if bucket_cap_mb is None else bucket_cap_mb)
                                     * 1024 * 1024)
+        # PyTorch's: a small first bucket (its gradients are ready first) under the default cap
+        self._first_bucket_bytes = min(FIRST_BUCKET_BYTES, self.bucket_bytes_cap) \
+            if bucket_cap_mb is None else self.bucket_bytes_cap
         params = [p for p in module.parameters() if p.requires_grad]
         self._params = params
         self._sync_state()
@@ -121,7 +124,7 @@ class DistributedDataParallel(Module):
 
     def _assign_buckets(self, params, group):
         """PyTorch's assignment: reverse parameter order, one dtype and device per bucket,
-        a bucket closed once it reaches its cap (1 MiB for the first, then the cap)."""
+        a bucket closed once it reaches its cap (1 MiB for the first under the default cap)."""
         open_, buckets = {}, []
         limits = {}
         for i in reversed(range(len(params))):
@@ -130,7 +133,7 @@ class DistributedDataParallel(Module):
             cur = open_.setdefault(key, [[], 0])
             cur[0].append((i, p))
             cur[1] += p.numel() * p._data.dtype.itemsize
-            limit = limits.get(key, FIRST_BUCKET_BYTES)
+            limit = limits.get(key, self._first_bucket_bytes)
             if cur[1] >= limit:
                 buckets.append(cur[0])
                 limits[key] = self.bucket_bytes_cap
