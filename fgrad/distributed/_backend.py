@@ -189,6 +189,18 @@ class MPIGroup(ProcessGroup):
     def native(self, device) -> bool:
         return device is CPU
 
+    def all_reduce_value(self, x, op: str):
+        """Out of place from a contiguous host array: MPI reads ``x`` and writes a fresh
+        buffer, with no staging copy."""
+        if type(x) is not np.ndarray or not x.flags.c_contiguous:
+            return ProcessGroup.all_reduce_value(self, x, op)
+        _mean_check(x, op)
+        out = np.empty_like(x)
+        self.comm.Allreduce(x, out, self._op(op, x.dtype))
+        if op == "mean":
+            np.divide(out, self.size, out=out)
+        return out
+
     def _op(self, op, dtype):
         if dtype == np.bool_:
             if op not in _MPI_BOOL_OPS:
