@@ -69,7 +69,8 @@ def test_ddp_matches_one_process_on_the_whole_batch():
 def test_a_failing_rank_ends_the_job_with_its_error():
     rc, out, err = mpiexec(2, "abort.py", timeout=30)
     assert rc != 0
-    assert "boom on purpose in rank 1" in err and "rank 1 of 2 raised" in err, err[-3000:]
+    assert "ValueError: boom on purpose in rank 1" in err, err[-3000:]
+    assert "rank 1 of 2 raised ValueError; aborting the job" in err, err[-3000:]
     assert "should never have finished" not in out
 
 

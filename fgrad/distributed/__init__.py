@@ -15,8 +15,9 @@ a dataset among the processes.
 >>> import fgrad.distributed as dist
 >>> dist.is_initialized()
 False
+>>> import fgrad.numpy as fnp
 >>> g = dist.local_group()                   # one process, no MPI: identity collectives
->>> dist.all_reduce({"w": [1.0, 2.0]}, op="mean", group=g)
+>>> dist.all_reduce({"w": fnp.asarray([1.0, 2.0])}, op="mean", group=g)
 {'w': Array([1., 2.])}
 """
 from ._backend import ReduceOp, Work, ProcessGroup  # noqa: F401

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import enum
 import sys
-import traceback
 
 import numpy as np
 
@@ -520,13 +519,11 @@ def abort_on_exception(group: ProcessGroup):
 
     def hook(kind, value, tb):
         try:
-            sys.stderr.write(f"fgrad.distributed: rank {group.rank} of {group.size} raised an "
-                             "exception; aborting the job\n")
-            traceback.print_exception(kind, value, tb)
+            previous(kind, value, tb)
+            sys.stderr.write(f"fgrad.distributed: rank {group.rank} of {group.size} raised "
+                             f"{kind.__name__}; aborting the job\n")
             sys.stderr.flush()
         finally:
-            if kind is not KeyboardInterrupt and kind is not SystemExit:
-                group.abort(1)
-            previous(kind, value, tb)
+            group.abort(1)
     sys.excepthook = hook
     return previous

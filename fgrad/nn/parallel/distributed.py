@@ -107,7 +107,7 @@ class DistributedDataParallel(Module):
             for k, (i, _) in enumerate(b.params):
                 self._bucket_of[i] = (b, k)
         self._next = 0                 # the next bucket to start (same order everywhere)
-        self._queued = False
+        self._pass = None              # the backward pass being synchronised
         self._unused_error = None
         self._handles = [p.register_post_accumulate_grad_hook(self._hook(i))
                          for i, p in enumerate(params)]
@@ -146,8 +146,10 @@ class DistributedDataParallel(Module):
         def hook(param):
             if not self.require_backward_grad_sync:
                 return
-            if not self._queued:
-                self._queued = True
+            if self._pass is not _engine.callbacks:       # the first gradient of a pass
+                if self._pass is not None:                # an earlier pass raised midway
+                    self._abandon()
+                self._pass = _engine.callbacks
                 _engine.queue_callback(self._finish)
             bucket, _ = self._bucket_of[i]
             bucket.pending -= 1
@@ -198,10 +200,21 @@ class DistributedDataParallel(Module):
             if unused:
                 self._unused_error = UNUSED.format(rank=g.rank, indices=sorted(unused))
         finally:
-            self._next = 0
-            self._queued = False
-            for b in self._buckets:
-                b.reset()
+            self._reset()
+
+    def _reset(self) -> None:
+        self._next = 0
+        self._pass = None
+        for b in self._buckets:
+            b.reset()
+
+    def _abandon(self) -> None:
+        """Forget a pass that raised before its end, once its started buckets are done (so
+        every process still issues the same collectives in the same order)."""
+        for b in self._buckets:
+            if b.work is not None:
+                b.work.wait()
+        self._reset()
 
     # -- module ---------------------------------------------------------------------
     def forward(self, *inputs, **kwargs):
