@@ -7,10 +7,14 @@ float32), 203,530 parameters (814 kB of gradients).
 
 * All-reduce of those gradients on 2 processes, against a raw mpi4py ``Allreduce`` of
   the same bytes in one buffer (the floor): fgrad's facade ``all_reduce`` of one flat
-  tensor, the functional ``all_reduce(grads, op="mean")`` of the gradient pytree (its
-  leaves fused into one buffer), and DDP's bucketed averaging in ``backward()`` (a
-  backward pass whose gradients are ready at once, with synchronisation minus under
-  ``no_sync()``).
+  tensor, the functional ``all_reduce(grads, op="mean")`` of the gradient pytree (two
+  collectives: the 784x256 weight alone, the three small leaves copied into one buffer),
+  and DDP's bucketed averaging in ``backward()`` (a backward pass whose gradients are
+  ready at once, with synchronisation minus under ``no_sync()``: one bucket).
+
+On a machine whose cores are shared with other work, MPICH's busy-polling makes a process
+waiting in a collective steal the CPU from the one still computing, so whatever runs
+between collectives (copies, Python) is slowed several times; compare rows of one run.
 * DDP step time (zero_grad, forward, loss, backward, SGD step) with a fixed per-process
   batch of 128 on 1 process (no DDP) and on 2 processes (DDP), and the weak-scaling
   efficiency t(1) / t(2) (1.0 would be perfect).
@@ -143,7 +147,7 @@ def main():
     print(f"| | fgrad.distributed.all_reduce(Tensor) | {us(two['facade'])} | "
           f"{two['facade'] / raw:.2f}x | one flat tensor, in place |")
     print(f"| | fgrad.distributed.all_reduce(grads, op='mean') | {us(two['tree'])} | "
-          f"{two['tree'] / raw:.2f}x | pytree of 4 Arrays, fused into one collective |")
+          f"{two['tree'] / raw:.2f}x | pytree of 4 Arrays: 2 collectives |")
     print(f"| | jit of the same | {us(two['tree_jit'])} | {two['tree_jit'] / raw:.2f}x | |")
     print(f"| | DDP bucketed averaging in backward() | {us(sync)} | {sync / raw:.2f}x | "
           f"backward() minus backward() under no_sync(), gradients ready at once |")
