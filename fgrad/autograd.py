@@ -156,9 +156,11 @@ _TAKE_OVER = True
 _TAKE_OVER = _takes_over(None) and not _takes_over("array") and not _takes_over("buffer")
 
 
-def _run(outputs, grad_outputs, retain_graph, create_graph, capture=None):
+def _run(outputs, grad_outputs, retain_graph, create_graph, capture=None, on_leaf=None):
     """One backward pass from ``outputs``; returns {id(leaf node): (node, ct)} and fills
-    ``capture`` {(node, index): ct} for the non-leaf edges asked for."""
+    ``capture`` {(node, index): ct} for the non-leaf edges asked for. ``on_leaf(node,
+    ct)`` takes the gradient of a leaf with post-accumulate hooks as soon as the pass
+    reaches it (the leaf is then reported with no gradient)."""
     outputs = _as_list(outputs)
     grads = _as_list(grad_outputs) if grad_outputs is not None else [None] * len(outputs)
     if len(grads) != len(outputs):
@@ -179,6 +181,9 @@ def _run(outputs, grad_outputs, retain_graph, create_graph, capture=None):
     def on_node(node, cts):
         if node._hooks or node._retained:
             cts = _hooked(node, cts, create_graph)
+        if on_leaf is not None and node.prim is None and node._post_acc and \
+                cts[0] is not None and on_leaf(node, cts[0]):
+            return [None]
         if capture is not None:
             for i in range(node.n_out):
                 key = (id(node), i)
@@ -223,7 +228,22 @@ def backward(tensors, grad_tensors=None, retain_graph: bool | None = None,
                 raise RuntimeError("One of the differentiated Tensors does not require grad")
             wanted[_edge_key(t)] = t
     capture = {k: None for k in wanted} if wanted else None
-    leaves = _run(tensors, grad_tensors, retain_graph, create_graph, capture)
+
+    def on_leaf(node, ct):
+        """Accumulate a leaf's gradient now and run its post-accumulate hooks."""
+        t = node.variable
+        if t is None or type(ct) is Zero or wanted is not None and (id(node), 0) not in wanted:
+            return False
+        _accumulate(t, ct, create_graph)
+        for hook in list(node._post_acc):
+            hook(t)
+        return True
+    prev_callbacks = _engine.callbacks
+    _engine.callbacks = callbacks = []
+    try:
+        leaves = _run(tensors, grad_tensors, retain_graph, create_graph, capture, on_leaf)
+    finally:
+        _engine.callbacks = prev_callbacks
     while leaves:
         node, ct = leaves.popitem()[1]       # ct is then held by this variable alone
         t = node.variable
@@ -237,6 +257,8 @@ def backward(tensors, grad_tensors=None, retain_graph: bool | None = None,
         for key, t in wanted.items():
             if not t.is_leaf and capture.get(key) is not None:
                 _accumulate(t, capture[key], create_graph)
+    for fn in callbacks:
+        fn()
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None,

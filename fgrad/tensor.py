@@ -102,7 +102,8 @@ class GradNode(Node):
     output index.
     """
 
-    __slots__ = ("_name", "_saved", "_saves", "_hooks", "_retained", "_variable", "metadata")
+    __slots__ = ("_name", "_saved", "_saves", "_hooks", "_retained", "_variable", "metadata",
+                 "_post_acc")
 
     def _setup(self, name=None, saved=(), saves=False):
         self._name = name
@@ -111,6 +112,7 @@ class GradNode(Node):
         self._hooks = None           # output index -> [hook]
         self._retained = None        # output index -> weakref of a tensor that retains grad
         self._variable = None
+        self._post_acc = None        # a leaf's post-accumulate-grad hooks
         self.metadata = {}
         return self
 
@@ -217,6 +219,14 @@ def _as_tensor_ct(c, like):
 
 class _Engine:
     create_graph = False
+    callbacks = None     # during backward(): functions to run once it has finished
+
+    def queue_callback(self, fn: Callable) -> None:
+        """Run ``fn()`` when the current ``backward()`` has accumulated every gradient
+        (PyTorch's ``Variable._execution_engine.queue_callback``)."""
+        if self.callbacks is None:
+            raise RuntimeError("Final callbacks can only be installed during backward pass.")
+        self.callbacks.append(fn)
 
 
 # piecewise-constant primitives that PyTorch records (``FloorBackward0``...) with zero
@@ -554,6 +564,21 @@ class Tensor:
         hooks = node._hooks.setdefault(idx, [])
         hooks.append(hook)
         return _RemovableHandle(hooks, hook)
+
+    def register_post_accumulate_grad_hook(self, hook: Callable) -> "_RemovableHandle":
+        """Call ``hook(tensor)`` on this leaf once ``backward()`` has accumulated its
+        gradient into ``.grad`` (during the pass, as soon as it is known)."""
+        if self._node is not None:
+            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf "
+                               "tensors")
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require "
+                               "gradient")
+        node = self._edge()[0]
+        if node._post_acc is None:
+            node._post_acc = []
+        node._post_acc.append(hook)
+        return _RemovableHandle(node._post_acc, hook)
 
     def backward(self, gradient=None, retain_graph: bool | None = None,
                  create_graph: bool = False, inputs=None) -> None:

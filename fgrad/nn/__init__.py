@@ -15,3 +15,4 @@ from .functional import *  # noqa: F401,F403
 from . import modules  # noqa: F401,E402
 from .modules import (Parameter, Module, Linear, Sequential, ModuleList, Identity,  # noqa: E402
                       ReLU, Tanh, Sigmoid, MSELoss, CrossEntropyLoss)
+from . import parallel  # noqa: F401,E402  (DistributedDataParallel)

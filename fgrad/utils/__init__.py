@@ -1,0 +1,2 @@
+"""``fgrad.utils``: PyTorch's ``torch.utils`` (``fgrad.utils.data``)."""
+from . import data  # noqa: F401

@@ -1,0 +1,2 @@
+"""``fgrad.utils.data``: datasets and samplers, as ``torch.utils.data``."""
+from .distributed import DistributedSampler  # noqa: F401
