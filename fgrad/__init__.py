@@ -32,6 +32,8 @@ from ._facade import (FUNCTIONS as _FUNCTIONS, device, tensor, as_tensor, asarra
                       clone, softmax, log_softmax)
 from ._torch_ops import return_types
 from . import optim
+from ._generator import Generator
+from . import utils
 from .errors import (UnexpectedTracerError, ConcretizationTypeError,
                      TracerArrayConversionError)
 
