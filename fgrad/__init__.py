@@ -34,6 +34,8 @@ from ._torch_ops import return_types
 from . import optim
 from ._generator import Generator
 from . import utils
+from .serialization import save, load
+from . import serialization
 from .errors import (UnexpectedTracerError, ConcretizationTypeError,
                      TracerArrayConversionError)
 
