@@ -16,7 +16,7 @@ import bisect
 import itertools
 import math
 import warnings
-from typing import Any, Iterable, Sequence
+from typing import Iterable, Sequence
 
 from ..._facade import _host_rng
 from ..._generator import numpy_rng
