@@ -36,6 +36,7 @@ from ._generator import Generator
 from . import utils
 from .serialization import save, load
 from . import serialization
+from . import func
 from .errors import (UnexpectedTracerError, ConcretizationTypeError,
                      TracerArrayConversionError)
 
