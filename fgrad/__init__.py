@@ -37,6 +37,7 @@ from . import utils
 from .serialization import save, load
 from . import serialization
 from . import func
+from . import _jit_autograd  # jit keeps the facade's autograd
 from .errors import (UnexpectedTracerError, ConcretizationTypeError,
                      TracerArrayConversionError)
 

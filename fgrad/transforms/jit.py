@@ -61,7 +61,11 @@ def jit(fun: Callable, static_argnums: int | Sequence[int] = ()) -> Callable:
             entry = array_cache.get(sig) if len(sig) == len(args) else None
             if entry is not None:
                 return tree_unflatten(entry.jaxpr.out_tree, entry.replay(args))
-        from .api import _leaf_adapters, to_value
+        from .api import _jit_hooks, _leaf_adapters, to_value
+        for hook in _jit_hooks:      # the facade's autograd (see fgrad/_jit_autograd.py)
+            res = hook(jitted, fun, static, args, kwargs)
+            if res is not NotImplemented:
+                return res
         static_n = tuple(i % len(args) for i in static) if args else ()
         flat_fun, leaves, in_tree, out_tree = flatten_fun(fun, args, kwargs, static_n)
         out_wraps, kinds = None, ()
