@@ -256,17 +256,22 @@ def call_with_autograd(jitted: Callable, fun: Callable, static: tuple, args: tup
     runner = runners.get(static_n)
     if runner is None:
         runner = runners[static_n] = _Runner(fun, static_n)
-    a, k = tree_unflatten(tree, [_detach_leaf(l) for l in leaves])
-    sig = (tree, tuple([(l.shape, l._np_dtype) if isinstance(l, Tensor) else type(l)
-                        for l in leaves]), tuple([(t.shape, t._np_dtype) for t in originals]),
-           tuple([args[i] for i in static_n]))
-    runner.originals = originals
     try:
-        used = runner.used_captures(sig, [t.detach() for t in originals], a, k)
+        sig = (tree, tuple([(l._data.shape, l._data.dtype) if isinstance(l, Tensor) else
+                            type(l) for l in leaves]),
+               tuple([(id(t), t._data.shape, t._data.dtype) for t in originals]),
+               tuple([args[i] for i in static_n]))
+        used = runner.used.get(sig)
     except TypeError:                  # unhashable static arguments: let jit say so
         return NotImplemented
-    if True not in used and True not in mask:
-        return NotImplemented
+    if used is not None and True not in used and True not in mask:
+        return NotImplemented          # (the common case of a functional step: cheap)
+    runner.originals = originals
+    a, k = tree_unflatten(tree, [_detach_leaf(l) for l in leaves])
+    if used is None:
+        used = runner.used_captures(sig, [t.detach() for t in originals], a, k)
+        if True not in used and True not in mask:
+            return NotImplemented
     call = _Call()
     call.runner, call.originals, call.mask, call.used = runner, originals, mask, used
     call.args, call.kwargs = a, k
