@@ -165,7 +165,9 @@ def run(quick: bool):
     torch_ms = {}
     try:
         import torch
-        torch.set_num_threads(1)   # one thread each: NumPy's matmuls here are single-threaded
+        # one thread for PyTorch (a shared machine); OPENBLAS_NUM_THREADS=1 does the same for
+        # NumPy and fgrad
+        torch.set_num_threads(1)
         tx, ty = torch.tensor(x_np), torch.tensor(y_np)
         for name, cls in (("SGD", torch.optim.SGD), ("Adam", torch.optim.Adam)):
             tm = torch.nn.Sequential(torch.nn.Linear(D_IN, HIDDEN), torch.nn.ReLU(),

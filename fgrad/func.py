@@ -20,6 +20,21 @@ tensor([[4.]])
 >>> g = grad(lambda p: functional_call(model, p, (x,)).sum())(params)
 >>> g["weight"], g["bias"]
 (tensor([[1., 2.]]), tensor([1.]))
+
+The fast path for training is a jitted functional step: forward, backward and the
+update compile to one program (``benchmarks/training.py``):
+
+>>> import fgrad.nn.functional as F
+>>> @fgrad.jit
+... def sgd_step(params, x, y):
+...     loss, g = fgrad.value_and_grad(
+...         lambda p: F.mse_loss(functional_call(model, p, (x,)), y))(params)
+...     return {k: params[k] - 0.1 * g[k] for k in params}, loss
+>>> params = {k: fgrad.ones_like(v) for k, v in model.named_parameters()}
+>>> for _ in range(3):
+...     params, loss = sgd_step(params, x, fgrad.tensor([[1.0]]))
+>>> round(loss.item(), 4)
+0.0144
 """
 from __future__ import annotations
 
