@@ -43,7 +43,7 @@ from typing import Any, Callable
 from . import _grad_mode
 from ._facade import zeros_like
 from .autograd import Function
-from .nn.modules import Module
+from .nn import Module
 from .optim.optimizer import Optimizer
 from .tensor import Tensor
 from .transforms import api

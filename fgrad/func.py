@@ -44,7 +44,7 @@ from typing import Any, Callable
 from . import _grad_mode
 from ._array import Array
 from ._facade import FUNCTIONS
-from .nn.modules import Module
+from .nn import Module
 from .tensor import Tensor
 from .transforms import api as _api
 from .transforms import derived as _derived

@@ -37,7 +37,7 @@ import numpy as np
 from . import _dtypes
 from ._array import Array
 from .devices import CPU, Device, get as get_device
-from .nn.modules import Parameter
+from .nn import Parameter
 from .tensor import Size, Tensor
 from .transforms.core import Tracer
 
