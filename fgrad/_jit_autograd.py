@@ -53,7 +53,14 @@ from .tree_util import tree_flatten, tree_unflatten
 
 __all__ = []
 
-_MAX_ITEMS = 256          # how many items of a captured list/dict are looked at
+_MAX_ITEMS = 256
+
+IMPERATIVE_STEP = (
+    "fgrad.jit: the jitted function runs backward() (an imperative training step?). jit "
+    "compiles functions of tensors, with autograd around the whole call: write the step "
+    "functionally (fgrad.func.functional_call + fgrad.value_and_grad + the update, "
+    "returning the new parameters; see fgrad.func), or jit the model only "
+    "(fgrad.jit(model)) and call backward() and optimizer.step() outside it.")          # how many items of a captured list/dict are looked at
 
 
 # ============================================================ capture discovery ===
@@ -144,7 +151,12 @@ class _Runner:
             for t, v in zip(originals, cap):
                 t._data = v._data
             with _grad_mode.no_grad():
-                out = self.fun(*args, **kwargs)
+                try:
+                    out = self.fun(*args, **kwargs)
+                except RuntimeError as e:
+                    if "does not require grad" in str(e):
+                        raise RuntimeError(IMPERATIVE_STEP) from e
+                    raise
             leaves, tree = tree_flatten(out)
             ids = {id(t) for t in originals}
             # an output that is a captured tensor leaves with its traced value

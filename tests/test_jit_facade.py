@@ -142,3 +142,22 @@ def test_jitted_step_matches_torch():
     for (k, tp) in tm.named_parameters():
         np.testing.assert_allclose(params[k].numpy(), tp.detach().numpy(), rtol=1e-10,
                                    atol=1e-12)
+
+
+def test_imperative_step_inside_jit_gets_a_clear_error():
+    m = make_model()
+    opt = fgrad.optim.SGD(m.parameters(), lr=0.1)
+    before = [p.detach().clone() for p in m.parameters()]
+
+    @fgrad.jit
+    def step(x, y):
+        opt.zero_grad()
+        loss = F.cross_entropy(m(x), y)
+        loss.backward()
+        opt.step()
+        return loss
+
+    with pytest.raises(RuntimeError, match="functional_call"):
+        step(X, Y)
+    for p, b in zip(m.parameters(), before):
+        assert fgrad.equal(p, b) and isinstance(p._data, np.ndarray) and p.grad is None
