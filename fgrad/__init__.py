@@ -33,7 +33,12 @@ from ._facade import (FUNCTIONS as _FUNCTIONS, device, tensor, as_tensor, asarra
 from ._torch_ops import return_types
 from . import optim
 from . import distributed  # noqa: E402  (torch.distributed's names, on MPI/NCCL)
-from . import utils  # noqa: E402
+from ._generator import Generator
+from . import utils
+from .serialization import save, load
+from . import serialization
+from . import func
+from . import _jit_autograd  # jit keeps the facade's autograd
 from .errors import (UnexpectedTracerError, ConcretizationTypeError,
                      TracerArrayConversionError)
 

@@ -24,6 +24,7 @@ from .tensor import (Tensor, Size, INT_REQUIRES_GRAD, _record, broadcasts_to, gr
                      name_node)
 from .transforms.core import Tracer
 from .transforms.api import register_leaf_adapter
+from ._generator import Generator, numpy_rng
 
 # ============================================================== conversion ===
 def _to_tensors(x):
@@ -387,7 +388,8 @@ def rand(*size, generator=None, dtype=None, device=None, requires_grad=False) ->
     >>> fgrad.rand(2, 3).shape
     fgrad.Size([2, 3])
     """
-    return _random(_rng[0].random(T._sizes(size)), _float_dtype(dtype), device, requires_grad)
+    return _random(numpy_rng(generator, _rng[0]).random(T._sizes(size)), _float_dtype(dtype),
+                   device, requires_grad)
 
 
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
@@ -397,8 +399,8 @@ def randn(*size, generator=None, dtype=None, device=None, requires_grad=False) -
     >>> fgrad.randn(3).dtype
     fgrad.float32
     """
-    return _random(_rng[0].standard_normal(T._sizes(size)), _float_dtype(dtype), device,
-                   requires_grad)
+    return _random(numpy_rng(generator, _rng[0]).standard_normal(T._sizes(size)),
+                   _float_dtype(dtype), device, requires_grad)
 
 
 def rand_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
@@ -425,7 +427,7 @@ def randint(low, high=None, size=None, *, generator=None, dtype=None, device=Non
         low, high, size = 0, low, high
     elif high is None:
         low, high = 0, low
-    values = _rng[0].integers(int(low), int(high), T._sizes((size,)))
+    values = numpy_rng(generator, _rng[0]).integers(int(low), int(high), T._sizes((size,)))
     dt = _dtypes.to_numpy(dtype) if dtype is not None else np.dtype(np.int64)
     return _random(values, dt, device, requires_grad)
 
@@ -446,7 +448,7 @@ def randperm(n: int, *, generator=None, dtype=None, device=None,
     [0, 1, 2, 3]
     """
     dt = _dtypes.to_numpy(dtype) if dtype is not None else np.dtype(np.int64)
-    return _random(_rng[0].permutation(int(n)), dt, device, requires_grad)
+    return _random(numpy_rng(generator, _rng[0]).permutation(int(n)), dt, device, requires_grad)
 
 
 def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, device=None,

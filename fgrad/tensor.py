@@ -34,7 +34,8 @@ from . import _torch_ops as T
 from ._array import Array
 from ._tensor_str import format_tensor
 from .devices import CPU, get as get_device
-from .transforms.core import ShapedArray, Tracer, Zero, bind, register_bind_handler
+from .transforms.core import (ShapedArray, Tracer, Zero, bind, register_bind_handler,
+                              undo_on_exit)
 from .transforms.reverse import Node, _sequence, backward_pass, make_node
 
 _new = object.__new__
@@ -610,6 +611,8 @@ class Tensor:
     def data(self, other: "Tensor") -> None:
         if not isinstance(other, Tensor):
             raise TypeError(f"data must be a Tensor, not {type(other).__name__}")
+        if isinstance(other._data, Tracer) or isinstance(self._data, Tracer):
+            _undo_on_exit(self)
         self._data = other._data
         self._device = other._device
 
@@ -932,6 +935,7 @@ class Tensor:
         # write the data
         if traced:
             v = result._value()
+            _undo_on_exit(self)
             self._data = v._value if type(v) is Array else v
         else:
             buf = self._writable()
@@ -940,6 +944,7 @@ class Tensor:
         if isinstance(self._data, Tracer) and self._base is not None and \
                 self._view_fn is not None:   # traced view: write through to its base
             b = self._base
+            _undo_on_exit(b)
             b._data = _scatter_into_base(Tensor._wrap(b._data, b._device), self,
                                          Tensor._wrap(self._data, self._device))._data
         self._vc[0] += 1
@@ -1090,6 +1095,17 @@ def parse_to_args(args, kwargs) -> tuple:
         else:
             device = a
     return device, dtype
+
+
+def _undo_on_exit(t: Tensor) -> None:
+    """A traced value is about to be written into ``t``: put ``t``'s data back when the
+    transform returns, so that no tracer stays in a tensor (a module's parameter, say)
+    after ``grad``, ``vmap`` or ``jit`` (or an exception inside them)."""
+    old_data, old_device = t._data, t._device
+
+    def restore():
+        t._data, t._device = old_data, old_device
+    undo_on_exit(restore)
 
 
 def _rebuild(data, device, requires_grad):

@@ -27,7 +27,7 @@ from .._array import Array
 from ..devices import CPU
 from ..primitives import binary as B, indexing as I, shape as S, unary as U
 from ..primitives.creation import from_host, full, iota
-from ..transforms.core import Tracer, bind
+from ..transforms.core import Tracer, _bind_handlers, bind
 from ._core import asarray, iter_leaves
 
 __all__ = ["take", "take_along_axis", "put_along_axis", "diag", "diagonal", "trace",
@@ -536,6 +536,8 @@ def _axis(axis, ndim, op):
 
 def _index_array(indices, device):
     """Integer indices as an Array (or tracer) on ``device``."""
+    if type(indices) in _bind_handlers:      # a facade tensor: bound as it is (maybe traced)
+        return indices
     if isinstance(indices, (Array, Tracer)):
         if indices.dtype.kind not in "iu":
             raise TypeError(f"indices must be integers, got dtype {indices.dtype}")

@@ -35,6 +35,17 @@ def register_leaf_adapter(cls: type, unwrap: Callable, wrap: Callable) -> None:
     _LEAF_TYPES.add(cls)
 
 
+# hooks jit consults before compiling a call: hook(jitted, fun, static_argnums, args,
+# kwargs) returns the result, or NotImplemented to let jit proceed (the facade registers
+# one that runs a jitted call as a node of its autograd graph)
+_jit_hooks: list[Callable] = []
+
+
+def register_jit_hook(hook: Callable) -> None:
+    """Let a wrapper layer take over ``jit`` calls (see ``_jit_hooks``)."""
+    _jit_hooks.append(hook)
+
+
 def _identity_wrap(value):
     return value
 

@@ -32,9 +32,10 @@ _SCALAR_TYPE_SET = frozenset(SCALAR_TYPES)
 class MainTrace:
     """One transform's entry on the trace stack."""
 
-    __slots__ = ("level", "trace_type", "global_data", "active", "trace", "transform")
+    __slots__ = ("level", "trace_type", "global_data", "active", "trace", "transform", "undo")
 
     def __init__(self, level, trace_type, global_data=None, transform=None):
+        self.undo = None
         self.level = level
         self.trace_type = trace_type
         self.global_data = global_data
@@ -80,9 +81,26 @@ class new_main:
         main.trace = None            # break the main <-> trace cycle so graphs die promptly
         _state.dynamic = self.prev_dynamic
         _state.stack.pop()
+        undo, main.undo = main.undo, None
+        if undo:
+            for fn in reversed(undo):
+                fn()
         if exc_type is RecursionError and main.level == 1 and exc.args:
             exc.args = (errors.nesting_too_deep(str(exc.args[0]), sys.getrecursionlimit()),)
         return False
+
+
+def undo_on_exit(fn: Callable[[], None]) -> None:
+    """Run ``fn`` when the innermost active transform returns or raises.
+
+    Transforms are functional: a wrapper that stores a traced value into an object that
+    outlives the transform (the facade writing into a tensor in place) registers here
+    how to put the old value back, so that no tracer escapes (JAX would leak it)."""
+    main = _state.stack[-1]
+    if main.level:
+        if main.undo is None:
+            main.undo = []
+        main.undo.append(fn)
 
 
 def current_level() -> int:

@@ -100,7 +100,11 @@ def jit(fun: Callable | None = None, /, *, static_argnums: int | Sequence[int] |
             entry = array_cache.get(sig) if len(sig) == len(args) else None
             if entry is not None:
                 return tree_unflatten(entry.jaxpr.out_tree, entry.replay(args))
-        from .api import _leaf_adapters, to_value
+        from .api import _jit_hooks, _leaf_adapters, to_value
+        for hook in _jit_hooks:      # the facade's autograd (see fgrad/_jit_autograd.py)
+            res = hook(jitted, fun, nums, args, kwargs)
+            if res is not NotImplemented:
+                return res
         target, args_, static_n, static_key, labels = _split_call(fun, args, kwargs, nums, names)
         flat_fun, leaves, in_tree, out_tree = flatten_fun(target, args_, {}, static_n)
         out_wraps, kinds = None, ()

@@ -1,2 +1,4 @@
-"""``fgrad.utils``: PyTorch's ``torch.utils`` (``fgrad.utils.data``)."""
-from . import data  # noqa: F401
+"""``fgrad.utils``: PyTorch's ``torch.utils`` names (``fgrad.utils.data``)."""
+from . import data
+
+__all__ = ["data"]
