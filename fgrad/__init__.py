@@ -15,30 +15,30 @@ from .transforms.staging import make_jaxpr
 from .transforms.jit import jit
 from .numpy._elementwise import stop_gradient
 from .primitives.transfer import device_put
-from ._tensor_str import set_printoptions
+from .facade.printing import set_printoptions
 from . import _dtypes
 from ._dtypes import (dtype, get_default_dtype, set_default_dtype, is_floating_point, is_complex,
                       bool_)
-from ._grad_mode import (no_grad, enable_grad, set_grad_enabled, is_grad_enabled,
+from .facade.grad_mode import (no_grad, enable_grad, set_grad_enabled, is_grad_enabled,
                          inference_mode)
-from .tensor import Tensor, Size
+from .facade.tensor import Tensor, Size
 from . import autograd
 from . import linalg
-from ._facade import (FUNCTIONS as _FUNCTIONS, device, tensor, as_tensor, asarray, from_numpy,
+from .facade.functions import (FUNCTIONS as _FUNCTIONS, device, tensor, as_tensor, asarray, from_numpy,
                       zeros, ones, empty, full, zeros_like, ones_like, empty_like, full_like,
                       eye, arange, linspace, logspace, manual_seed, seed, initial_seed, rand,
                       randn, rand_like, randn_like, randint, randint_like, randperm, normal,
                       bernoulli, multinomial, result_type, promote_types, is_tensor, numel,
                       clone, softmax, log_softmax)
-from ._torch_ops import return_types
+from .facade.ops import return_types
 from . import optim
 from . import distributed  # noqa: E402  (torch.distributed's names, on MPI/NCCL)
-from ._generator import Generator
+from .facade.generator import Generator
 from . import utils
 from .serialization import save, load
 from . import serialization
 from . import func
-from . import _jit_autograd  # jit keeps the facade's autograd
+from .facade import jit_autograd as _jit_autograd
 from .errors import (UnexpectedTracerError, ConcretizationTypeError,
                      TracerArrayConversionError)
 
@@ -47,7 +47,7 @@ globals().update({_n: _f for _n, _f in _FUNCTIONS.items() if _n not in globals()
 # PyTorch and JAX names of tutorials (issue 18): default device, accelerator, unique,
 # legacy constructors, in-place function forms, test_util.check_grads
 from . import accelerator, test_util  # noqa: E402
-from ._torch_names import (set_default_device, get_default_device, unique,  # noqa: E402
+from .facade.torch_names import (set_default_device, get_default_device, unique,  # noqa: E402
                            FloatTensor, DoubleTensor, HalfTensor, LongTensor, IntTensor,
                            ShortTensor, CharTensor, ByteTensor, BoolTensor,
                            INPLACE as _INPLACE_FUNCTIONS)

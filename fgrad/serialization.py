@@ -38,7 +38,7 @@ from . import _dtypes
 from ._array import Array
 from .devices import CPU, Device, get as get_device
 from .nn import Parameter
-from .tensor import Size, Tensor
+from .facade.tensor import Size, Tensor
 from .transforms.core import Tracer
 
 __all__ = ["save", "load", "add_safe_globals", "get_safe_globals", "clear_safe_globals"]

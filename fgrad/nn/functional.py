@@ -303,13 +303,13 @@ def normalize(x, p: float = 2.0, dim: int = 1, eps: float = 1e-12, *, axis: int 
 # methods and functions that both accept.
 
 def _is_tensor(x) -> bool:
-    from ..tensor import Tensor
+    from ..facade.tensor import Tensor
     return isinstance(x, Tensor)
 
 
 def _rename(out, name: str):
     """Show the last graph node of a facade result under PyTorch's name (``MseLossBackward0``)."""
-    from ..tensor import name_node
+    from ..facade.tensor import name_node
     return name_node(out, name)
 
 
@@ -337,7 +337,7 @@ def linear(input, weight, bias=None):
     [[3.5]]
     """
     if _is_tensor(input) and bias is not None and input.ndim == 2 and weight.ndim == 2:
-        from .._facade import FUNCTIONS
+        from ..facade.functions import FUNCTIONS
         return FUNCTIONS["addmm"](bias, input, weight.T)
     if not _is_tensor(input) and not _is_tensor(weight):
         input, weight = fnp.asarray(input), fnp.asarray(weight)
@@ -425,7 +425,7 @@ def _is_floating(x) -> bool:
 
 
 def _tensor_ones_like(t):
-    from .._facade import ones_like
+    from ..facade.functions import ones_like
     return ones_like(t)
 
 

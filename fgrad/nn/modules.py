@@ -23,9 +23,10 @@ from typing import Any, Iterator
 
 import numpy as np
 
-from .. import _dtypes, _grad_mode
-from .. import _facade
-from ..tensor import Tensor, parse_to_args
+from .. import _dtypes
+from ..facade import grad_mode as _grad_mode
+from ..facade import functions as _facade
+from ..facade.tensor import Tensor, parse_to_args
 from ..transforms.api import register_leaf_adapter
 from . import functional as F
 

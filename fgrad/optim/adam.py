@@ -14,8 +14,8 @@ from __future__ import annotations
 import math
 from typing import Callable
 
-from .. import _grad_mode
-from .._facade import FUNCTIONS, tensor, zeros_like
+from ..facade import grad_mode as _grad_mode
+from ..facade.functions import FUNCTIONS, tensor, zeros_like
 from .optimizer import Optimizer, _check_lr
 
 __all__ = ["Adam", "AdamW"]

@@ -101,7 +101,7 @@ def jit(fun: Callable | None = None, /, *, static_argnums: int | Sequence[int] |
             if entry is not None:
                 return tree_unflatten(entry.jaxpr.out_tree, entry.replay(args))
         from .api import _jit_hooks, _leaf_adapters, to_value
-        for hook in _jit_hooks:      # the facade's autograd (see fgrad/_jit_autograd.py)
+        for hook in _jit_hooks:      # the facade's autograd (see fgrad/facade/jit_autograd.py)
             res = hook(jitted, fun, nums, args, kwargs)
             if res is not NotImplemented:
                 return res

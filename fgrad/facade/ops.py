@@ -20,7 +20,7 @@ split ties evenly while ``max(dim)``/``median(dim)`` send the gradient to the
 returned index, ``norm`` at 0 gives 0.
 
 >>> import fgrad.numpy as fnp
->>> from fgrad import _torch_ops as T
+>>> from fgrad.facade import ops as T
 >>> T.max(fnp.asarray([[1.0, 5.0], [7.0, 2.0]]), dim=1).indices
 Array([1, 0])
 """
@@ -35,11 +35,11 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from . import numpy as fnp
-from ._array import Array
-from .primitives import binary as B, reductions as R, shape as S, unary as U
-from .primitives.creation import from_host
-from .transforms.core import Tracer, bind
+from .. import numpy as fnp
+from .._array import Array
+from ..primitives import binary as B, reductions as R, shape as S, unary as U
+from ..primitives.creation import from_host
+from ..transforms.core import Tracer, bind
 
 _py_max, _py_min, _py_sum, _py_abs, _py_all, _py_any = (
     builtins.max, builtins.min, builtins.sum, builtins.abs, builtins.all, builtins.any)
@@ -178,19 +178,19 @@ def _to_float(x):
 
 def _device(x):
     """The Device holding ``x`` (for constants built next to it)."""
-    from .transforms.api import from_output
+    from ..transforms.api import from_output
     return from_output(x).device if not isinstance(x, (Array, Tracer)) else x.device
 
 
 def _rewrap(value, like):
     """A result computed from concrete data, wrapped like ``like`` (a Tensor stays a Tensor)."""
-    from .transforms.api import _rewrap_output
+    from ..transforms.api import _rewrap_output
     return _rewrap_output(value, like)
 
 
 def _host(x) -> np.ndarray:
     """Concrete data of ``x`` on the host (for data-dependent shapes)."""
-    from .transforms.api import from_output
+    from ..transforms.api import from_output
     v = from_output(x) if not isinstance(x, (Array, Tracer)) else x
     return np.asarray(v)
 
@@ -2309,7 +2309,7 @@ def take_along_dim(input, indices, dim=None):
 
 # ===================================================== sort and kin ====
 def _is_traced(x) -> bool:
-    from .transforms.api import from_output
+    from ..transforms.api import from_output
     return isinstance(x if isinstance(x, (Array, Tracer)) else from_output(x), Tracer)
 
 

@@ -29,14 +29,15 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from . import _dtypes, _grad_mode
-from . import _torch_ops as T
-from ._array import Array
-from ._tensor_str import format_tensor
-from .devices import CPU, get as get_device
-from .transforms.core import (ShapedArray, Tracer, Zero, bind, register_bind_handler,
+from .. import _dtypes
+from . import grad_mode as _grad_mode
+from . import ops as T
+from .._array import Array
+from .printing import format_tensor
+from ..devices import CPU, get as get_device
+from ..transforms.core import (ShapedArray, Tracer, Zero, bind, register_bind_handler,
                               undo_on_exit)
-from .transforms.reverse import Node, _sequence, backward_pass, make_node
+from ..transforms.reverse import Node, _sequence, backward_pass, make_node
 
 _new = object.__new__
 
@@ -155,7 +156,7 @@ class GradNode(Node):
                     vc[0], version, shape, dtype, self if producer is _THIS_NODE else producer,
                     index))
         if self.prim.nondiff:       # a _ZERO_GRAD primitive
-            from .primitives.creation import zeros
+            from ..primitives.creation import zeros
             return [zeros(x.shape, x.dtype, x.device) if p is not None else None
                     for x, p in zip(self.inputs, self.parents)]
         if not _engine.create_graph:
@@ -213,7 +214,7 @@ def _saved_tensor(value, parent):
 
 def _as_tensor_ct(c, like):
     if c is None:
-        from .primitives.creation import zeros
+        from ..primitives.creation import zeros
         return Tensor._wrap(zeros(like.shape, like.dtype, getattr(like, "device", CPU)))
     return c if isinstance(c, Tensor) else Tensor._wrap(c)
 
@@ -591,7 +592,7 @@ class Tensor:
         """The same data (shared memory and version counter), cut from the graph."""
         t = self._alias()
         if isinstance(t._data, Tracer):    # inside a transform: cut its gradient too (torch.func)
-            from .numpy._elementwise import stop_gradient
+            from ..numpy._elementwise import stop_gradient
             t._data = stop_gradient(t._data)
         return t
 
@@ -716,7 +717,7 @@ class Tensor:
         if device is not None:
             dev = get_device(device)
             if dev is not out._device:
-                from .primitives.transfer import device_put
+                from ..primitives.transfer import device_put
                 out = device_put(out, dev)
         if copy and out is self:
             out = self.clone()
@@ -761,12 +762,12 @@ class Tensor:
         return out
 
     def new_tensor(self, data, dtype=None, device=None, requires_grad=False) -> "Tensor":
-        from ._facade import tensor
+        from .functions import tensor
         return tensor(data, dtype=dtype or self.dtype, device=device or self.device,
                       requires_grad=requires_grad)
 
     def _new_full(self, fill, size, dtype, device, requires_grad):
-        from ._facade import full
+        from .functions import full
         return full(T._sizes(size), fill, dtype=dtype or self.dtype,
                     device=device or self.device, requires_grad=requires_grad)
 
@@ -827,7 +828,7 @@ class Tensor:
         return self._make_view(T.reshape, T._sizes(shape))
 
     def __getitem__(self, idx) -> "Tensor":
-        from .numpy._indexing import _index
+        from ..numpy._indexing import _index
         idx = _unwrap_index(idx)
         return self._make_view(_index, idx, name=_index_node_name(idx, self._data.shape))
 
@@ -855,7 +856,7 @@ class Tensor:
             # a traced mask of the same shape (vmap, jit): a select, as torch.func does
             self._inplace(lambda s: T.where(Tensor._wrap(idx), value, s), value)
             return
-        from .numpy._indexing import _update
+        from ..numpy._indexing import _update
         self._inplace(lambda s: _update(s, idx, value, "set"), value,
                       name="IndexPutBackward0" if kind == "IndexBackward0" else _COPY_SLICES)
 
@@ -987,10 +988,10 @@ class Tensor:
 
     def copy_(self, src, non_blocking: bool = False) -> "Tensor":
         if not isinstance(src, Tensor):
-            from ._facade import tensor
+            from .functions import tensor
             src = tensor(src)
         if src._device is not self._device:
-            from .primitives.transfer import device_put
+            from ..primitives.transfer import device_put
             src = device_put(src, self._device)
         if tuple(src.shape) != tuple(self.shape) and not _broadcastable(tuple(src.shape),
                                                                       tuple(self.shape)):
@@ -1013,7 +1014,7 @@ class Tensor:
         return self
 
     def _random_(self, draw: Callable) -> "Tensor":
-        from . import _facade
+        from . import functions as _facade
         if _grad_mode._state.enabled and self._node is None and self._requires_grad:
             raise RuntimeError(LEAF_INPLACE)
         values = draw(_facade._host_rng(), tuple(self.shape))
@@ -1044,11 +1045,11 @@ class Tensor:
         return T.where(condition, self, y)
 
     def softmax(self, dim: int, dtype=None) -> "Tensor":
-        from ._facade import softmax
+        from .functions import softmax
         return softmax(self, dim, dtype=dtype)
 
     def log_softmax(self, dim: int, dtype=None) -> "Tensor":
-        from ._facade import log_softmax
+        from .functions import log_softmax
         return log_softmax(self, dim, dtype=dtype)
 
     def apply_(self, fn):
@@ -1070,12 +1071,12 @@ class Tensor:
 
     @property
     def real(self):
-        from .numpy import real
+        from ..numpy import real
         return real(self)
 
     @property
     def imag(self):
-        from .numpy import imag
+        from ..numpy import imag
         return imag(self)
 
 
@@ -1109,7 +1110,7 @@ def _undo_on_exit(t: Tensor) -> None:
 
 
 def _rebuild(data, device, requires_grad):
-    from ._facade import tensor
+    from .functions import tensor
     return tensor(data, device=device, requires_grad=requires_grad)
 
 
@@ -1218,7 +1219,7 @@ def _host_index(idx, device):
 
 
 def _copy_p_bind(t: Tensor, view: bool = False) -> Tensor:
-    from .primitives.unary import copy_p
+    from ..primitives.unary import copy_p
     out = _record(copy_p, (t,), {})
     if view:
         out._vc = t._vc
@@ -1228,7 +1229,7 @@ def _copy_p_bind(t: Tensor, view: bool = False) -> Tensor:
 
 def _traced_view(fn, args) -> bool:
     """Whether ``fn(t, *args)`` is a view in PyTorch (advanced indexing copies)."""
-    from .numpy._indexing import _index
+    from ..numpy._indexing import _index
     if fn is not _index:
         return True
     idx = args[0] if args else ()
@@ -1248,8 +1249,8 @@ def _replay_view(base, original, fn, args):
 
 def _scatter_into_base(base: Tensor, view: Tensor, value: Tensor) -> Tensor:
     """``base`` with the elements seen by ``view`` replaced by ``value`` (recorded)."""
-    from .primitives.creation import from_host
-    from .numpy._indexing import _update
+    from ..primitives.creation import from_host
+    from ..numpy._indexing import _update
     n = base.numel()
     positions = Tensor._wrap(from_host(np.arange(n, dtype=np.int64).reshape(tuple(base.shape)),
                                        base._device))

@@ -1,5 +1,5 @@
 """The ``torch``-named functions of the facade: creation, random numbers, and every
-``_torch_ops`` function returning ``Tensor``s; also installs the ``Tensor`` methods.
+``ops`` function returning ``Tensor``s; also installs the ``Tensor`` methods.
 
 >>> import fgrad
 >>> fgrad.zeros(2, 3).shape
@@ -15,16 +15,17 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from . import _dtypes, _grad_mode
-from . import _torch_ops as T
-from ._array import Array
-from .devices import CPU, Device, get as get_device
-from .numpy._core import iter_leaves
+from .. import _dtypes
+from . import grad_mode as _grad_mode
+from . import ops as T
+from .._array import Array
+from ..devices import CPU, Device, get as get_device
+from ..numpy._core import iter_leaves
 from .tensor import (Tensor, Size, INT_REQUIRES_GRAD, _record, broadcasts_to, graph_mark,
                      name_node)
-from .transforms.core import Tracer
-from .transforms.api import register_leaf_adapter
-from ._generator import Generator, numpy_rng
+from ..transforms.core import Tracer
+from ..transforms.api import register_leaf_adapter
+from .generator import Generator, numpy_rng
 
 # ============================================================== conversion ===
 def _to_tensors(x):
@@ -360,7 +361,7 @@ def manual_seed(seed: int):
     seed = int(seed)
     _rng[0] = np.random.Generator(np.random.Philox(seed % 2 ** 64))
     _rng[1] = seed
-    from . import cuda
+    from .. import cuda
     cuda._seed = seed
     return _rng[0]
 
@@ -498,7 +499,7 @@ def _grad_fn_key(name, args, kwargs):
 
 
 def _wrap_function(name, fn):
-    """``fn`` (from ``_torch_ops``) returning tensors, with ``out=`` and PyTorch's grad_fn
+    """``fn`` (from ``ops``) returning tensors, with ``out=`` and PyTorch's grad_fn
     names for composites."""
     named = any(k == name or k.startswith(name + "_") for k in T.GRAD_FN_NAMES)
 
@@ -541,9 +542,9 @@ def _gives_tensors(args, kwargs) -> bool:
 
 def _summary(fn) -> str:
     """The first paragraph of ``fn``'s docstring (its examples run on Arrays, in
-    ``fgrad._torch_ops``), for the tensor-returning wrapper."""
+    ``fgrad.facade.ops``), for the tensor-returning wrapper."""
     first = (fn.__doc__ or "").split("\n\n")[0].strip()
-    return f"{first}\n\nOn tensors, returning tensors (see ``fgrad._torch_ops.{fn.__name__}``)."
+    return f"{first}\n\nOn tensors, returning tensors (see ``fgrad.facade.ops.{fn.__name__}``)."
 
 
 def _write_out(out, result):
@@ -596,13 +597,13 @@ def _float_along(fn, name, input, dim, dtype):
 
 def softmax(input, dim: int, dtype=None) -> Tensor:
     """``exp(x) / sum(exp(x))`` along ``dim``, computed stably (``SoftmaxBackward0``)."""
-    from .nn import functional as F
+    from ..nn import functional as F
     return _float_along(F.softmax, "SoftmaxBackward0", input, dim, dtype)
 
 
 def log_softmax(input, dim: int, dtype=None) -> Tensor:
     """``x - logsumexp(x)`` along ``dim`` (``LogSoftmaxBackward0``)."""
-    from .nn import functional as F
+    from ..nn import functional as F
     return _float_along(F.log_softmax, "LogSoftmaxBackward0", input, dim, dtype)
 
 
@@ -723,7 +724,7 @@ def _install_methods():
            "floordiv": F["floor_divide"], "mod": F["remainder"], "pow": F["pow"],
            "matmul": F["matmul"], "and": F["bitwise_and"], "or": F["bitwise_or"],
            "xor": F["bitwise_xor"]}
-    from .primitives import binary as B
+    from ..primitives import binary as B
     fast = {"add": B.add_p, "sub": B.sub_p, "mul": B.mul_p, "truediv": B.div_p, "pow": B.pow_p}
     for op, fn in ops.items():
         if op in fast:

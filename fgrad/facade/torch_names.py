@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _dtypes, _facade
-from ._array import Array
-from .devices import CPU, Device
-from .primitives.creation import from_host
+from .. import _dtypes
+from . import functions as _facade
+from .._array import Array
+from ..devices import CPU, Device
+from ..primitives.creation import from_host
 from .tensor import Size, Tensor
 
 __all__ = ["set_default_device", "get_default_device", "unique", "FloatTensor",
