@@ -1,4 +1,5 @@
-"""The facade's autograd API (public as ``fgrad.autograd``): PyTorch's ``backward``, ``grad`` and ``Function`` for facade tensors.
+"""The facade's autograd (public as ``fgrad.autograd``): PyTorch's ``backward``, ``grad``
+and ``Function`` for facade tensors.
 
 The backward pass is the reverse engine of ``fgrad.grad`` (``backward_pass``),
 walking the ``GradNode``s that operations on tensors record.

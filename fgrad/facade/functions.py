@@ -17,7 +17,8 @@ import numpy as np
 
 from .. import _dtypes
 from . import grad_mode as _grad_mode
-from . import ops as T
+from . import ops as T, promotion as P
+from .ops import _common as C
 from .._array import Array
 from ..devices import CPU, Device, get as get_device
 from ..numpy._core import iter_leaves
@@ -189,7 +190,7 @@ def _float_dtype(dtype):
 
 def _filled(size, fill, dtype, device, requires_grad):
     dev = _resolve_device(device)
-    shape = T._sizes(size)
+    shape = C._sizes(size)
     if any(d < 0 for d in shape):
         raise RuntimeError(f"Trying to create tensor with negative dimension "
                            f"{min(shape)}: {list(shape)}")
@@ -389,7 +390,7 @@ def rand(*size, generator=None, dtype=None, device=None, requires_grad=False) ->
     >>> fgrad.rand(2, 3).shape
     fgrad.Size([2, 3])
     """
-    return _random(numpy_rng(generator, _rng[0]).random(T._sizes(size)), _float_dtype(dtype),
+    return _random(numpy_rng(generator, _rng[0]).random(C._sizes(size)), _float_dtype(dtype),
                    device, requires_grad)
 
 
@@ -400,7 +401,7 @@ def randn(*size, generator=None, dtype=None, device=None, requires_grad=False) -
     >>> fgrad.randn(3).dtype
     fgrad.float32
     """
-    return _random(numpy_rng(generator, _rng[0]).standard_normal(T._sizes(size)),
+    return _random(numpy_rng(generator, _rng[0]).standard_normal(C._sizes(size)),
                    _float_dtype(dtype), device, requires_grad)
 
 
@@ -428,7 +429,7 @@ def randint(low, high=None, size=None, *, generator=None, dtype=None, device=Non
         low, high, size = 0, low, high
     elif high is None:
         low, high = 0, low
-    values = numpy_rng(generator, _rng[0]).integers(int(low), int(high), T._sizes((size,)))
+    values = numpy_rng(generator, _rng[0]).integers(int(low), int(high), C._sizes((size,)))
     dt = _dtypes.to_numpy(dtype) if dtype is not None else np.dtype(np.int64)
     return _random(values, dt, device, requires_grad)
 
@@ -470,7 +471,7 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, device=N
         return _random(values, like._data.dtype, device or like.device, requires_grad)
     if size is None:
         raise TypeError("normal() missing required argument 'size'")
-    values = mean + std * _rng[0].standard_normal(T._sizes((size,)))
+    values = mean + std * _rng[0].standard_normal(C._sizes((size,)))
     return _random(values, _float_dtype(dtype), device, requires_grad)
 
 
@@ -590,7 +591,7 @@ def clone(input) -> Tensor:
 
 def _float_along(fn, name, input, dim, dtype):
     """``fn(x, dim)`` of ``input`` as floats (``dtype`` if given), its node named ``name``."""
-    x = input.to(dtype) if dtype is not None else T._to_float(input)
+    x = input.to(dtype) if dtype is not None else P._to_float(input)
     since = graph_mark()
     return name_node(_to_tensors(fn(x, dim)), name, since)
 

@@ -31,7 +31,8 @@ import numpy as np
 
 from .. import _dtypes
 from . import grad_mode as _grad_mode
-from . import ops as T
+from . import ops as T, promotion as P
+from .ops import _common as C
 from .._array import Array
 from .printing import format_tensor
 from ..devices import CPU, get as get_device
@@ -85,7 +86,7 @@ NUMPY_REQUIRES_GRAD = ("Can't call numpy() on Tensor that requires grad. "
 
 def _type_name(t) -> str:
     """PyTorch's legacy type name, as in error messages: ``fgrad.FloatTensor``."""
-    return f"fgrad.{T._dtype_name(t._np_dtype)}Tensor"
+    return f"fgrad.{C._dtype_name(t._np_dtype)}Tensor"
 
 
 def _c_type(t) -> str:
@@ -193,7 +194,7 @@ def name_node(out, name: str | None, since: int = -1):
 
 
 def _modified_message(now, version, shape, dtype, producer, index) -> str:
-    what = f"[fgrad.{T._dtype_name(dtype)}Tensor {list(shape)}]"
+    what = f"[fgrad.{C._dtype_name(dtype)}Tensor {list(shape)}]"
     if producer is not None:
         what += f", which is output {index} of {producer.name()},"
     return ("one of the variables needed for gradient computation has been modified by an "
@@ -414,7 +415,7 @@ class Tensor:
         """The shape (``fgrad.Size``), or its length along ``dim``."""
         if dim is None:
             return Size(self._data.shape)
-        return self._data.shape[T._wrap_dim(dim, self.ndim)]
+        return self._data.shape[C._wrap_dim(dim, self.ndim)]
 
     @property
     def ndim(self) -> int:
@@ -465,7 +466,7 @@ class Tensor:
     def stride(self, dim: int | None = None):
         """Strides in elements (as PyTorch counts them)."""
         st = tuple(s // self._data.dtype.itemsize for s in self._data.strides)
-        return st if dim is None else st[T._wrap_dim(dim, self.ndim)]
+        return st if dim is None else st[C._wrap_dim(dim, self.ndim)]
 
     def data_ptr(self) -> int:
         d = self._data
@@ -530,7 +531,7 @@ class Tensor:
             if value._data.dtype != self._data.dtype:
                 raise RuntimeError(
                     f"attempting to assign a gradient with dtype '{_c_type(value)}' to a tensor "
-                    f"with grad_dtype '{T._dtype_name(self._np_dtype)}'. The gradient must "
+                    f"with grad_dtype '{C._dtype_name(self._np_dtype)}'. The gradient must "
                     "match the tensor's grad_dtype (defaults to the tensor's dtype).")
         self._grad = value
 
@@ -713,7 +714,7 @@ class Tensor:
         device, dtype = parse_to_args(args, kwargs)
         out = self
         if dtype is not None and _dtypes.to_numpy(dtype) != self._data.dtype:
-            out = T._cast(out, _dtypes.to_numpy(dtype))
+            out = P._cast(out, _dtypes.to_numpy(dtype))
         if device is not None:
             dev = get_device(device)
             if dev is not out._device:
@@ -768,7 +769,7 @@ class Tensor:
 
     def _new_full(self, fill, size, dtype, device, requires_grad):
         from .functions import full
-        return full(T._sizes(size), fill, dtype=dtype or self.dtype,
+        return full(C._sizes(size), fill, dtype=dtype or self.dtype,
                     device=device or self.device, requires_grad=requires_grad)
 
     def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
@@ -813,7 +814,7 @@ class Tensor:
         strides do not allow it (use ``reshape``). ``view(dtype)`` is not supported."""
         if len(shape) == 1 and isinstance(shape[0], (_dtypes.dtype, np.dtype)):
             raise NotImplementedError("view(dtype) is not supported by fgrad")
-        out = self._make_view(T.reshape, T._sizes(shape) if shape else ())
+        out = self._make_view(T.reshape, C._sizes(shape) if shape else ())
         if out.numel() and not isinstance(out._data, Tracer) and out._vc is not self._vc:
             raise RuntimeError(
                 "view size is not compatible with input tensor's size and stride (at least "
@@ -825,7 +826,7 @@ class Tensor:
         return self.view(*other.shape)
 
     def reshape(self, *shape) -> "Tensor":
-        return self._make_view(T.reshape, T._sizes(shape))
+        return self._make_view(T.reshape, C._sizes(shape))
 
     def __getitem__(self, idx) -> "Tensor":
         from ..numpy._indexing import _index
@@ -901,7 +902,7 @@ class Tensor:
         result = fn(src)
         if not isinstance(result, Tensor):
             result = Tensor._wrap(result if isinstance(result, (Array, Tracer))
-                                  else T._arr(result))
+                                  else P._arr(result))
         self._assign(result, record)
         if record and self._view_fn is None:
             name_node(self, name, since)
@@ -921,9 +922,9 @@ class Tensor:
             raise RuntimeError(f"output with shape {list(shape)} doesn't match the "
                                f"broadcast shape {list(wanted)}")
         rd, sd = result._data.dtype, self._data.dtype
-        if rd != sd and T._category(rd) > T._category(sd):
-            raise RuntimeError(f"result type {T._dtype_name(rd)} can't be cast to the desired "
-                               f"output type {T._dtype_name(sd)}")
+        if rd != sd and P._category(rd) > P._category(sd):
+            raise RuntimeError(f"result type {C._dtype_name(rd)} can't be cast to the desired "
+                               f"output type {C._dtype_name(sd)}")
         if result._device is not self._device:
             raise RuntimeError(_device_mismatch(self._device, result._device))
         traced = isinstance(self._data, Tracer) or isinstance(result._data, Tracer)
@@ -932,7 +933,7 @@ class Tensor:
             if rshape != shape:
                 result = T.broadcast_to(result, shape)
             if rd != sd:
-                result = T._cast(result, sd)
+                result = P._cast(result, sd)
         # write the data
         if traced:
             v = result._value()
@@ -983,7 +984,7 @@ class Tensor:
                 self._writable()[...] = value
                 self._vc[0] += 1
                 return self
-        return self._inplace(lambda s: T.where(T._arr(True), value, s), value,
+        return self._inplace(lambda s: T.where(P._arr(True), value, s), value,
                              name="FillBackward3" if isinstance(value, Tensor) else _name)
 
     def copy_(self, src, non_blocking: bool = False) -> "Tensor":
@@ -999,14 +1000,14 @@ class Tensor:
         self._check_inplace()
         record = self._will_record(src)
         if record:
-            val = T._cast(T.broadcast_to(src, tuple(self.shape)), self._data.dtype)
+            val = P._cast(T.broadcast_to(src, tuple(self.shape)), self._data.dtype)
             if val.requires_grad:    # a node of its own (src may be a leaf: no node to share)
                 val = _copy_p_bind(val)
                 val._node._name = "fgrad::autograd::CopyBackwards"
             self._assign(val, True)
         else:
             if isinstance(self._data, Tracer) or isinstance(src._data, Tracer):
-                self._assign(T._cast(T.broadcast_to(src, tuple(self.shape)),
+                self._assign(P._cast(T.broadcast_to(src, tuple(self.shape)),
                                      self._data.dtype), False)
             else:
                 self._device.xp.copyto(self._writable(), src._data, casting="unsafe")
