@@ -58,7 +58,8 @@ def _builtin_safe() -> dict:
         ("builtins", "range"): range,
         ("builtins", "bytearray"): bytearray,
         ("_codecs", "encode"): codecs.encode,     # how protocol 2 writes bytes
-        ("fgrad.tensor", "Size"): Size,
+        ("fgrad.facade.size", "Size"): Size,
+        ("fgrad.tensor", "Size"): Size,           # files written before fgrad/facade/ existed
         ("fgrad._dtypes", "from_numpy"): _dtypes.from_numpy,
         ("numpy", "dtype"): np.dtype,
         ("numpy.core.multiarray", "scalar"): scalar,

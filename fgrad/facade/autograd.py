@@ -18,7 +18,8 @@ import numpy as np
 
 from . import grad_mode as _grad_mode
 from .._array import Array
-from .tensor import GradNode, Tensor, _engine, _record, BACKWARD_TWICE
+from .tape import GradNode, _engine, BACKWARD_TWICE
+from .tensor import Tensor, _record
 from ..transforms.core import Tracer, Zero
 from ..transforms.reverse import backward_pass, make_node
 from ..transforms.custom import CustomRule

@@ -22,8 +22,9 @@ from .ops import _common as C
 from .._array import Array
 from ..devices import CPU, Device, get as get_device
 from ..numpy._core import iter_leaves
-from .tensor import (Tensor, Size, INT_REQUIRES_GRAD, _record, broadcasts_to, graph_mark,
-                     name_node)
+from .size import Size, broadcasts_to
+from .tape import INT_REQUIRES_GRAD, graph_mark
+from .tensor import Tensor, _record, name_node
 from ..transforms.core import Tracer
 from ..transforms.api import register_leaf_adapter
 from .generator import Generator, numpy_rng

@@ -25,10 +25,8 @@ tensor(12.)
 from __future__ import annotations
 
 import weakref
-from typing import Any, Callable, Sequence
-
+from typing import Callable
 import numpy as np
-
 from .. import _dtypes
 from . import grad_mode as _grad_mode
 from . import ops as T, promotion as P
@@ -36,152 +34,12 @@ from .ops import _common as C
 from .._array import Array
 from .printing import format_tensor
 from ..devices import CPU, get as get_device
-from ..transforms.core import (ShapedArray, Tracer, Zero, bind, register_bind_handler,
-                              undo_on_exit)
-from ..transforms.reverse import Node, _sequence, backward_pass, make_node
+from ..transforms.core import ShapedArray, Tracer, bind, register_bind_handler, undo_on_exit
+from ..transforms.reverse import make_node
+from .size import Size, _COPY_SLICES, _VIEW_NAMES, _broadcast_error, _broadcastable, _c_type, _device_mismatch, _host_index, _index_node_name, _type_name, broadcasts_to
+from .tape import _engine, GradNode, LEAF_INPLACE, NUMPY_REQUIRES_GRAD, VIEW_OF_LEAF_INPLACE, _RemovableHandle, _THIS_NODE, _ZERO_GRAD, graph_mark
 
 _new = object.__new__
-
-
-class Size(tuple):
-    """The shape of a tensor: a tuple printed as ``fgrad.Size([2, 3])``.
-
-    >>> Size([2, 3])
-    fgrad.Size([2, 3])
-    >>> Size([2, 3]).numel()
-    6
-    """
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return f"fgrad.Size({list(self)})"
-
-    __str__ = __repr__
-
-    def numel(self) -> int:
-        n = 1
-        for d in self:
-            n *= d
-        return n
-
-    def __getitem__(self, i):
-        out = tuple.__getitem__(self, i)
-        return Size(out) if isinstance(i, slice) else out
-
-
-BACKWARD_TWICE = (
-    "Trying to backward through the graph a second time (or directly access saved tensors "
-    "after they have already been freed). Saved intermediate values of the graph are freed "
-    "when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to "
-    "backward through the graph a second time or if you need to access saved tensors after "
-    "calling backward.")
-LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
-VIEW_OF_LEAF_INPLACE = ("a view of a leaf Variable that requires grad is being used in an "
-                        "in-place operation.")
-INT_REQUIRES_GRAD = "Only Tensors of floating point and complex dtype can require gradients"
-NUMPY_REQUIRES_GRAD = ("Can't call numpy() on Tensor that requires grad. "
-                       "Use tensor.detach().numpy() instead.")
-
-
-def _type_name(t) -> str:
-    """PyTorch's legacy type name, as in error messages: ``fgrad.FloatTensor``."""
-    return f"fgrad.{C._dtype_name(t._np_dtype)}Tensor"
-
-
-def _c_type(t) -> str:
-    """The C name of a tensor's dtype, as some PyTorch messages use it: ``float``, ``double``."""
-    return {"f2": "c10::Half", "f4": "float", "f8": "double", "i1": "signed char",
-            "i2": "short", "i4": "int", "i8": "long", "u1": "unsigned char",
-            "b1": "bool"}.get(t._np_dtype.str[1:], t._np_dtype.name)
-
-
-# ================================================================ graph nodes ===
-class GradNode(Node):
-    """A node of the facade's autograd graph, as ``Tensor.grad_fn`` shows it.
-
-    ``name()`` is PyTorch's (``MulBackward0``); ``next_functions`` lists, per
-    input, the node that produced it (``AccumulateGrad`` for a leaf) and its
-    output index.
-    """
-
-    __slots__ = ("_name", "_saved", "_saves", "_hooks", "_retained", "_variable", "metadata",
-                 "_post_acc")
-
-    def _setup(self, name=None, saved=(), saves=False):
-        self._name = name
-        self._saved = saved   # ((version counter, version, shape, dtype, producer, index), ...)
-        self._saves = saves
-        self._hooks = None           # output index -> [hook]
-        self._retained = None        # output index -> weakref of a tensor that retains grad
-        self._variable = None
-        self._post_acc = None        # a leaf's post-accumulate-grad hooks
-        self.metadata = {}
-        return self
-
-    def name(self) -> str:
-        if self.prim is None:
-            return "fgrad::autograd::AccumulateGrad"
-        return self._name or getattr(self.prim, "grad_fn_name", None) or self.prim.name
-
-    @property
-    def next_functions(self) -> tuple:
-        return tuple((p[0], p[1]) if p is not None else (None, 0) for p in self.parents)
-
-    @property
-    def variable(self):
-        """The leaf tensor of an ``AccumulateGrad`` node."""
-        return self._variable() if self._variable is not None else None
-
-    def register_hook(self, hook: Callable) -> None:
-        raise NotImplementedError("hooks on graph nodes are not supported; use "
-                                  "Tensor.register_hook")
-
-    def _short_name(self) -> str:
-        """The name without its namespace (``CopySlices``), as printed."""
-        return self.name().rpartition("::")[2]
-
-    def __repr__(self) -> str:
-        return f"<{self._short_name()} object at {id(self):#x}>"
-
-    def free(self):
-        if self._saves:
-            self.inputs = self.ans = None
-
-    def run_vjp(self, cts):
-        if self.inputs is None:
-            raise RuntimeError(BACKWARD_TWICE)
-        for vc, version, shape, dtype, producer, index in self._saved:
-            if vc[0] != version:
-                raise RuntimeError(_modified_message(
-                    vc[0], version, shape, dtype, self if producer is _THIS_NODE else producer,
-                    index))
-        if self.prim.nondiff:       # a _ZERO_GRAD primitive
-            from ..primitives.creation import zeros
-            return [zeros(x.shape, x.dtype, x.device) if p is not None else None
-                    for x, p in zip(self.inputs, self.parents)]
-        if not _engine.create_graph:
-            return Node.run_vjp(self, cts)
-        # double backward: the rule runs on tensors connected to this graph, so it records
-        prim = self.prim
-        inputs = tuple(_saved_tensor(x, p) for x, p in zip(self.inputs, self.parents))
-        if prim.multiple_results:
-            ans = tuple(_saved_tensor(a, (self, i)) for i, a in enumerate(self.ans))
-            ct = [_as_tensor_ct(c, a) for c, a in zip(cts, self.ans)]
-        else:
-            ans = _saved_tensor(self.ans, (self, 0))
-            ct = _as_tensor_ct(cts[0], self.ans)
-        needs = [p is not None for p in self.parents]
-        return prim.vjp(ct, needs, ans, *inputs, **self.params)
-
-
-# Stands for "the node holding this record" in a node's saved-tensor records.
-_THIS_NODE = object()
-
-
-def graph_mark() -> int:
-    """A point in recording order: nodes recorded after it have a larger ``seq``."""
-    return next(_sequence)
 
 
 def name_node(out, name: str | None, since: int = -1):
@@ -191,53 +49,6 @@ def name_node(out, name: str | None, since: int = -1):
     if name is not None and node is not None and node.seq > since:
         node._name = name
     return out
-
-
-def _modified_message(now, version, shape, dtype, producer, index) -> str:
-    what = f"[fgrad.{C._dtype_name(dtype)}Tensor {list(shape)}]"
-    if producer is not None:
-        what += f", which is output {index} of {producer.name()},"
-    return ("one of the variables needed for gradient computation has been modified by an "
-            f"inplace operation: {what} is at version {now}; expected version {version} "
-            "instead. Hint: enable anomaly detection to find the operation that failed to "
-            "compute its gradient, with fgrad.autograd.set_detect_anomaly(True).")
-
-
-def _saved_tensor(value, parent):
-    """A saved value as a tensor attached to the graph at ``parent`` (for double backward)."""
-    if isinstance(value, ShapedArray) or not isinstance(value, (Array, Tracer)):
-        return value
-    t = Tensor._wrap(value)
-    if parent is not None:
-        t._node, t._index = parent
-    return t
-
-
-def _as_tensor_ct(c, like):
-    if c is None:
-        from ..primitives.creation import zeros
-        return Tensor._wrap(zeros(like.shape, like.dtype, getattr(like, "device", CPU)))
-    return c if isinstance(c, Tensor) else Tensor._wrap(c)
-
-
-class _Engine:
-    create_graph = False
-    callbacks = None     # during backward(): functions to run once it has finished
-
-    def queue_callback(self, fn: Callable) -> None:
-        """Run ``fn()`` when the current ``backward()`` has accumulated every gradient
-        (PyTorch's ``Variable._execution_engine.queue_callback``)."""
-        if self.callbacks is None:
-            raise RuntimeError("Final callbacks can only be installed during backward pass.")
-        self.callbacks.append(fn)
-
-
-# piecewise-constant primitives that PyTorch records (``FloorBackward0``...) with zero
-# gradients, so ``x.floor().sum().backward()`` works and gives ``x.grad`` zeros
-_ZERO_GRAD = frozenset({"sign", "floor", "ceil", "round"})
-
-
-_engine = _Engine()
 
 
 # ================================================================ the handler ===
@@ -1115,90 +926,6 @@ def _rebuild(data, device, requires_grad):
     return tensor(data, device=device, requires_grad=requires_grad)
 
 
-class _RemovableHandle:
-    """What ``register_hook`` returns: ``handle.remove()`` unregisters the hook."""
-
-    def __init__(self, hooks: list, hook):
-        self._hooks = hooks
-        self._hook = hook
-
-    def remove(self) -> None:
-        if self._hook in self._hooks:
-            self._hooks.remove(self._hook)
-
-
-def _device_mismatch(a, b) -> str:
-    return (f"Expected all tensors to be on the same device, but found at least two devices, "
-            f"{a} and {b}!")
-
-
-def _broadcast_error(shapes) -> str:
-    """PyTorch's message for shapes that do not broadcast (the rightmost clash of the first
-    pair that clashes)."""
-    a = tuple(shapes[0])
-    for b in shapes[1:]:
-        b = tuple(b)
-        n = max(len(a), len(b))
-        for i in range(n - 1, -1, -1):
-            da = a[i - n + len(a)] if i - n + len(a) >= 0 else 1
-            db = b[i - n + len(b)] if i - n + len(b) >= 0 else 1
-            if da != db and da != 1 and db != 1:
-                return (f"The size of tensor a ({da}) must match the size of tensor b ({db}) "
-                        f"at non-singleton dimension {i}")
-        a = np.broadcast_shapes(a, b)
-    return f"shapes {[list(s) for s in shapes]} cannot be broadcast together"
-
-
-def broadcasts_to(shape, target) -> bool:
-    """Whether ``shape`` broadcasts to exactly ``target`` (False where it does not broadcast)."""
-    if shape == target:
-        return True
-    if len(shape) > len(target):
-        return False
-    return all(a == 1 or a == b for a, b in zip(shape[::-1], target[::-1]))
-
-
-def _broadcastable(a, b) -> bool:
-    try:
-        np.broadcast_shapes(a, b)
-        return True
-    except ValueError:
-        return False
-
-
-_COPY_SLICES = "fgrad::autograd::CopySlices"     # PyTorch's node of a write through a view
-
-# PyTorch's names for the nodes of views made by these functions
-_VIEW_NAMES = {"reshape": "ViewBackward0", "_select": "SelectBackward0"}
-
-
-def _index_node_name(idx, shape) -> str:
-    """The grad_fn PyTorch gives ``x[idx]``: named after the last indexing step that does
-    something (``SelectBackward0`` for an int, ``SliceBackward0``, ``UnsqueezeBackward0``
-    for ``None``, ``IndexBackward0`` for advanced indexing, else ``AliasBackward0``)."""
-    if isinstance(idx, slice):
-        return "SliceBackward0"
-    idx = idx if isinstance(idx, tuple) else (idx,)
-    consumed = sum(1 for i in idx if i is not None and i is not Ellipsis)
-    name, dim = "AliasBackward0", 0
-    for i in idx:
-        if i is Ellipsis:
-            dim += len(shape) - consumed
-        elif i is None:
-            name = "UnsqueezeBackward0"
-        elif isinstance(i, slice):
-            if dim < len(shape) and i.indices(shape[dim]) != (0, shape[dim], 1):
-                name = "SliceBackward0"
-            dim += 1
-        elif isinstance(i, (bool, np.bool_)) or getattr(i, "ndim", 0) != 0 or \
-                np.dtype(getattr(i, "dtype", type(i))).kind not in "iu":
-            return "IndexBackward0"
-        else:
-            name = "SelectBackward0"
-            dim += 1
-    return name
-
-
 def _unwrap_index(idx):
     """Index tensors as Arrays (indices carry no gradient)."""
     if isinstance(idx, Tensor):
@@ -1208,15 +935,6 @@ def _unwrap_index(idx):
     if isinstance(idx, list) and any(isinstance(i, Tensor) for i in idx):
         return [_unwrap_index(i) for i in idx]
     return idx
-
-
-def _host_index(idx, device):
-    """An index for a direct write into the backend buffer."""
-    def one(i):
-        if isinstance(i, Array):
-            return i._value if i._device is device else device.from_host(i._host())
-        return i
-    return tuple(one(i) for i in idx) if isinstance(idx, tuple) else one(idx)
 
 
 def _copy_p_bind(t: Tensor, view: bool = False) -> Tensor:
@@ -1261,4 +979,10 @@ def _scatter_into_base(base: Tensor, view: Tensor, value: Tensor) -> Tensor:
     return T.reshape(out, tuple(base.shape))
 
 
+
+def _as_tensor(value) -> Tensor:
+    return value if isinstance(value, Tensor) else Tensor._wrap(value)
+
+
 register_bind_handler(Tensor, _record)
+_engine.as_tensor = _as_tensor      # a double backward runs its rule on tensors
