@@ -24,12 +24,13 @@ from .facade.grad_mode import (no_grad, enable_grad, set_grad_enabled, is_grad_e
 from .facade.tensor import Tensor, Size
 from . import autograd
 from . import linalg
-from .facade.functions import (FUNCTIONS as _FUNCTIONS, device, tensor, as_tensor, asarray, from_numpy,
-                      zeros, ones, empty, full, zeros_like, ones_like, empty_like, full_like,
-                      eye, arange, linspace, logspace, manual_seed, seed, initial_seed, rand,
-                      randn, rand_like, randn_like, randint, randint_like, randperm, normal,
-                      bernoulli, multinomial, result_type, promote_types, is_tensor, numel,
-                      clone, softmax, log_softmax)
+from .facade.creation import (device, tensor, as_tensor, asarray, from_numpy, zeros, ones, empty,
+                              full, zeros_like, ones_like, empty_like, full_like, eye, arange,
+                              linspace, logspace)
+from .facade.sampling import (manual_seed, seed, initial_seed, rand, randn, rand_like, randn_like,
+                              randint, randint_like, randperm, normal, bernoulli, multinomial)
+from .facade.functions import (FUNCTIONS as _FUNCTIONS, result_type, promote_types, is_tensor,
+                               numel, clone, softmax, log_softmax)
 from .facade.ops import return_types
 from . import optim
 from . import distributed  # noqa: E402  (torch.distributed's names, on MPI/NCCL)

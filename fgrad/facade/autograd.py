@@ -48,7 +48,7 @@ def _seed(t: Tensor, g, create_graph: bool, i: int):
         g = full(tuple(t.shape), 1, t._data.dtype, t._device)
         return Tensor._wrap(g) if create_graph else g
     if not isinstance(g, Tensor):
-        from .functions import tensor
+        from .creation import tensor
         g = tensor(g, dtype=t.dtype, device=t.device)
     if tuple(g.shape) != tuple(t.shape):
         raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and "
@@ -406,7 +406,7 @@ class Function:
 def _detached(o, a_list):
     """A forward output as a fresh tensor (an input returned as is becomes a new alias)."""
     if not isinstance(o, Tensor):
-        from .functions import tensor
+        from .creation import tensor
         return tensor(o)
     if any(o is a for a in a_list):
         return o._alias()

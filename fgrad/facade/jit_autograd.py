@@ -41,7 +41,7 @@ import types
 from typing import Any, Callable
 
 from . import grad_mode as _grad_mode
-from .functions import zeros_like
+from .creation import zeros_like
 from .autograd import Function
 from ..nn import Module
 from ..optim.optimizer import Optimizer

@@ -17,7 +17,7 @@ from __future__ import annotations
 import collections
 
 from ..numpy import linalg as _la
-from .functions import _to_tensors
+from .creation import _to_tensors
 from .ops import norm as _vector_p_norm
 
 __all__ = ["inv", "det", "slogdet", "solve", "cholesky", "qr", "svd", "svdvals", "eigh",

@@ -574,12 +574,12 @@ class Tensor:
         return out
 
     def new_tensor(self, data, dtype=None, device=None, requires_grad=False) -> "Tensor":
-        from .functions import tensor
+        from .creation import tensor
         return tensor(data, dtype=dtype or self.dtype, device=device or self.device,
                       requires_grad=requires_grad)
 
     def _new_full(self, fill, size, dtype, device, requires_grad):
-        from .functions import full
+        from .creation import full
         return full(C._sizes(size), fill, dtype=dtype or self.dtype,
                     device=device or self.device, requires_grad=requires_grad)
 
@@ -800,7 +800,7 @@ class Tensor:
 
     def copy_(self, src, non_blocking: bool = False) -> "Tensor":
         if not isinstance(src, Tensor):
-            from .functions import tensor
+            from .creation import tensor
             src = tensor(src)
         if src._device is not self._device:
             from ..primitives.transfer import device_put
@@ -826,10 +826,10 @@ class Tensor:
         return self
 
     def _random_(self, draw: Callable) -> "Tensor":
-        from . import functions as _facade
+        from . import sampling
         if _grad_mode._state.enabled and self._node is None and self._requires_grad:
             raise RuntimeError(LEAF_INPLACE)
-        values = draw(_facade._host_rng(), tuple(self.shape))
+        values = draw(sampling._host_rng(), tuple(self.shape))
         self._device.xp.copyto(self._writable(), self._device.from_host(
             np.asarray(values, dtype=self._data.dtype)), casting="unsafe")
         self._vc[0] += 1
@@ -922,7 +922,7 @@ def _undo_on_exit(t: Tensor) -> None:
 
 
 def _rebuild(data, device, requires_grad):
-    from .functions import tensor
+    from .creation import tensor
     return tensor(data, device=device, requires_grad=requires_grad)
 
 

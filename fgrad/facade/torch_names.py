@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _dtypes
-from . import functions as _facade
+from . import creation as _facade
 from .._array import Array
 from ..devices import CPU, Device
 from ..primitives.creation import from_host

@@ -425,7 +425,7 @@ def _is_floating(x) -> bool:
 
 
 def _tensor_ones_like(t):
-    from ..facade.functions import ones_like
+    from ..facade.creation import ones_like
     return ones_like(t)
 
 

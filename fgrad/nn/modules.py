@@ -25,7 +25,7 @@ import numpy as np
 
 from .. import _dtypes
 from ..facade import grad_mode as _grad_mode
-from ..facade import functions as _facade
+from ..facade import creation, functions as _facade
 from ..facade.tensor import Tensor, parse_to_args
 from ..transforms.api import register_leaf_adapter
 from . import functional as F
@@ -47,7 +47,7 @@ class Parameter(Tensor):
 
     def __new__(cls, data: Tensor | None = None, requires_grad: bool = True):
         if data is None:
-            data = _facade.empty(0)
+            data = creation.empty(0)
         if not isinstance(data, Tensor):
             raise TypeError(f"Parameter: data must be a Tensor, got {type(data).__name__}")
         src = data.detach()
@@ -646,10 +646,10 @@ class Linear(Module):
         super().__init__()
         self.in_features = in_features
         self.out_features = out_features
-        self.weight = Parameter(_facade.empty((out_features, in_features), device=device,
+        self.weight = Parameter(creation.empty((out_features, in_features), device=device,
                                               dtype=dtype))
         if bias:
-            self.bias = Parameter(_facade.empty(out_features, device=device, dtype=dtype))
+            self.bias = Parameter(creation.empty(out_features, device=device, dtype=dtype))
         else:
             self.register_parameter("bias", None)
         self.reset_parameters()

@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Callable
 
 from ..facade import grad_mode as _grad_mode
-from ..facade.functions import full_like, tensor
+from ..facade.creation import full_like, tensor
 from .optimizer import Optimizer, _check_lr
 
 __all__ = ["Adagrad"]

@@ -15,7 +15,8 @@ import math
 from typing import Callable
 
 from ..facade import grad_mode as _grad_mode
-from ..facade.functions import FUNCTIONS, tensor, zeros_like
+from ..facade.creation import tensor, zeros_like
+from ..facade.functions import FUNCTIONS
 from .optimizer import Optimizer, _check_lr
 
 __all__ = ["Adam", "AdamW"]

@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Callable
 
 from ..facade import grad_mode as _grad_mode
-from ..facade.functions import tensor, zeros_like
+from ..facade.creation import tensor, zeros_like
 from .optimizer import Optimizer, _check_lr
 
 __all__ = ["RMSprop"]

@@ -22,7 +22,8 @@ from typing import Any
 import numpy as np
 
 from ... import _dtypes
-from ...facade.functions import FUNCTIONS, as_tensor, tensor
+from ...facade.creation import as_tensor, tensor
+from ...facade.functions import FUNCTIONS
 from ...facade.tensor import Tensor
 
 __all__ = ["default_collate", "default_convert"]

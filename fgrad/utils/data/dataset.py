@@ -18,7 +18,7 @@ import math
 import warnings
 from typing import Iterable, Sequence
 
-from ...facade.functions import _host_rng
+from ...facade.sampling import _host_rng
 from ...facade.generator import numpy_rng
 from ...facade.tensor import Tensor
 

@@ -12,7 +12,7 @@ from typing import Iterator, Sequence
 
 import numpy as np
 
-from ...facade.functions import _host_rng
+from ...facade.sampling import _host_rng
 from ...facade.generator import Generator, numpy_rng
 
 __all__ = ["Sampler", "SequentialSampler", "RandomSampler", "SubsetRandomSampler",
