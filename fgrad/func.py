@@ -43,7 +43,7 @@ from typing import Any, Callable
 
 from .facade import grad_mode as _grad_mode
 from ._array import Array
-from .facade.functions import FUNCTIONS
+from .facade.torch_functions import FUNCTIONS
 from .nn import Module
 from .facade.tensor import Tensor
 from .transforms import api as _api

@@ -23,7 +23,7 @@ from __future__ import annotations
 from typing import Callable
 
 from . import grad_mode as _grad_mode
-from .functions import FUNCTIONS
+from .torch_functions import FUNCTIONS
 from .autograd import grad as _tape_grad
 from .tensor import Tensor
 from ..transforms.api import grad as _grad, jvp as _jvp, vjp as _vjp

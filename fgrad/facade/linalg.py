@@ -145,5 +145,5 @@ def lstsq(A, B, rcond=None, *, driver=None):
 
 def cross(input, other, *, dim: int = -1):
     """The cross product of 3-vectors along ``dim``."""
-    from .functions import FUNCTIONS
+    from .torch_functions import FUNCTIONS
     return FUNCTIONS["cross"](input, other, dim=dim)

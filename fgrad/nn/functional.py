@@ -337,7 +337,7 @@ def linear(input, weight, bias=None):
     [[3.5]]
     """
     if _is_tensor(input) and bias is not None and input.ndim == 2 and weight.ndim == 2:
-        from ..facade.functions import FUNCTIONS
+        from ..facade.torch_functions import FUNCTIONS
         return FUNCTIONS["addmm"](bias, input, weight.T)
     if not _is_tensor(input) and not _is_tensor(weight):
         input, weight = fnp.asarray(input), fnp.asarray(weight)

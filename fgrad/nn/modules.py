@@ -25,7 +25,8 @@ import numpy as np
 
 from .. import _dtypes
 from ..facade import grad_mode as _grad_mode
-from ..facade import creation, functions as _facade
+from ..facade import creation, methods
+from ..facade.torch_functions import FUNCTIONS
 from ..facade.tensor import Tensor, parse_to_args
 from ..transforms.api import register_leaf_adapter
 from . import functional as F
@@ -84,7 +85,7 @@ def _rebuild_parameter(data, requires_grad):
 
 
 # the transforms see a Parameter as they see a Tensor (leaf adapters are per exact type)
-register_leaf_adapter(Parameter, _facade._unwrap, _facade._wrap_leaf)
+register_leaf_adapter(Parameter, methods._unwrap, methods._wrap_leaf)
 
 
 # ===================================================================== Module ===
@@ -682,7 +683,7 @@ class ReLU(Module):
         self.inplace = inplace
 
     def forward(self, input):
-        return input.relu_() if self.inplace else _facade.FUNCTIONS["relu"](input)
+        return input.relu_() if self.inplace else FUNCTIONS["relu"](input)
 
     def extra_repr(self) -> str:
         return "inplace=True" if self.inplace else ""
@@ -692,14 +693,14 @@ class Tanh(Module):
     """``tanh(x)`` elementwise."""
 
     def forward(self, input):
-        return _facade.FUNCTIONS["tanh"](input)
+        return FUNCTIONS["tanh"](input)
 
 
 class Sigmoid(Module):
     """``1 / (1 + exp(-x))`` elementwise."""
 
     def forward(self, input):
-        return _facade.FUNCTIONS["sigmoid"](input)
+        return FUNCTIONS["sigmoid"](input)
 
 
 # ================================================================== losses ===

@@ -16,7 +16,7 @@ from typing import Callable
 
 from ..facade import grad_mode as _grad_mode
 from ..facade.creation import tensor, zeros_like
-from ..facade.functions import FUNCTIONS
+from ..facade.torch_functions import FUNCTIONS
 from .optimizer import Optimizer, _check_lr
 
 __all__ = ["Adam", "AdamW"]

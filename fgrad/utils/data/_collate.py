@@ -23,7 +23,7 @@ import numpy as np
 
 from ... import _dtypes
 from ...facade.creation import as_tensor, tensor
-from ...facade.functions import FUNCTIONS
+from ...facade.torch_functions import FUNCTIONS
 from ...facade.tensor import Tensor
 
 __all__ = ["default_collate", "default_convert"]
