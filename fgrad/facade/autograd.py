@@ -23,6 +23,10 @@ from .tensor import Tensor, _record
 from ..transforms.core import Tracer, Zero
 from ..transforms.reverse import backward_pass, make_node
 from ..transforms.custom import CustomRule
+from ..primitives.creation import full
+from .creation import tensor
+from ..primitives.unary import convert
+from ..primitives.creation import zeros
 
 __all__ = ["backward", "grad", "Function", "FunctionCtx", "set_detect_anomaly",
            "detect_anomaly"]
@@ -44,11 +48,9 @@ def _seed(t: Tensor, g, create_graph: bool, i: int):
         if t.dtype.is_complex:
             raise RuntimeError(f"grad can be implicitly created only for real scalar outputs "
                                f"but got {t.dtype}")
-        from ..primitives.creation import full
         g = full(tuple(t.shape), 1, t._data.dtype, t._device)
         return Tensor._wrap(g) if create_graph else g
     if not isinstance(g, Tensor):
-        from .creation import tensor
         g = tensor(g, dtype=t.dtype, device=t.device)
     if tuple(g.shape) != tuple(t.shape):
         raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and "
@@ -109,7 +111,6 @@ def _accumulate(t: Tensor, ct, create_graph: bool, unshared: bool = False) -> No
         t._grad = ct if t._grad is None else t._grad + ct
         return
     if ct.dtype != t._data.dtype:
-        from ..primitives.unary import convert
         ct, unshared = convert(ct, t._data.dtype), True    # a fresh array
     g = t._grad
     if g is None or g.requires_grad:
@@ -299,7 +300,6 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None,
 
 
 def _zeros_like(t):
-    from ..primitives.creation import zeros
     return Tensor._wrap(zeros(tuple(t.shape), t._data.dtype, t._device))
 
 
@@ -406,7 +406,6 @@ class Function:
 def _detached(o, a_list):
     """A forward output as a fresh tensor (an input returned as is becomes a new alias)."""
     if not isinstance(o, Tensor):
-        from .creation import tensor
         return tensor(o)
     if any(o is a for a in a_list):
         return o._alias()

@@ -15,6 +15,7 @@ from .tape import graph_mark
 from .tensor import Tensor, name_node
 from ..transforms.core import Tracer
 from .creation import _to_tensors
+from ..scipy import special
 
 
 # ============================================================ torch functions ===
@@ -117,11 +118,9 @@ def _float_along(fn, name, input, dim, dtype):
 
 def softmax(input, dim: int, dtype=None) -> Tensor:
     """``exp(x) / sum(exp(x))`` along ``dim``, computed stably (``SoftmaxBackward0``)."""
-    from ..nn import functional as F
-    return _float_along(F.softmax, "SoftmaxBackward0", input, dim, dtype)
+    return _float_along(special.softmax, "SoftmaxBackward0", input, dim, dtype)
 
 
 def log_softmax(input, dim: int, dtype=None) -> Tensor:
     """``x - logsumexp(x)`` along ``dim`` (``LogSoftmaxBackward0``)."""
-    from ..nn import functional as F
-    return _float_along(F.log_softmax, "LogSoftmaxBackward0", input, dim, dtype)
+    return _float_along(special.log_softmax, "LogSoftmaxBackward0", input, dim, dtype)

@@ -19,6 +19,7 @@ import collections
 from ..numpy import linalg as _la
 from .creation import _to_tensors
 from .ops import norm as _vector_p_norm
+from .torch_functions import FUNCTIONS
 
 __all__ = ["inv", "det", "slogdet", "solve", "cholesky", "qr", "svd", "svdvals", "eigh",
            "eigvalsh", "pinv", "matrix_power", "multi_dot", "norm", "vector_norm",
@@ -145,5 +146,4 @@ def lstsq(A, B, rcond=None, *, driver=None):
 
 def cross(input, other, *, dim: int = -1):
     """The cross product of 3-vectors along ``dim``."""
-    from .torch_functions import FUNCTIONS
     return FUNCTIONS["cross"](input, other, dim=dim)

@@ -38,6 +38,14 @@ from ..transforms.core import ShapedArray, Tracer, bind, register_bind_handler, 
 from ..transforms.reverse import make_node
 from .size import Size, _COPY_SLICES, _VIEW_NAMES, _broadcast_error, _broadcastable, _c_type, _device_mismatch, _host_index, _index_node_name, _type_name, broadcasts_to
 from .tape import _engine, GradNode, LEAF_INPLACE, NUMPY_REQUIRES_GRAD, VIEW_OF_LEAF_INPLACE, _RemovableHandle, _THIS_NODE, _ZERO_GRAD, graph_mark
+from ..numpy._elementwise import stop_gradient
+from ..primitives.transfer import device_put
+from ..numpy._indexing import _index
+from ..numpy._indexing import _update
+from ..numpy import real
+from ..numpy import imag
+from ..primitives.unary import copy_p
+from ..primitives.creation import from_host
 
 _new = object.__new__
 
@@ -404,7 +412,6 @@ class Tensor:
         """The same data (shared memory and version counter), cut from the graph."""
         t = self._alias()
         if isinstance(t._data, Tracer):    # inside a transform: cut its gradient too (torch.func)
-            from ..numpy._elementwise import stop_gradient
             t._data = stop_gradient(t._data)
         return t
 
@@ -529,7 +536,6 @@ class Tensor:
         if device is not None:
             dev = get_device(device)
             if dev is not out._device:
-                from ..primitives.transfer import device_put
                 out = device_put(out, dev)
         if copy and out is self:
             out = self.clone()
@@ -640,7 +646,6 @@ class Tensor:
         return self._make_view(T.reshape, C._sizes(shape))
 
     def __getitem__(self, idx) -> "Tensor":
-        from ..numpy._indexing import _index
         idx = _unwrap_index(idx)
         return self._make_view(_index, idx, name=_index_node_name(idx, self._data.shape))
 
@@ -668,7 +673,6 @@ class Tensor:
             # a traced mask of the same shape (vmap, jit): a select, as torch.func does
             self._inplace(lambda s: T.where(Tensor._wrap(idx), value, s), value)
             return
-        from ..numpy._indexing import _update
         self._inplace(lambda s: _update(s, idx, value, "set"), value,
                       name="IndexPutBackward0" if kind == "IndexBackward0" else _COPY_SLICES)
 
@@ -803,7 +807,6 @@ class Tensor:
             from .creation import tensor
             src = tensor(src)
         if src._device is not self._device:
-            from ..primitives.transfer import device_put
             src = device_put(src, self._device)
         if tuple(src.shape) != tuple(self.shape) and not _broadcastable(tuple(src.shape),
                                                                       tuple(self.shape)):
@@ -883,12 +886,10 @@ class Tensor:
 
     @property
     def real(self):
-        from ..numpy import real
         return real(self)
 
     @property
     def imag(self):
-        from ..numpy import imag
         return imag(self)
 
 
@@ -938,7 +939,6 @@ def _unwrap_index(idx):
 
 
 def _copy_p_bind(t: Tensor, view: bool = False) -> Tensor:
-    from ..primitives.unary import copy_p
     out = _record(copy_p, (t,), {})
     if view:
         out._vc = t._vc
@@ -948,7 +948,6 @@ def _copy_p_bind(t: Tensor, view: bool = False) -> Tensor:
 
 def _traced_view(fn, args) -> bool:
     """Whether ``fn(t, *args)`` is a view in PyTorch (advanced indexing copies)."""
-    from ..numpy._indexing import _index
     if fn is not _index:
         return True
     idx = args[0] if args else ()
@@ -968,8 +967,6 @@ def _replay_view(base, original, fn, args):
 
 def _scatter_into_base(base: Tensor, view: Tensor, value: Tensor) -> Tensor:
     """``base`` with the elements seen by ``view`` replaced by ``value`` (recorded)."""
-    from ..primitives.creation import from_host
-    from ..numpy._indexing import _update
     n = base.numel()
     positions = Tensor._wrap(from_host(np.arange(n, dtype=np.int64).reshape(tuple(base.shape)),
                                        base._device))

@@ -13,23 +13,22 @@ from ...primitives import binary as B, reductions as R, shape as S
 from ...primitives.creation import from_host
 from ...transforms.core import Tracer
 from ..promotion import _cast, _is_number
+from ...transforms.api import from_output
+from ...transforms.api import _rewrap_output
 
 
 def _device(x):
     """The Device holding ``x`` (for constants built next to it)."""
-    from ...transforms.api import from_output
     return from_output(x).device if not isinstance(x, (Array, Tracer)) else x.device
 
 
 def _rewrap(value, like):
     """A result computed from concrete data, wrapped like ``like`` (a Tensor stays a Tensor)."""
-    from ...transforms.api import _rewrap_output
     return _rewrap_output(value, like)
 
 
 def _host(x) -> np.ndarray:
     """Concrete data of ``x`` on the host (for data-dependent shapes)."""
-    from ...transforms.api import from_output
     v = from_output(x) if not isinstance(x, (Array, Tracer)) else x
     return np.asarray(v)
 
