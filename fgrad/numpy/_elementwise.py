@@ -7,6 +7,10 @@ from ..primitives import binary as B, unary as U
 from ..primitives.core import REGISTRY
 from ..transforms.core import bind
 from ._core import asarray
+from ._indexing import nonzero
+from ._reductions import all as all_
+from ..tree_util import tree_map
+from ..transforms.api import from_output, _rewrap_output
 
 # Python floats, so they promote weakly (a NumPy float64 scalar would turn float32 into float64)
 _LN2 = float(np.log(2.0))
@@ -215,7 +219,6 @@ def signbit(x):
 def where(condition, x=None, y=None):
     """``x`` where ``condition`` else ``y`` (broadcasting); one argument: ``nonzero``."""
     if x is None and y is None:
-        from ._indexing import nonzero
         return nonzero(condition)
     if x is None or y is None:
         raise ValueError("where: either both or neither of x and y should be given")
@@ -246,7 +249,6 @@ def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
 
 
 def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:
-    from ._reductions import all as all_
     return bool(all_(isclose(a, b, rtol, atol, equal_nan)))
 
 
@@ -254,7 +256,6 @@ def array_equal(a, b) -> bool:
     a, b = asarray(a), asarray(b)
     if a.shape != b.shape:
         return False
-    from ._reductions import all as all_
     return bool(all_(equal(a, b)))
 
 
@@ -275,6 +276,4 @@ def stop_gradient(x):
     >>> fgrad.grad(lambda x: x * fgrad.stop_gradient(x))(3.0)
     Array(3.)
     """
-    from ..tree_util import tree_map
-    from ..transforms.api import from_output, _rewrap_output
     return tree_map(lambda l: _rewrap_output(bind(U.stop_gradient_p, from_output(l)), l), x)
