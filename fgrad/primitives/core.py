@@ -276,7 +276,6 @@ def dtype_rule_by_probe(prim: Primitive):
                     for a in avals_or_scalars) + tuple(sorted(
                         (k, v) for k, v in params.items() if isinstance(v, (int, str, float, type(None)))))
         if key not in cache:
-            from ..devices import CPU
             args = [np.ones((1,), a.dtype) if isinstance(a, ShapedArray) else type(a)(1)
                     for a in avals_or_scalars]
             cache[key] = np.asarray(prim.impl(CPU.xp, *args, **params)).dtype
@@ -286,3 +285,5 @@ def dtype_rule_by_probe(prim: Primitive):
 
 # The families below build on this module; imported last, their rules' helpers above use them.
 from . import reductions, shape, unary  # noqa: E402
+
+from ..devices import CPU

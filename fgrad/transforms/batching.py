@@ -4,6 +4,10 @@ from __future__ import annotations
 from .. import errors
 from .core import (_SCALAR_TYPE_SET, shared_aval, Trace, Tracer, ShapedArray, Zero, aval_of, full_lower, full_raise, instantiate,
                    new_main)
+from .custom import custom_call
+from ..primitives import reductions as R, shape as S
+from ..tree_util import tree_flatten, tree_unflatten
+from ..primitives import shape as S
 
 
 class BatchTracer(Tracer):
@@ -92,7 +96,6 @@ class BatchTrace(Trace):
 
     def process_custom_jvp_call(self, fun, jvp, tracers):
         """vmap the function and its rule, and hand them on as a custom call below."""
-        from .custom import custom_call
         vals, dims = [t.val for t in tracers], [t.bdim for t in tracers]
         if all(d is None for d in dims):
             return [self.pure(o) for o in custom_call("jvp", vals, fun, jvp)]
@@ -115,9 +118,6 @@ class BatchTrace(Trace):
 
     def process_custom_vjp_call(self, fun, fwd, bwd, forward_mode_ok, tracers):
         """vmap ``fun``, ``fwd`` and ``bwd`` (residuals batched along axis 0) and hand them on."""
-        from ..primitives import reductions as R, shape as S
-        from ..tree_util import tree_flatten, tree_unflatten
-        from .custom import custom_call
         vals, dims = [t.val for t in tracers], [t.bdim for t in tracers]
         if all(d is None for d in dims):
             outs = custom_call("vjp", vals, fun, fwd, bwd, forward_mode_ok)
@@ -157,7 +157,6 @@ def _all_front(n):
 
 def vmap_flat(f, axis_size, vals, in_dims, out_dims_fn):
     """Run ``f`` on batch tracers; return the outputs with batch axes placed by ``out_dims_fn``."""
-    from ..primitives import shape as S
     with new_main(BatchTrace, global_data=axis_size, transform="vmap") as main:
         trace = main.trace
         tracers = [BatchTracer(trace, v, d) if d is not None else v

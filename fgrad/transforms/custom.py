@@ -24,6 +24,7 @@ from typing import Callable, Sequence
 from ..tree_util import tree_flatten, tree_unflatten
 from .core import (Zero, aval_of, canonicalize, find_top_trace, full_lower, full_raise,
                    instantiate)
+from .reverse import backward_pass, vjp_flat
 
 
 def _type_str(x) -> str:
@@ -281,7 +282,6 @@ def checkpoint(fun: Callable) -> Callable:
     1.0
     """
     from .api import from_output
-    from .reverse import backward_pass, vjp_flat
 
     @functools.wraps(fun)
     def wrapped(*args):
