@@ -26,4 +26,6 @@ from .loss import (MSELoss, CrossEntropyLoss, NLLLoss, L1Loss, SmoothL1Loss,  # 
 from .dropout_layers import Dropout  # noqa: E402
 from .normalization import BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm  # noqa: E402
 from .sparse import Embedding  # noqa: E402
+from .rnn import RNNBase, RNN, LSTM, GRU  # noqa: E402
+from .attention import MultiheadAttention  # noqa: E402
 from . import init, utils  # noqa: E402,F401

@@ -55,11 +55,33 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     if concrete(input) and bool(((input < 0) | (input > 1)).any()):
         raise RuntimeError("all elements of input should be between 0 and 1")
     since = graph_mark()
-    loss = (target - 1) * fnp.maximum(fnp.log1p(-input), -100.0) \
-        - target * fnp.maximum(fnp.log(input), -100.0)
+    loss = _bce_terms(input, target)
     if weight is not None:
         loss = loss * weight
     return rename(_reduce(loss, reduction), "BinaryCrossEntropyBackward0", since)
+
+
+# PyTorch's clamp of x (1 - x) in the BCE gradient: 1e-12 stored as a C float
+_BCE_EPS = 9.999999960041972e-13
+
+
+def _bce_terms(x, t):
+    """``(t - 1) max(log(1 - x), -100) - t max(log x, -100)`` with PyTorch's gradient
+    ``(x - t) / max(x (1 - x), 1e-12)`` everywhere, also at ``x = 0`` or ``1`` (where the
+    plain composition would give NaN). Each log sees a safe input (the double ``where``),
+    and where ``x (1 - x) < 1e-12`` the value is kept as a constant plus
+    ``(x - t) / 1e-12 * (x - stop_gradient(x))``, which is zero but has that derivative."""
+    pos, below_one = x > 0, x < 1
+    log_x = fnp.where(pos, fnp.maximum(fnp.log(fnp.where(pos, x, 1.0)), -100.0), -100.0)
+    log_1mx = fnp.where(below_one, fnp.maximum(fnp.log1p(-fnp.where(below_one, x, 0.0)),
+                                               -100.0), -100.0)
+    loss = (t - 1) * log_1mx - t * log_x
+    extreme = x * (1 - x) < _BCE_EPS
+    if concrete(x) and not bool(extreme.any()):
+        return loss
+    xc = fnp.stop_gradient(x)
+    return fnp.where(extreme, fnp.stop_gradient(loss) + (x - t) * (1.0 / _BCE_EPS) * (x - xc),
+                     loss)
 
 
 def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None,

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any, Iterable, Iterator
 
-from ..tensor import Tensor
+from ..tensor import Tensor, _type_name
 from .modules import Module, Parameter, _addindent
 
 __all__ = ["Sequential", "ModuleList", "ModuleDict", "ParameterList", "ParameterDict"]
@@ -263,12 +263,15 @@ def _as_parameter(value):
     return value
 
 
-def _param_line(key, p) -> str:
+def _param_line(key, p, legacy_type: bool = False) -> str:
+    """PyTorch's line for one entry (``ParameterDict`` names the legacy tensor type,
+    ``fgrad.FloatTensor``, where ``ParameterList`` names the dtype)."""
     if isinstance(p, Tensor):
         size = "x".join(str(s) for s in p.size())
         dev = f" ({p.device})" if p.device.type == "cuda" else ""
         kind = "Parameter" if isinstance(p, Parameter) else "Tensor"
-        return f"  ({key}): {kind} containing: [{p.dtype} of size {size}{dev}]"
+        what = _type_name(p) if legacy_type else p.dtype
+        return f"  ({key}): {kind} containing: [{what} of size {size}{dev}]"
     return f"  ({key}): Object of type: {type(p).__name__}"
 
 
@@ -383,12 +386,19 @@ class ParameterDict(Module):
             del self[k]
 
     def update(self, parameters) -> None:
-        items = parameters.items() if hasattr(parameters, "keys") else parameters
+        """Add entries: an ``OrderedDict``/``ParameterDict`` in its order, a plain mapping
+        sorted by key (as PyTorch), or an iterable of ``(key, value)`` pairs."""
+        if isinstance(parameters, (OrderedDict, ParameterDict)):
+            items = list(parameters.items())
+        elif hasattr(parameters, "keys"):
+            items = sorted(parameters.items())
+        else:
+            items = list(parameters)
         for key, value in items:
             self[key] = value
 
     def extra_repr(self) -> str:
-        return "\n".join(_param_line(k, p) for k, p in self.items())
+        return "\n".join(_param_line(k, p, legacy_type=True) for k, p in self.items())
 
 
 def _index(idx, n: int) -> int:
