@@ -453,6 +453,65 @@ def test_full_backward_hooks_match_pytorch():
     """)
 
 
+def test_backward_hooks_with_several_inputs_and_outputs_match_pytorch():
+    compare("""
+        class Two(torch.nn.Module):
+            def forward(self, a, scale, b):
+                return a * scale, a + 1
+        m = Two()
+        seen = []
+        m.register_full_backward_hook(lambda mod, gi, go: seen.append((
+            [None if g is None else g.tolist() for g in gi],
+            [None if g is None else g.tolist() for g in go])))
+        a = torch.tensor([1.0, 2.0], requires_grad=True)
+        b = torch.tensor([3.0], requires_grad=True)
+        x, y = m(a, 2.0, b)
+        x.sum().backward()
+        print(seen, a.grad, b.grad)
+        torch.manual_seed(0)
+        lstm = torch.nn.LSTM(2, 3)
+        seen = []
+        lstm.register_full_backward_hook(
+            lambda mod, gi, go: seen.append((len(gi), len(go), [g is None for g in go])))
+        out, (h, c) = lstm(torch.ones(4, 1, 2, requires_grad=True))
+        out.sum().backward()
+        print(seen)
+    """)
+
+
+def test_layers_run_on_the_standin_device():
+    dev = "standin"
+    m = nn.Sequential(nn.Linear(6, 8), nn.BatchNorm1d(8), nn.GELU(), nn.Dropout(0.3),
+                      nn.LayerNorm(8), nn.Unflatten(1, (2, 4)), nn.GroupNorm(2, 2),
+                      nn.Flatten(), nn.Linear(8, 3)).to(dev)
+    out = m(fgrad.randn(5, 6).to(dev))
+    y = fgrad.tensor([0, 1, 2, 0, 1]).to(dev)
+    loss = nn.CrossEntropyLoss()(out, y) + \
+        nn.BCEWithLogitsLoss()(out, fgrad.rand(5, 3).to(dev)) + \
+        nn.BCELoss()(out.sigmoid(), fgrad.rand(5, 3).to(dev)) + \
+        nn.SmoothL1Loss()(out, fgrad.zeros(5, 3).to(dev)) + \
+        nn.KLDivLoss(reduction="batchmean")(out.log_softmax(1), out.softmax(1).detach())
+    loss.backward()
+    assert loss.device.type == dev and m[0].weight.grad.device.type == dev
+    assert m[1].running_mean.device.type == dev
+    assert nn.utils.clip_grad_norm_(m.parameters(), 1.0).device.type == dev
+    emb = nn.Embedding(10, 4, padding_idx=0, max_norm=1.0).to(dev)
+    lstm = nn.LSTM(4, 5, batch_first=True, bidirectional=True).to(dev)
+    o, (h, c) = lstm(emb(fgrad.tensor([[0, 3, 4]]).to(dev)))
+    o.sum().backward()
+    assert o.device.type == dev and emb.weight.grad.device.type == dev
+    mha = nn.MultiheadAttention(4, 2, batch_first=True).to(dev)
+    q = fgrad.randn(2, 3, 4).to(dev)
+    kpm = fgrad.tensor([[False, False, True], [False, False, False]]).to(dev)
+    a, w = mha(q, q, q, key_padding_mask=kpm)
+    a.sum().backward()
+    assert a.device.type == dev and w.device.type == dev
+    w = fgrad.empty(4, 4).to(dev)
+    nn.init.orthogonal_(w)
+    nn.init.trunc_normal_(w)
+    assert w.device.type == dev
+
+
 # ------------------------------------------------------------------ training
 def _cnn_free_model(lib):
     return lib.nn.Sequential(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._array import Array
 from ..primitives.creation import from_host
 from ..tensor import Tensor, name_node, graph_mark
 from ..transforms.core import Tracer

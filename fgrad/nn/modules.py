@@ -19,11 +19,10 @@ fgrad.Size([2, 1])
 """
 from __future__ import annotations
 
-import math
+import warnings
 from collections import OrderedDict, namedtuple
 from typing import Any, Iterator
 
-import numpy as np
 
 from .. import _dtypes, _grad_mode
 from .. import _facade
@@ -170,7 +169,7 @@ class Module:
                 if res is not None:
                     args = res if isinstance(res, tuple) else (res,)
         state = None
-        if (self._backward_hooks or self._backward_pre_hooks) and _grad_mode.is_grad_enabled():
+        if self._backward_hooks or self._backward_pre_hooks:
             state = _BackwardHookState(self)
             args = state.wrap_inputs(args)
         out = self.forward(*args, **kwargs)
@@ -613,64 +612,84 @@ class _Identity(Function):
     (which may replace them): the node a module's backward hooks hang on."""
 
     @staticmethod
-    def forward(ctx, callback, *tensors):
+    def forward(ctx, callback, materialize, *tensors):
         ctx.callback = callback
+        ctx.set_materialize_grads(materialize)
         return tuple(t.view_as(t) for t in tensors)
 
     @staticmethod
     def backward(ctx, *grads):
-        return (None,) + tuple(ctx.callback(grads))
+        return (None, None) + tuple(ctx.callback(grads))
 
 
 class _BackwardHookState:
-    """One call's bookkeeping for ``register_full_backward_hook``/``_pre_hook``: the
-    outputs' node records ``grad_output`` (after the pre-hooks), the inputs' node calls
-    the hooks with ``(grad_input, grad_output)``."""
+    """One call's bookkeeping for ``register_full_backward_hook``/``_pre_hook``, as
+    PyTorch's ``BackwardHook``: the tensors among the inputs and among the outputs each
+    pass through an identity node; the outputs' node records ``grad_output`` (after the
+    pre-hooks), the inputs' node calls the hooks with ``(grad_input, grad_output)``. Both
+    tuples have one entry per top-level argument or output, None where it is no tensor."""
 
     def __init__(self, module: Module):
         self.module = module
         self.grad_output = None
         self.n_inputs = 0
+        self.input_index = None      # positions of the input tensors, None if none need grad
+        self.n_outputs = 0
+        self.output_index = None
+
+    @staticmethod
+    def _through(callback, materialize, args):
+        idx = [i for i, a in enumerate(args) if isinstance(a, Tensor)]
+        if not any(args[i].requires_grad for i in idx) or not _grad_mode.is_grad_enabled():
+            return args, None
+        new = _Identity.apply(callback, materialize, *[args[i] for i in idx])
+        args = list(args)
+        for i, t in zip(idx, new):
+            args[i] = t
+        return tuple(args), idx
 
     def wrap_inputs(self, args):
-        pos = [i for i, a in enumerate(args) if isinstance(a, Tensor) and a.requires_grad]
-        self.n_inputs = len(pos)
-        if not pos:
-            return args
-        outs = _Identity.apply(self._on_inputs, *[args[i] for i in pos])
-        args = list(args)
-        for i, o in zip(pos, outs):
-            args[i] = o
-        return tuple(args)
+        self.n_inputs = len(args)
+        args, self.input_index = self._through(self._on_inputs, True, args)
+        return args
 
     def wrap_outputs(self, out):
-        single = isinstance(out, Tensor)
+        single = not isinstance(out, tuple)
         outs = (out,) if single else out
-        if not isinstance(outs, tuple):
-            return out
-        pos = [i for i, o in enumerate(outs) if isinstance(o, Tensor) and o.requires_grad]
-        if not pos:
-            return out
-        new = _Identity.apply(self._on_outputs, *[outs[i] for i in pos])
-        outs = list(outs)
-        for i, o in zip(pos, new):
-            outs[i] = o
-        return outs[0] if single else tuple(outs)
+        self.n_outputs = len(outs)
+        outs, self.output_index = self._through(self._on_outputs, False, outs)
+        return outs[0] if single else outs
+
+    @staticmethod
+    def _pack(index, grads, n):
+        full = [None] * n
+        for i, g in zip(index, grads):
+            full[i] = g
+        return tuple(full)
 
     def _on_outputs(self, grads):
-        grads = tuple(grads)
+        grad_output = self._pack(self.output_index, grads, self.n_outputs)
         for hook in list(self.module._backward_pre_hooks.values()):
-            res = hook(self.module, grads)
+            res = hook(self.module, grad_output)
             if res is not None:
-                grads = tuple(res) if isinstance(res, (tuple, list)) else (res,)
-        self.grad_output = grads
-        if self.n_inputs == 0:   # no input needs a gradient: the hooks see grad_input (None,)
-            self._call_hooks((None,))
-        return grads
+                res = tuple(res) if isinstance(res, (tuple, list)) else (res,)
+                if len(res) != len(grad_output):
+                    raise RuntimeError("Backward pre hook returned an invalid number of "
+                                       f"grad_output, got {len(res)}, but expected "
+                                       f"{len(grad_output)}")
+                grad_output = res
+        self.grad_output = grad_output
+        if self.input_index is None:   # no input needs a gradient: call the hooks now
+            warnings.warn("Full backward hook is firing when gradients are computed with "
+                          "respect to module outputs since no inputs require gradients.",
+                          stacklevel=2)
+            self._call_hooks((None,) * self.n_inputs)
+        return tuple(grad_output[i] for i in self.output_index)
 
     def _on_inputs(self, grads):
-        res = self._call_hooks(tuple(grads))
-        return grads if res is None else res
+        grad_input = self._pack(self.input_index, grads, self.n_inputs)
+        res = self._call_hooks(grad_input)
+        return tuple(res[i] for i in self.input_index)
 
     def _call_hooks(self, grad_input):
         for hook in list(self.module._backward_hooks.values()):
@@ -678,8 +697,9 @@ class _BackwardHookState:
             if res is not None:
                 res = tuple(res) if isinstance(res, (tuple, list)) else (res,)
                 if len(res) != len(grad_input):
-                    raise RuntimeError(f"Backward hook returned an invalid number of grad_input, "
-                                       f"got {len(res)}, but expected {len(grad_input)}")
+                    raise RuntimeError("Backward hook returned an invalid number of "
+                                       f"grad_input, got {len(res)}, but expected "
+                                       f"{len(grad_input)}")
                 grad_input = res
         return grad_input
 
