@@ -73,14 +73,26 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         var = fnp.mean(xc * xc, axis=axes, keepdims=True)
         if running_mean is not None or running_var is not None:
             _update_running(running_mean, running_var, mean, var, momentum, count)
-        y = xc * (1.0 / fnp.sqrt(var + eps))
+        # the per-channel factor inv_std * weight first: two passes over the input, not three
+        scale = 1.0 / fnp.sqrt(var + eps)
+        if weight is not None:
+            scale = scale * _reshape(weight, shape)
+        y = xc * scale
+        if bias is not None:
+            y = y + _reshape(bias, shape)
     else:
         if running_mean is None or running_var is None:
             raise RuntimeError("batch_norm: running_mean and running_var are needed when not "
                                "training")
-        y = (input - _reshape(running_mean, shape)) / \
-            fnp.sqrt(_reshape(running_var, shape) + eps)
-    return rename(_affine(y, weight, bias, shape), "NativeBatchNormBackward0", since)
+        # y = x * a + c with per-channel a = weight / sqrt(var + eps), c = bias - mean * a
+        a = 1.0 / fnp.sqrt(_reshape(running_var, shape) + eps)
+        if weight is not None:
+            a = a * _reshape(weight, shape)
+        c = -_reshape(running_mean, shape) * a
+        if bias is not None:
+            c = c + _reshape(bias, shape)
+        y = input * a + c
+    return rename(y, "NativeBatchNormBackward0", since)
 
 
 def _update_running(running_mean, running_var, mean, var, momentum, count):
