@@ -301,6 +301,16 @@ def _zeros_like(t):
     return Tensor._wrap(zeros(tuple(t.shape), t._data.dtype, t._device))
 
 
+def _zeros_ct(c, shape, materialize: bool):
+    """A missing output gradient (a shapeless zero) as zeros of the output's ``shape``,
+    or None when the function does not materialise gradients."""
+    if not materialize:
+        return None
+    from .primitives.creation import zeros
+    z = Tensor._wrap(c)
+    return Tensor._wrap(zeros(shape, z._data.dtype, z._device))
+
+
 # ======================================================= custom functions ===
 class FunctionCtx:
     """The ``ctx`` of ``Function.forward``/``backward``: ``save_for_backward``,
@@ -376,8 +386,16 @@ class Function:
         tensor_pos = [i for i, a in enumerate(args) if isinstance(a, Tensor)]
         non_diff = getattr(ctx, "_non_diff", set())
 
+        out_shapes = [tuple(o.shape) for o in outs]
+
         def vjp(cts, needs, ans, *primals):
-            grads_in = [c if isinstance(c, Tensor) else Tensor._wrap(c) for c in cts]
+            # an output that got no gradient arrives as a shapeless zero: materialise it
+            # with the output's shape (PyTorch's materialize_grads), or None if the
+            # function asked for that (ctx.set_materialize_grads(False))
+            grads_in = [c if isinstance(c, Tensor) else
+                        Tensor._wrap(c) if tuple(getattr(c, "shape", ())) == shape
+                        else _zeros_ct(c, shape, getattr(ctx, "_materialize", True))
+                        for c, shape in zip(cts, out_shapes)]
             with _grad_mode.set_grad_enabled(_engine.create_graph):
                 res = cls.backward(ctx, *grads_in)
             res = res if isinstance(res, tuple) else (res,)
