@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..transforms.core import Zero, ShapedArray
+from . import binary
 from .core import (Primitive, defelementwise, defjvp, defvjp, defnondiff,
                    dtype_rule_by_probe, elementwise_batch_rule)
 
@@ -104,9 +105,23 @@ def _logistic(xp, x):
         return 1 / (1 + xp.exp(-x))
 
 
-# abs: d|x| = sign(x); at 0 the subgradient 0 (JAX's choice).
+# abs: d|x| = sign(x); at 0 the subgradient 0 (JAX's choice). For complex x,
+# d|x| = real(conj(x)/|x| t) (a real-linear map, 0 at x == 0) and its transpose
+# ct -> ct conj(x)/|x| (JAX's convention: cotangents are transposes, not adjoints).
 abs_p = _unary("abs", "absolute")
-defelementwise(abs_p, lambda ans, x: sign(x))
+abs_p.batch = elementwise_batch_rule(abs_p)
+
+
+def _abs_unit(x, ans):
+    """conj(x) / |x| for complex x (0 where x == 0), sign(x) for real x."""
+    if x.dtype.kind != "c":
+        return sign(x)
+    safe = binary.select(ans == 0, 1.0, ans)
+    return binary.select(ans == 0, 0.0, conj(x) / safe)
+
+
+defjvp(abs_p, lambda t, ans, x: real(t * _abs_unit(x, ans)))
+defvjp(abs_p, lambda ct, ans, x: ct * _abs_unit(x, ans))
 
 sign_p = _unary("sign")
 _zero_derivative(sign_p)
@@ -140,13 +155,31 @@ invert_p = _unary("invert")
 defnondiff(invert_p)
 invert_p.batch = elementwise_batch_rule(invert_p)
 
-# Complex parts (real inputs give themselves / zeros).
+# Complex parts (real inputs give themselves / zeros). Real-linear maps; their
+# transposes follow JAX: real^T(ct) = ct + 0j, imag^T(ct) = -1j ct, conj^T = conj.
 real_p = _unary("real")
-defelementwise(real_p, lambda ans, x: 1.0, saves="none")
 imag_p = _unary("imag")
-_zero_derivative(imag_p)
 conj_p = _unary("conj", "conjugate")
-defelementwise(conj_p, lambda ans, x: 1.0, saves="none")
+for _p in (real_p, imag_p, conj_p):
+    _p.batch = elementwise_batch_rule(_p)
+
+
+def _imag_jvp(t, ans, x):
+    return imag(t) if x.dtype.kind == "c" else t * 0.0
+
+
+def _imag_vjp(ct, ans, x):
+    if x.dtype.kind != "c":
+        return ct * 0.0
+    return convert(ct, x.dtype) * (-1j)
+
+
+defjvp(real_p, lambda t, ans, x: real(t))
+defvjp(real_p, lambda ct, ans, x: convert(ct, x.dtype), saves="inputs")
+defjvp(imag_p, _imag_jvp)
+defvjp(imag_p, _imag_vjp, saves="inputs")
+defjvp(conj_p, lambda t, ans, x: conj(t))
+defvjp(conj_p, lambda ct, ans, x: convert(conj(ct), x.dtype), saves="inputs")
 
 
 # dtype conversion: linear between float types; to int/bool it is not differentiable.
@@ -161,11 +194,11 @@ def _convert_jvp(primals, tangents, dtype):
     t = tangents[0]
     if type(t) is Zero or np.dtype(dtype).kind not in "fc":
         return ans, Zero.like(ans)
-    return ans, convert_p.bind(t, dtype=dtype)
+    return ans, convert(t, dtype)
 
 
 convert_p.jvp = _convert_jvp
-defvjp(convert_p, lambda ct, ans, x, dtype: convert_p.bind(ct, dtype=x.dtype), saves="none")
+defvjp(convert_p, lambda ct, ans, x, dtype: convert(ct, x.dtype), saves="none")
 convert_p.batch = elementwise_batch_rule(convert_p)
 
 # stop_gradient: the identity whose derivative is zero.
@@ -187,9 +220,22 @@ def exp(x): return exp_p.bind(x)
 def log(x): return log_p.bind(x)
 
 
+def real(x):
+    return real_p.bind(x) if x.dtype.kind == "c" else x
+
+
+def imag(x): return imag_p.bind(x)
+def conj(x): return conj_p.bind(x) if x.dtype.kind == "c" else x
+
+
 def convert(x, dtype):
-    """``x`` as ``dtype`` (a no-op when it already is)."""
+    """``x`` as ``dtype`` (a no-op when it already is); complex to real keeps the real
+    part (as JAX's ``convert_element_type``, without NumPy's ComplexWarning)."""
     dtype = np.dtype(dtype)
     if x.dtype == dtype:
         return x
+    if x.dtype.kind == "c" and dtype.kind != "c":
+        x = real_p.bind(x)
+        if x.dtype == dtype:
+            return x
     return convert_p.bind(x, dtype=dtype)
