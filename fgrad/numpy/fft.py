@@ -33,10 +33,10 @@ _NORMS = (None, "backward", "ortho", "forward")
 
 def _scale(x, norm, size, inverse):
     """Apply ``norm`` to an unnormalised forward (or 1/N-normalised inverse) transform."""
+    if norm is None or norm == "backward":
+        return x
     if norm not in _NORMS:
         raise ValueError(f'Invalid norm value {norm!r}; should be "backward", "ortho" or "forward".')
-    if norm is None or norm == "backward" or size == 0:
-        return x
     f = math.sqrt(size) if norm == "ortho" else float(size)
     return x * f if inverse else x * (1.0 / f)
 
@@ -81,37 +81,50 @@ def _axes_and_lengths(x, s, axes, op, real_out=False):
     return axes, tuple(s)
 
 
-def _c2c(a, s, axes, norm, kind, op):
+def _c2c(a, s, axes, norm, kind, op, one=False):
     x = asarray(a)
-    axes, s = _axes_and_lengths(x, s, axes, op)
+    axes, s = (_axis_and_length if one else _axes_and_lengths)(x, s, axes, op)
     for ax, n in zip(axes, s):
-        x = _resize(x, ax, n)
-    return _scale(F.fft(x, kind, axes), norm, math.prod(s), kind == "ifft")
+        if x.shape[ax] != n:
+            x = _resize(x, ax, n)
+    return _scale(F.fft_p.bind(x, fft_type=kind, axes=axes, n=None), norm, math.prod(s),
+                  kind == "ifft")
 
 
-def _r2c(a, s, axes, norm, op):
+def _r2c(a, s, axes, norm, op, one=False):
     x = asarray(a)
     if x.dtype.kind == "c":
         raise TypeError(f"{op}: the input must be real, got {x.dtype}")
-    axes, s = _axes_and_lengths(x, s, axes, op)
+    axes, s = (_axis_and_length if one else _axes_and_lengths)(x, s, axes, op)
     for ax, n in zip(axes, s):
-        x = _resize(x, ax, n)
-    return _scale(F.fft(x, "rfft", axes), norm, math.prod(s), False)
+        if x.shape[ax] != n:
+            x = _resize(x, ax, n)
+    return _scale(F.fft_p.bind(x, fft_type="rfft", axes=axes, n=None), norm, math.prod(s), False)
 
 
-def _c2r(a, s, axes, norm, op):
+def _c2r(a, s, axes, norm, op, one=False):
     x = asarray(a)
-    axes, s = _axes_and_lengths(x, s, axes, op, real_out=True)
+    axes, s = (_axis_and_length if one else _axes_and_lengths)(x, s, axes, op, True)
     for ax, n in zip(axes[:-1], s[:-1]):
         x = _resize(x, ax, n)
     x = _resize(x, axes[-1], s[-1] // 2 + 1)
     if x.dtype.kind != "c":
         x = x.astype(F.complex_dtype(x.dtype))
-    return _scale(F.fft(x, "irfft", axes, n=s[-1]), norm, math.prod(s), True)
+    return _scale(F.fft_p.bind(x, fft_type="irfft", axes=axes, n=s[-1]), norm, math.prod(s),
+                  True)
 
 
-def _one(n, axis):
-    return None if n is None else (n,), (axis,)
+def _axis_and_length(x, n, axis, op, real_out=False):
+    """``_axes_and_lengths`` for one axis (the 1-d functions' fast path)."""
+    nd = x.ndim
+    if not -nd <= axis < nd:
+        raise ValueError(f"{op}: axis {axis} is out of bounds for an array of dimension {nd}")
+    axis = axis % nd
+    if n is None:
+        n = 2 * (x.shape[axis] - 1) if real_out else x.shape[axis]
+    if n < 1:
+        raise ValueError(f"{op}: invalid number of data points ({n},) (must be >= 1)")
+    return (axis,), (n,)
 
 
 def fft(a, n: int | None = None, axis: int = -1, norm: str | None = None) -> Array:
@@ -120,8 +133,7 @@ def fft(a, n: int | None = None, axis: int = -1, norm: str | None = None) -> Arr
     >>> fft(asarray(np.ones(4))).tolist()
     [(4+0j), 0j, 0j, 0j]
     """
-    s, axes = _one(n, axis)
-    return _c2c(a, s, axes, norm, "fft", "fft")
+    return _c2c(a, n, axis, norm, "fft", "fft", True)
 
 
 def ifft(a, n: int | None = None, axis: int = -1, norm: str | None = None) -> Array:
@@ -130,8 +142,7 @@ def ifft(a, n: int | None = None, axis: int = -1, norm: str | None = None) -> Ar
     >>> ifft(fft(asarray(np.ones(2)))).real.tolist()
     [1.0, 1.0]
     """
-    s, axes = _one(n, axis)
-    return _c2c(a, s, axes, norm, "ifft", "ifft")
+    return _c2c(a, n, axis, norm, "ifft", "ifft", True)
 
 
 def rfft(a, n: int | None = None, axis: int = -1, norm: str | None = None) -> Array:
@@ -140,8 +151,7 @@ def rfft(a, n: int | None = None, axis: int = -1, norm: str | None = None) -> Ar
     >>> rfft(asarray(np.ones(4))).tolist()
     [(4+0j), 0j, 0j]
     """
-    s, axes = _one(n, axis)
-    return _r2c(a, s, axes, norm, "rfft")
+    return _r2c(a, n, axis, norm, "rfft", True)
 
 
 def irfft(a, n: int | None = None, axis: int = -1, norm: str | None = None) -> Array:
@@ -150,8 +160,7 @@ def irfft(a, n: int | None = None, axis: int = -1, norm: str | None = None) -> A
     >>> irfft(rfft(asarray([1.0, 2.0, 3.0])), n=3).tolist()
     [1.0, 2.0, 3.0]
     """
-    s, axes = _one(n, axis)
-    return _c2r(a, s, axes, norm, "irfft")
+    return _c2r(a, n, axis, norm, "irfft", True)
 
 
 def hfft(a, n: int | None = None, axis: int = -1, norm: str | None = None) -> Array:
@@ -168,8 +177,7 @@ def hfft(a, n: int | None = None, axis: int = -1, norm: str | None = None) -> Ar
     inverse = {None: "forward", "backward": "forward", "ortho": "ortho", "forward": "backward"}
     if norm not in inverse:
         _scale(x, norm, 1, False)          # the error message
-    s, axes = _one(n, axis)
-    return _c2r(x, s, axes, inverse[norm], "hfft")
+    return _c2r(x, n, axis, inverse[norm], "hfft", True)
 
 
 def ihfft(a, n: int | None = None, axis: int = -1, norm: str | None = None) -> Array:
@@ -181,8 +189,7 @@ def ihfft(a, n: int | None = None, axis: int = -1, norm: str | None = None) -> A
     inverse = {None: "forward", "backward": "forward", "ortho": "ortho", "forward": "backward"}
     if norm not in inverse:
         _scale(asarray(a), norm, 1, False)
-    s, axes = _one(n, axis)
-    return _r2c(a, s, axes, inverse[norm], "ihfft").conj()
+    return _r2c(a, n, axis, inverse[norm], "ihfft", True).conj()
 
 
 def fftn(a, s: Sequence[int] | None = None, axes: Sequence[int] | None = None,
