@@ -341,7 +341,8 @@ def entr(x):
     (0.0, 0.34657359028)
     """
     x = fnp.asarray(x)
-    return fnp.where(x < 0, -np.inf, 0.0 - xlogy(x, x))
+    xs = fnp.where(x < 0, 1.0, x)
+    return fnp.where(x < 0, -np.inf, 0.0 - xlogy(xs, xs))
 
 
 def rel_entr(x, y):

@@ -32,13 +32,14 @@ def pdf(x, loc=0.0, scale=1.0):
 
 
 def cdf(x, loc=0.0, scale=1.0):
-    """``clip((x - loc) / scale, 0, 1)``.
+    """``(x - loc) / scale`` on ``[loc, loc + scale]`` (bounds included, as JAX's
+    derivative there), 0 below, 1 above.
 
     >>> float(cdf(0.25))
     0.25
     """
     x, loc, scale = promote(x, loc, scale)
-    return fnp.clip((x - loc) / scale, 0.0, 1.0)
+    return fnp.where(x < loc, 0.0, fnp.where(x > loc + scale, 1.0, (x - loc) / scale))
 
 
 def ppf(q, loc=0.0, scale=1.0):
