@@ -214,3 +214,108 @@ flatten_up_to = _flatten_up_to
 
 __all__ = ["register_pytree_node", "tree_flatten", "tree_unflatten", "tree_leaves",
            "tree_structure", "tree_map", "PyTreeDef"]
+
+
+# =============================================================================
+# Key paths (JAX's ``tree_flatten_with_path`` family). Kept in one block so that a
+# merge with another branch adding the same names keeps a single copy.
+# =============================================================================
+class SequenceKey(NamedTuple):
+    """The position of a child of a tuple or list: prints as ``[idx]``."""
+    idx: int
+
+    def __str__(self):
+        return f"[{self.idx!r}]"
+
+
+class DictKey(NamedTuple):
+    """The key of a child of a dict: prints as ``['key']``."""
+    key: Any
+
+    def __str__(self):
+        return f"[{self.key!r}]"
+
+
+class GetAttrKey(NamedTuple):
+    """The field of a child of a namedtuple: prints as ``.name``."""
+    name: str
+
+    def __str__(self):
+        return f".{self.name}"
+
+
+class FlattenedIndexKey(NamedTuple):
+    """The position of a child of another registered node: prints as ``[<flat index i>]``."""
+    key: int
+
+    def __str__(self):
+        return f"[<flat index {self.key}>]"
+
+
+def keystr(keys: tuple) -> str:
+    """A key path as text, as ``jax.tree_util.keystr``.
+
+    >>> keystr((DictKey('a'), SequenceKey(0)))
+    "['a'][0]"
+    """
+    return "".join(str(k) for k in keys)
+
+
+def _child_keys(x, n):
+    t = type(x)
+    if t is tuple or t is list:
+        return [SequenceKey(i) for i in range(n)]
+    if t is dict:
+        return [DictKey(k) for k in sorted(x)]
+    if t is OrderedDict:
+        return [DictKey(k) for k in x]
+    if _is_namedtuple(x) and t not in _registry:
+        return [GetAttrKey(f) for f in type(x)._fields]
+    return [FlattenedIndexKey(i) for i in range(n)]
+
+
+def tree_flatten_with_path(tree: Any, is_leaf: Callable | None = None) -> tuple[list, PyTreeDef]:
+    """``([(key_path, leaf), ...], treedef)``: each leaf with the keys leading to it.
+
+    >>> tree_flatten_with_path({'a': [1, 2]})[0]
+    [((DictKey(key='a'), SequenceKey(idx=0)), 1), ((DictKey(key='a'), SequenceKey(idx=1)), 2)]
+    """
+    out: list = []
+    _paths(tree, is_leaf, (), out)
+    return out, tree_structure(tree, is_leaf)
+
+
+def _paths(x, is_leaf, path, out):
+    if is_leaf is not None and is_leaf(x):
+        out.append((path, x))
+        return
+    funcs = _node_funcs(x)
+    if funcs is None:
+        out.append((path, x))
+        return
+    children, _ = funcs[0](x)
+    children = list(children)
+    for k, c in zip(_child_keys(x, len(children)), children):
+        _paths(c, is_leaf, path + (k,), out)
+
+
+def tree_leaves_with_path(tree: Any, is_leaf: Callable | None = None) -> list:
+    """``[(key_path, leaf), ...]`` (the first half of ``tree_flatten_with_path``)."""
+    return tree_flatten_with_path(tree, is_leaf)[0]
+
+
+def tree_map_with_path(f: Callable, tree: Any, *rest: Any, is_leaf: Callable | None = None) -> Any:
+    """``tree_map`` whose ``f`` also gets each leaf's key path first: ``f(path, x, *xs)``.
+
+    >>> tree_map_with_path(lambda p, x: keystr(p), {'a': (1, 2)})
+    {'a': ("['a'][0]", "['a'][1]")}
+    """
+    pairs, treedef = tree_flatten_with_path(tree, is_leaf)
+    others = [_flatten_up_to(treedef, r) for r in rest]
+    return tree_unflatten(treedef, [f(p, x, *xs) for (p, x), *xs in
+                                    zip(pairs, *others)] if others else
+                          [f(p, x) for p, x in pairs])
+
+
+__all__ += ["SequenceKey", "DictKey", "GetAttrKey", "FlattenedIndexKey", "keystr",
+            "tree_flatten_with_path", "tree_leaves_with_path", "tree_map_with_path"]
