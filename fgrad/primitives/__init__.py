@@ -6,3 +6,4 @@ from . import special  # noqa: F401
 from . import linalg  # noqa: F401
 from . import fft  # noqa: F401
 from . import debug  # noqa: F401
+from . import eig  # noqa: F401
