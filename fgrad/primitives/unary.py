@@ -112,16 +112,17 @@ abs_p = _unary("abs", "absolute")
 abs_p.batch = elementwise_batch_rule(abs_p)
 
 
-def _abs_unit(x, ans):
+def _abs_unit(x):
     """conj(x) / |x| for complex x (0 where x == 0), sign(x) for real x."""
     if x.dtype.kind != "c":
         return sign(x)
+    ans = abs_p.bind(x)
     safe = binary.select(ans == 0, 1.0, ans)
     return binary.select(ans == 0, 0.0, conj(x) / safe)
 
 
-defjvp(abs_p, lambda t, ans, x: real(t * _abs_unit(x, ans)))
-defvjp(abs_p, lambda ct, ans, x: ct * _abs_unit(x, ans))
+defjvp(abs_p, lambda t, ans, x: real(t * _abs_unit(x)))
+defvjp(abs_p, lambda ct, ans, x: ct * _abs_unit(x), saves="inputs")
 
 sign_p = _unary("sign")
 _zero_derivative(sign_p)
