@@ -133,3 +133,26 @@ def test_errors():
         fnp.fft.fft(x, n=0)
     with pytest.raises(TypeError, match="real"):
         fnp.fft.rfft(x + 1j)
+
+
+def test_complex_elementwise_rules_match_jax():
+    """Real losses of complex intermediates: JAX's convention (grad = conj of the
+    steepest-ascent direction for complex inputs; real for real inputs)."""
+    z = np.array([3 + 4j, 1 - 2j, -0.5 + 0.25j])
+    x = np.array([0.5, -1.5, 2.0])
+    losses = [
+        lambda m, v: m.sum(m.abs(v) ** 2),
+        lambda m, v: m.sum(m.real(v) * m.imag(v)),
+        lambda m, v: m.sum(m.real(m.conj(v) * v * v)),
+        lambda m, v: m.sum(m.abs(v * (1 + 2j))),
+        lambda m, v: m.sum(m.imag(m.exp(v) / (v + 3.0) + m.sqrt(v * v + 1j))),
+        lambda m, v: m.sum(m.real(m.log(v + 5.0)) + m.abs(m.astype(v, np.complex64)) * 1.0),
+        lambda m, v: m.sum(m.arctan2(m.imag(v * v), m.real(v * v) + 10.0)),
+    ]
+    for k, loss in enumerate(losses):
+        for v in (z, x):
+            g = fgrad.grad(lambda a: loss(fnp, a))(fnp.asarray(v))
+            jg = jax.grad(lambda a: loss(jnp, a))(jnp.asarray(v))
+            assert g.dtype == jg.dtype, k
+            np.testing.assert_allclose(np.asarray(g), np.asarray(jg), rtol=1e-6, atol=1e-7,
+                                       err_msg=f"loss {k}")
