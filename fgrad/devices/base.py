@@ -23,6 +23,8 @@ def make_namespace(name: str, base, **extras) -> types.ModuleType:
     """
     ns = types.ModuleType(name)
     ns.__dict__.update({k: v for k, v in vars(base).items() if not k.startswith("__")})
+    # submodules the backend may load lazily (NumPy 2's ``numpy.fft``)
+    ns.__dict__.update({k: getattr(base, k) for k in ("fft", "linalg") if hasattr(base, k)})
     ns.__dict__.update(extras)
     return ns
 

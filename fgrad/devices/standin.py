@@ -130,6 +130,7 @@ def _standin_namespace():
         if not k.startswith("__"):
             setattr(ns, k, _forward(v))
     ns.ndarray = StandinArray
+    ns.fft = _forward(np.fft)       # loaded lazily by NumPy 2, so maybe not in vars(np) yet
 
     def scatter_add(x, idx, v):
         out = x._a.copy()

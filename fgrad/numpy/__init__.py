@@ -20,6 +20,7 @@ from ._indexing import *  # noqa: F401,F403
 from ._indexing import _index, _update, _IndexUpdateHelper  # noqa: F401
 from ._contraction import *  # noqa: F401,F403
 from . import linalg  # noqa: F401,E402
+from . import fft  # noqa: F401,E402
 
 from .. import _methods as _m
 

@@ -5,3 +5,6 @@ from . import indexing, contraction, transfer  # noqa: F401
 from . import special  # noqa: F401
 from . import linalg  # noqa: F401
 from . import collective  # noqa: F401
+from . import fft  # noqa: F401
+from . import debug  # noqa: F401
+from . import eig  # noqa: F401

@@ -50,6 +50,9 @@ class Primitive:
         self.batch: Callable | None = None
         self.nondiff = False              # outputs carry no gradient (ints, bools, argmax ...)
         self.broadcasting = False         # element-wise over inputs broadcast as NumPy does
+        # Has a side effect (debug printing): jit keeps it in the program even when its
+        # outputs are unused, and never folds it at trace time or merges two of them.
+        self.effectful = False
         self.missing: dict[str, str] = {}  # rule name -> why it is not implemented
         REGISTRY[name] = self
 
