@@ -17,6 +17,8 @@ from ..primitives.binary import select as _select
 from ..primitives.control_flow import cond_p, scan_p, while_p
 from ..transforms import programs as P
 from ..transforms.api import _leaf_adapters, from_output, to_value
+from .._array import wrap_raw
+from ..devices import CPU
 from ..transforms.core import ShapedArray, Tracer, aval_of
 from ..transforms.staging import Jaxpr, Var
 from ..tree_util import tree_flatten, tree_unflatten
@@ -24,12 +26,21 @@ from ..tree_util import tree_flatten, tree_unflatten
 _SCALARS = (bool, int, float, complex)
 
 
-def _flatten(tree):
-    """(operands for ``bind``, their avals, re-wrapping functions, treedef)."""
+def _flatten(tree, *others):
+    """(operands for ``bind``, their avals, re-wrapping functions, treedef) of ``tree``'s
+    leaves; Python scalars become arrays on the device of the first array among ``tree``
+    and ``others``."""
     leaves, treedef = tree_flatten(tree)
+    device = None
+    for leaf in leaves + [l for o in others for l in tree_flatten(o)[0]]:
+        if type(leaf) not in _SCALARS:
+            device = to_value(leaf)[0].device
+            break
     operands, avals, wraps = [], [], []
     for leaf in leaves:
         v, w = to_value(leaf)
+        if type(leaf) in _SCALARS and device is not None and device is not CPU:
+            v = wrap_raw(device.from_host(np.asarray(leaf)), device)
         operands.append(leaf if type(leaf) in _leaf_adapters else v)   # Tensors keep autograd
         avals.append(aval_of(v))
         wraps.append(w)
@@ -167,8 +178,8 @@ def scan(f: Callable, init, xs=None, length: int | None = None, reverse: bool = 
     >>> lax.scan(lambda c, x: (c + x, c * x), 0.0, fnp.arange(1.0, 5.0))
     (Array(10.), Array([ 0.,  2.,  9., 24.]))
     """
-    carry_ops, carry_avals, carry_wraps, carry_tree = _flatten(init)
-    x_ops, x_full, x_wraps, x_tree = _flatten(xs)
+    carry_ops, carry_avals, carry_wraps, carry_tree = _flatten(init, xs)
+    x_ops, x_full, x_wraps, x_tree = _flatten(xs, init)
     for a in x_full:
         if a.ndim == 0:
             raise ValueError(f"scan got value with no leading axis to scan over: {a.str_short()}.")

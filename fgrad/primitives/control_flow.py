@@ -21,6 +21,7 @@ import numpy as np
 
 from ..devices import STANDIN
 from ..transforms import programs as P
+from ..transforms.staging import Jaxpr
 from ..transforms.core import ShapedArray, Zero, aval_of, instantiate, is_differentiable_dtype
 from . import binary, reductions, shape as S
 from .core import REGISTRY, Primitive, move_to_front
@@ -211,9 +212,15 @@ def _scan_split(primals, needs, jaxpr, num_consts, num_carry, length, reverse):
     body_needs = [_is_float(a) and (needs[i] or nc <= i < nc + nh) for i, a in enumerate(avals)]
     joint = P.vjp_program(jaxpr, body_needs)
     fwd, bwd, res_in = P.partition(joint, nc, n_in, n_out, nh)
+    # a residual that is also a per-iteration output is read from the stacked output
+    ys = fwd.outvars[nh:n_out]
+    from_ys = [ys.index(v) if v in ys else -1 for v in fwd.outvars[n_out:]]
+    fwd = Jaxpr(fwd.invars, fwd.constvars, fwd.consts, fwd.eqns, fwd.outvars[:n_out] + [
+        v for v, k in zip(fwd.outvars[n_out:], from_ys) if k < 0])
     outs = scan_p.bind(*primals, jaxpr=fwd, num_consts=nc, num_carry=nh, length=length,
                        reverse=reverse)
-    ans, res = list(outs[:n_out]), list(outs[n_out:])
+    ans, new_res = list(outs[:n_out]), iter(outs[n_out:])
+    res = [ans[nh + k] if k >= 0 else next(new_res) for k in from_ys]
     consts, _, xs = _split(primals, nc, nh)
     res = [xs[i - nh] for i in res_in] + res
     need_c, need_h, need_x = _split(body_needs, nc, nh)
@@ -300,9 +307,6 @@ def _while_abstract_eval(*avals, cond_jaxpr, body_jaxpr, cond_nconsts, body_ncon
 
 
 def _while_jvp(primals, tangents, cond_jaxpr, body_jaxpr, cond_nconsts, body_nconsts, stack):
-    if stack:
-        raise NotImplementedError("while: forward mode of the reverse-mode form of a while "
-                                  "loop (grad of grad through while_loop) is not implemented")
     ncc, nbc = cond_nconsts, body_nconsts
     avals = P.in_avals(body_jaxpr)
     nz = [_is_float(a) and (i >= nbc or type(t) is not Zero)
@@ -322,14 +326,22 @@ def _while_jvp(primals, tangents, cond_jaxpr, body_jaxpr, cond_nconsts, body_nco
     body_prog = P.trace_closed(body, all_avals)
     cond_prog = P.trace_closed(cond, [aval_of(v) for v in cc + h + th])
     outs = while_p.bind(*cc, *bc, *tbc, *h, *th, cond_jaxpr=cond_prog, body_jaxpr=body_prog,
-                        cond_nconsts=ncc, body_nconsts=nbc + len(tbc), stack=False)
-    H, TH = outs[:len(h)], iter(outs[len(h):])
+                        cond_nconsts=ncc, body_nconsts=nbc + len(tbc), stack=stack)
+    n = len(h)
+    H, TH = list(outs[:n]), outs[n:n + len(th)]
+    if stack:                       # the stacked carries, then the stacked tangents
+        H += outs[n + len(th):2 * n + len(th)]
+        TH = list(TH) + list(outs[2 * n + len(th):])
+    TH = iter(TH)
     return H, [next(TH) if _is_float(aval_of(v)) else Zero.like(v) for v in H]
 
 
 def _while_split(primals, needs, cond_jaxpr, body_jaxpr, cond_nconsts, body_nconsts, stack):
     """The loop, stacking its carries, and a function of the output cotangents running
     the body's VJP backwards over them (the body's forward pass recomputed per step)."""
+    if stack:
+        raise NotImplementedError("while: reverse mode of the reverse-mode form of a while "
+                                  "loop (grad of grad through while_loop) is not implemented")
     ncc, nbc = cond_nconsts, body_nconsts
     outs = while_p.bind(*primals, cond_jaxpr=cond_jaxpr, body_jaxpr=body_jaxpr,
                         cond_nconsts=ncc, body_nconsts=nbc, stack=True)

@@ -19,7 +19,7 @@ import numpy as np
 from ..devices import CPU, STANDIN, device_of_raw
 from ..primitives import shape as S
 from .batching import BatchTracer, BatchTrace
-from .core import (ShapedArray, Tracer, Zero, full_raise, instantiate, is_differentiable_dtype,
+from .core import (ShapedArray, Tracer, Zero, _state, full_raise, instantiate, is_differentiable_dtype,
                    new_main)
 from .jit import Compiled, simplify
 from .jvp import jvp_flat
@@ -161,10 +161,12 @@ def vjp_program(prog: Jaxpr, needs: Sequence[bool], keep_outs: bool = True) -> J
     outs_f = float_mask(out_avals(prog))
     ct_avals = [a for a, f in zip(out_avals(prog), outs_f) if f]
     n = len(avals)
+    box = []
 
     def f(*args):
         primals, cts = list(args[:n]), list(args[n:])
         outs, leaves, refs = vjp_flat(lambda *xs: run(prog, xs), primals, transform="vjp")
+        box[:] = [len(_state.dynamic.global_data.eqns)]     # the forward pass ends here
         seeds = []
         cit = iter(cts)
         for (node, idx), fl in zip(refs, outs_f):
@@ -181,7 +183,9 @@ def vjp_program(prog: Jaxpr, needs: Sequence[bool], keep_outs: bool = True) -> J
             in_cts.append(instantiate(Zero(p.aval if isinstance(p, Tracer) else p)) if g is None
                           else instantiate(g))
         return (list(outs) if keep_outs else []) + in_cts
-    return trace_closed(f, avals + ct_avals)
+    joint = trace_closed(f, avals + ct_avals)
+    joint.n_forward = box[0]
+    return joint
 
 
 def partition(joint: Jaxpr, n_const: int, n_in: int, n_out: int, n_carry: int = 0):
@@ -189,9 +193,10 @@ def partition(joint: Jaxpr, n_const: int, n_in: int, n_out: int, n_carry: int = 
     then the other ``n_in - n_const`` primal inputs, then cotangents; outputs: ``n_out``
     primal outputs, then input cotangents) into a forward and a backward program.
 
-    An equation that reads a non-constant primal input (and no cotangent) belongs to the
-    forward part; one that reads a cotangent belongs to the backward part; one that reads
-    only constants runs wherever it is needed (so a ``W.T`` is not saved per iteration).
+    An equation of the forward pass that reads a non-constant primal input belongs to the
+    forward part; one of the backward pass (it reads a cotangent, or recomputes what a
+    ``checkpoint`` did not save) belongs to the backward part; one of the forward pass
+    that reads only constants runs wherever it is needed.
     Returns ``(fwd, bwd, res_inputs)``:
 
     * ``fwd``: (consts, primal inputs) -> (primal outs, residuals);
@@ -206,9 +211,10 @@ def partition(joint: Jaxpr, n_const: int, n_in: int, n_out: int, n_carry: int = 
     loop = set(prim_in)
     ctdep = set(cts)
     kind = []                                   # per eqn: "const", "fwd" or "bwd"
-    for e in joint.eqns:
+    n_forward = getattr(joint, "n_forward", len(joint.eqns))
+    for k, e in enumerate(joint.eqns):
         ins = [a for a in e.inputs if type(a) is Var]
-        if any(a in ctdep for a in ins):
+        if k >= n_forward or any(a in ctdep for a in ins):
             ctdep.update(e.outputs)
             kind.append("bwd")
         elif any(a in loop for a in ins):

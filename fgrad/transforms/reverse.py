@@ -10,7 +10,7 @@ from __future__ import annotations
 from heapq import heappop, heappush
 from itertools import count
 
-from .core import (bind, canonicalize, PrimalTracer, Trace, Zero, aval_of, full_lower, full_raise, instantiate,
+from .core import (bind, canonicalize, PrimalTracer, ShapedArray, Trace, Zero, aval_of, full_lower, full_raise, instantiate,
                    is_differentiable_dtype, new_main)
 from .custom import CustomRule
 
@@ -53,7 +53,8 @@ class Node:
                 "pass retain_graph=True to the first backward() to run it again")
         needs = self.needs or tuple([p is not None for p in self.parents])
         if prim.multiple_results:
-            ct = [instantiate(c) if c is not None else instantiate(Zero.like(a))
+            ct = [instantiate(c) if c is not None else
+                  instantiate(Zero(a) if type(a) is ShapedArray else Zero.like(a))
                   for c, a in zip(cts, self.ans)]
         else:
             ct = cts[0]
