@@ -197,7 +197,7 @@ def scan(f: Callable, init, xs=None, length: int | None = None, reverse: bool = 
         raise ValueError("scan got no values to scan over and `length` not provided.")
     elif len(lengths) > 1:
         raise ValueError("scan got values with different leading axis sizes: "
-                         f"{', '.join(map(str, (a.shape[0] for a in x_full)))}.")
+                         f"{', '.join(str(a.shape[0]) for a in x_full)}.")
     else:
         length = lengths[0]
     x_avals = [ShapedArray(a.shape[1:], a.dtype, a.device) for a in x_full]

@@ -21,6 +21,8 @@ import numpy as np
 
 from ..devices import STANDIN
 from ..transforms import programs as P
+from ..transforms.api import from_output
+from ..tree_util import tree_flatten, tree_unflatten
 from ..transforms.staging import Jaxpr
 from ..transforms.core import ShapedArray, Zero, aval_of, instantiate, is_differentiable_dtype
 from . import binary, reductions, shape as S
@@ -427,3 +429,69 @@ while_p.vjp = _while_vjp
 while_p.vjp_split = _while_split
 while_p.vjp_saves = "inputs"
 while_p.batch = _while_batch
+
+
+# ------------------------------------------------------------- checkpoint --
+# checkpoint(*hoisted, *args; jaxpr): ``fgrad.checkpoint`` inside a staged program (a jit
+# program or a control-flow body), where it cannot stay a custom rule: reverse mode keeps
+# only the inputs, and the backward pass runs the program's VJP, forward pass included.
+checkpoint_p = Primitive("checkpoint", multiple_results=True)
+
+
+@checkpoint_p.def_impl
+def _checkpoint_impl(xp, *args, jaxpr):
+    return P.compiled(jaxpr, P.device_of(xp, args))(*args)
+
+
+checkpoint_p.def_abstract_eval(lambda *avals, jaxpr: P.out_avals(jaxpr))
+
+
+def _checkpoint_jvp(primals, tangents, jaxpr):
+    nz = [type(t) is not Zero and _is_float(aval_of(p)) for p, t in zip(primals, tangents)]
+    outs = checkpoint_p.bind(*primals, *[t for t, z in zip(tangents, nz) if z],
+                             jaxpr=P.jvp_program(jaxpr, nz))
+    n = len(jaxpr.outvars)
+    ans, t_it = outs[:n], iter(outs[n:])
+    return ans, [next(t_it) if _is_float(aval_of(a)) else Zero.like(a) for a in ans]
+
+
+def _checkpoint_split(primals, needs, jaxpr):
+    needs = [n and _is_float(aval_of(p)) for n, p in zip(needs, primals)]
+    outs = checkpoint_p.bind(*primals, jaxpr=jaxpr)
+    floats = [_is_float(a) for a in P.out_avals(jaxpr)]
+
+    def backward(cts):           # runs the forward pass again, then its VJP
+        joint = P.vjp_program(jaxpr, needs, keep_outs=False)
+        it = iter(P.run(joint, list(primals) + [c for c, f in zip(cts, floats) if f]))
+        return [next(it) if n else None for n in needs]
+    return outs, backward
+
+
+def _checkpoint_batch(vals, dims, jaxpr):
+    size = _batch_size(vals, dims)
+    prog, _ = P.batch_program(jaxpr, size, [d is not None for d in dims],
+                              [True] * len(jaxpr.outvars))
+    outs = checkpoint_p.bind(*[move_to_front(v, d) for v, d in zip(vals, dims)], jaxpr=prog)
+    return outs, [0] * len(outs)
+
+
+checkpoint_p.jvp = _checkpoint_jvp
+checkpoint_p.vjp = lambda cts, needs, ans, *primals, jaxpr: _checkpoint_split(
+    primals, needs, jaxpr)[1](cts)
+checkpoint_p.vjp_split = _checkpoint_split
+checkpoint_p.vjp_saves = "inputs"
+checkpoint_p.batch = _checkpoint_batch
+
+
+def staged_checkpoint(fun, leaves, in_tree):
+    """``fun`` applied to the unflattened ``leaves`` (Arrays or tracers) as one
+    ``checkpoint`` equation; returns (output leaves, output tree)."""
+    box = []
+
+    def flat(*xs):
+        out_leaves, tree = tree_flatten(fun(*tree_unflatten(in_tree, list(xs))))
+        box[:] = [tree]
+        return [from_output(o) for o in out_leaves]
+    prog, hoisted = P.trace_program(flat, [aval_of(x) for x in leaves])
+    outs = checkpoint_p.bind(*hoisted, *leaves, jaxpr=prog)
+    return list(outs), box[0]

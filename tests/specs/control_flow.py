@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import strategies as st
 
+import fgrad
 import fgrad.lax as lax
 import fgrad.numpy as fnp
 from tests.checker import floats, ints
@@ -60,3 +61,9 @@ SPECS = [
          second_order=False, id="value_dependent",
          note="reverse-over-reverse through while is not implemented"),
 ]
+
+# fgrad.checkpoint inside a staged program (here jit) is one ``checkpoint`` equation
+_ckpt = fgrad.jit(fgrad.checkpoint(lambda x, y: (fnp.sin(fnp.sin(x)) * y, fnp.cos(x))))
+SPECS.append(Spec("checkpoint", lambda x, y: _ckpt(x, y),
+                  lambda: st.tuples(floats((3,)), floats((3,))),
+                  lambda x, y: (np.sin(np.sin(x)) * y, np.cos(x))))
