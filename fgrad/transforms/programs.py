@@ -86,15 +86,19 @@ def compiled(prog: Jaxpr, device) -> Callable:
         raw = Compiled(simplify(prog), device).run
         xp = device.xp
         avals = out_avals(prog)
+        # Only 0-d outputs may come back as Python or NumPy scalars (literals, scalar
+        # arithmetic written with Python operators): those are made arrays again.
+        scalars = [k for k, a in enumerate(avals) if a.shape == ()]
         native = np.ndarray if device is CPU else type(xp.zeros(()))
 
         def fn(*args, raw=raw):
             outs = raw(*args)
-            for k, o in enumerate(outs):
+            for k in scalars:
+                o = outs[k]
                 if type(o) is not native or o.dtype != avals[k].dtype:
                     outs[k] = xp.asarray(o, dtype=avals[k].dtype)
             return outs
-        cache[device] = fn
+        cache[device] = raw if not scalars else fn
     return fn
 
 
