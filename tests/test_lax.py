@@ -337,3 +337,44 @@ def test_errors_as_jax():
         lax.while_loop(lambda v: v < 1, lambda v: v * 1.5, 0)
     with pytest.raises(fgrad.ConcretizationTypeError):
         lax.scan(lambda c, x: (c if x > 0 else -c, x), 0.0, fnp.ones(3))
+
+
+# ----------------------------------------------------------- collectives ---
+def test_collectives_under_vmap_match_jax():
+    jax = pytest.importorskip("jax")
+    x = np.array([1.0, 2.0, 4.0])
+    cases = [(lambda L, np_: lambda x: L.psum(x, "i") ** 2),
+             (lambda L, np_: lambda x: L.pmean(x * x, "i") * x),
+             (lambda L, np_: lambda x: np_.sum(L.all_gather(x, "i") ** 2) * x),
+             (lambda L, np_: lambda x: np_.sum(L.psum_scatter(np_.ones(3) * x, "i") ** 2))]
+    for make in cases:
+        f, jf = make(lax, fnp), make(jax.lax, jax.numpy)
+        _close(fgrad.vmap(f, axis_name="i")(fnp.asarray(x)), jax.vmap(jf, axis_name="i")(x))
+        _close(fgrad.vmap(fgrad.grad(f), axis_name="i")(fnp.asarray(x)),
+               jax.vmap(jax.grad(jf), axis_name="i")(x))
+        _close(fgrad.grad(lambda x: fnp.sum(fgrad.vmap(f, axis_name="i")(x)))(fnp.asarray(x)),
+               jax.vmap(jax.grad(jf), axis_name="i")(x))
+        _close(fgrad.jit(fgrad.vmap(f, axis_name="i"))(fnp.asarray(x)),
+               jax.vmap(jf, axis_name="i")(x))
+    # inside control flow, nested names, constants, axis_index
+    g = lambda L, np_: lambda x: L.scan(lambda c, t: (c + L.psum(x * t, "i"), c), 0.0,
+                                        np_.arange(3.0))[0]
+    _close(fgrad.vmap(fgrad.grad(g(lax, fnp)), axis_name="i")(fnp.asarray(x)),
+           jax.vmap(jax.grad(g(jax.lax, jax.numpy)), axis_name="i")(x))
+    m = np.arange(6.0).reshape(2, 3)
+    _close(fgrad.vmap(fgrad.vmap(lambda v: lax.psum(v, "i"), axis_name="j"), axis_name="i")(
+        fnp.asarray(m)), np.broadcast_to(m.sum(0), m.shape))
+    _close(fgrad.vmap(lambda v: lax.psum(2.0, "i"), axis_name="i")(fnp.asarray(x)), [6.0] * 3)
+    assert [int(i) for i in fgrad.vmap(lambda v: lax.axis_index("i"), axis_name="i")(
+        fnp.asarray(x))] == [0, 1, 2]
+    with pytest.raises(NameError, match="unbound axis name: j"):
+        lax.psum(fnp.asarray(x), "j")
+
+
+def test_pmax_derivative_splits_ties():
+    x = fnp.asarray([1.0, 3.0, 3.0, 2.0])
+    f = lambda v: lax.pmax(v, "i") * 2.0
+    _close(fgrad.vmap(f, axis_name="i")(x), [6.0] * 4)
+    # d/dx_k of sum over lanes of 2 max(x): 2 * 4 lanes, shared by the two tied lanes
+    _close(fgrad.vmap(fgrad.grad(f), axis_name="i")(x), [0.0, 4.0, 4.0, 0.0])
+    _close(fgrad.jvp(fgrad.vmap(f, axis_name="i"), (x,), (fnp.ones(4),))[1], [2.0] * 4)

@@ -5,3 +5,4 @@ from . import indexing, contraction, transfer  # noqa: F401
 from . import special  # noqa: F401
 from . import linalg  # noqa: F401
 from . import control_flow  # noqa: F401
+from . import collectives  # noqa: F401

@@ -113,13 +113,14 @@ def _cond_vjp(cts, needs, ans, index, *args, branches):
     return [None] + [next(it) if n else None for n in needs]
 
 
-def _cond_batch(vals, dims, branches):
+def _cond_batch(vals, dims, axis, branches):
     size = _batch_size(vals, dims)
     vals = [move_to_front(v, d) for v, d in zip(vals, dims)]
     index, args = vals[0], vals[1:]
     batched = [d is not None for d in dims[1:]]
     force = [True] * len(branches[0].outvars)
-    progs = tuple(P.batch_program(b, size, batched, force)[0] for b in branches)
+    progs = tuple(P.batch_program(b, size, batched, force, axis_name=axis[1])[0]
+                  for b in branches)
     if dims[0] is None:
         return cond_p.bind(index, *args, branches=progs), [0] * len(force)
     # a batched index: every branch runs on the whole batch, a select picks per lane
@@ -135,6 +136,7 @@ def _cond_batch(vals, dims, branches):
 cond_p.jvp = _cond_jvp
 cond_p.vjp = _cond_vjp
 cond_p.vjp_saves = "inputs"
+cond_p.batch_takes_axis = True
 cond_p.batch = _cond_batch
 
 
@@ -252,13 +254,14 @@ def _scan_vjp(cts, needs, ans, *primals, **params):
     return _scan_split(primals, needs, **params)[1](cts)
 
 
-def _scan_batch(vals, dims, jaxpr, num_consts, num_carry, length, reverse):
+def _scan_batch(vals, dims, axis, jaxpr, num_consts, num_carry, length, reverse):
     nc, nh = num_consts, num_carry
     size = _batch_size(vals, dims)
     bc, bh, bx = _split([d is not None for d in dims], nc, nh)
     ny = len(jaxpr.outvars) - nh
     while True:                           # a carry is batched if it can become batched
-        prog, out_b = P.batch_program(jaxpr, size, bc + bh + bx, bh + [False] * ny)
+        prog, out_b = P.batch_program(jaxpr, size, bc + bh + bx, bh + [False] * ny,
+                                      axis_name=axis[1])
         grown = [a or b for a, b in zip(bh, out_b[:nh])]
         if grown == bh:
             break
@@ -277,6 +280,7 @@ scan_p.jvp = _scan_jvp
 scan_p.vjp = _scan_vjp
 scan_p.vjp_split = _scan_split
 scan_p.vjp_saves = "inputs"
+scan_p.batch_takes_axis = True
 scan_p.batch = _scan_batch
 
 
@@ -377,22 +381,22 @@ def _while_vjp(cts, needs, ans, *primals, **params):
     return _while_split(primals, needs, **params)[1](cts)
 
 
-def _while_batch(vals, dims, cond_jaxpr, body_jaxpr, cond_nconsts, body_nconsts, stack):
+def _while_batch(vals, dims, axis, cond_jaxpr, body_jaxpr, cond_nconsts, body_nconsts, stack):
     ncc, nbc = cond_nconsts, body_nconsts
     size = _batch_size(vals, dims)
     bcc, bbc, bh = _split([d is not None for d in dims], ncc, nbc)
     n = len(bh)
     while True:
-        body, out_b = P.batch_program(body_jaxpr, size, bbc + bh, bh)
+        body, out_b = P.batch_program(body_jaxpr, size, bbc + bh, bh, axis_name=axis[1])
         grown = [a or b for a, b in zip(bh, out_b)]
         if grown == bh:
             break
         bh = grown
-    cond, (pred_b,) = P.batch_program(cond_jaxpr, size, bcc + bh)
+    cond, (pred_b,) = P.batch_program(cond_jaxpr, size, bcc + bh, axis_name=axis[1])
     if pred_b and not all(bh):            # lanes finish apart: every carry is per lane
         bh = [True] * n
-        body, _ = P.batch_program(body_jaxpr, size, bbc + bh, bh)
-        cond, _ = P.batch_program(cond_jaxpr, size, bcc + bh)
+        body, _ = P.batch_program(body_jaxpr, size, bbc + bh, bh, axis_name=axis[1])
+        cond, _ = P.batch_program(cond_jaxpr, size, bcc + bh, axis_name=axis[1])
     cc, bc, h = _split(list(zip(vals, dims)), ncc, nbc)
     cc = [move_to_front(v, d) for v, d in cc]
     bc = [move_to_front(v, d) for v, d in bc]
@@ -428,6 +432,7 @@ while_p.jvp = _while_jvp
 while_p.vjp = _while_vjp
 while_p.vjp_split = _while_split
 while_p.vjp_saves = "inputs"
+while_p.batch_takes_axis = True
 while_p.batch = _while_batch
 
 
@@ -467,10 +472,10 @@ def _checkpoint_split(primals, needs, jaxpr):
     return outs, backward
 
 
-def _checkpoint_batch(vals, dims, jaxpr):
+def _checkpoint_batch(vals, dims, axis, jaxpr):
     size = _batch_size(vals, dims)
     prog, _ = P.batch_program(jaxpr, size, [d is not None for d in dims],
-                              [True] * len(jaxpr.outvars))
+                              [True] * len(jaxpr.outvars), axis_name=axis[1])
     outs = checkpoint_p.bind(*[move_to_front(v, d) for v, d in zip(vals, dims)], jaxpr=prog)
     return outs, [0] * len(outs)
 
@@ -480,6 +485,7 @@ checkpoint_p.vjp = lambda cts, needs, ans, *primals, jaxpr: _checkpoint_split(
     primals, needs, jaxpr)[1](cts)
 checkpoint_p.vjp_split = _checkpoint_split
 checkpoint_p.vjp_saves = "inputs"
+checkpoint_p.batch_takes_axis = True
 checkpoint_p.batch = _checkpoint_batch
 
 

@@ -133,11 +133,11 @@ def batch_program(prog: Jaxpr, size: int, batched: Sequence[bool],
     box = []
 
     def f(*args):
-        with new_main(BatchTrace, global_data=size, transform="vmap") as main:
+        with new_main(BatchTrace, global_data=(size, axis_name), transform="vmap") as main:
             trace = main.trace
-            if axis_name is not None:
-                main.axis_name = axis_name
-            tracers = [BatchTracer(trace, a, 0) if b else a for a, b in zip(args, batched)]
+            # every input a tracer of this vmap (unbatched ones too), so that a collective
+            # on a value constant along the axis still reaches this vmap's rule
+            tracers = [BatchTracer(trace, a, 0 if b else None) for a, b in zip(args, batched)]
             outs = [full_raise(trace, o) for o in run(prog, tracers)]
             res, flags = [], []
             for k, o in enumerate(outs):
