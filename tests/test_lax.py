@@ -378,3 +378,18 @@ def test_pmax_derivative_splits_ties():
     # d/dx_k of sum over lanes of 2 max(x): 2 * 4 lanes, shared by the two tied lanes
     _close(fgrad.vmap(fgrad.grad(f), axis_name="i")(x), [0.0, 4.0, 4.0, 0.0])
     _close(fgrad.jvp(fgrad.vmap(f, axis_name="i"), (x,), (fnp.ones(4),))[1], [2.0] * 4)
+
+
+def test_vmap_of_grad_through_while_with_lanes_finishing_apart():
+    f = lambda x: lax.while_loop(lambda v: v < 10.0, lambda v: v * 3.0 + fnp.sin(v), x)
+
+    def by_hand(x):
+        g = 1.0
+        while x < 10.0:
+            g, x = g * (3.0 + np.cos(x)), x * 3.0 + np.sin(x)
+        return g
+    xs = [0.5, 2.0, 20.0, 1.2]                     # 3, 1, 0 and 2 steps
+    want = [by_hand(x) for x in xs]
+    _close(fgrad.vmap(fgrad.grad(f))(fnp.asarray(xs)), want)
+    _close(fgrad.jit(fgrad.vmap(fgrad.grad(f)))(fnp.asarray(xs)), want)
+    _close(fgrad.grad(lambda v: fnp.sum(fgrad.vmap(f)(v)))(fnp.asarray(xs)), want)

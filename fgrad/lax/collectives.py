@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..primitives.collectives import all_gather_p, lifted, pmax_p, psum_p, psum_scatter_p
+from ..primitives.collectives import all_gather_p, pmax_p, psum_p, psum_scatter_p
 import numpy as np
 
 from ..primitives.creation import iota
 from ..transforms.api import _leaf_adapters, to_value
-from ..transforms.batching import BatchTracer, find_axis
+from ..transforms.batching import BatchTracer, find_axis, lift_to_axis
 from ..transforms.core import Tracer
 from ..tree_util import tree_map
 
@@ -27,7 +27,7 @@ def _apply(prim, x, axis_name, **params):
             if isinstance(to_value(leaf)[0], Tracer):
                 return prim.bind(leaf, axis_name=axis_name, **params)
             leaf = to_value(leaf)[0]
-        return prim.bind(lifted(to_value(leaf)[0], axis_name), axis_name=axis_name, **params)
+        return prim.bind(lift_to_axis(to_value(leaf)[0], axis_name), axis_name=axis_name, **params)
     return tree_map(one, x)
 
 

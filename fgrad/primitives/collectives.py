@@ -12,26 +12,16 @@ a vmap of that name the impl raises JAX's ``NameError``.
 """
 from __future__ import annotations
 
-from ..transforms.batching import BatchTracer, find_axis
-from ..transforms.core import ShapedArray, Tracer
+from ..transforms.batching import lift_to_axis
+from ..transforms.core import ShapedArray
 from . import reductions as R, shape as S
 from . import unary
 from .binary import select
 from .core import REGISTRY, Primitive, move_to_front
 
 
-def lifted(x, axis_name):
-    """``x`` as a value the vmap of ``axis_name`` processes: a value constant along that
-    axis (an Array, or a tracer of a transform outside it) becomes that vmap's unbatched
-    tracer, so that a collective on it reaches the vmap's rule."""
-    main = find_axis(axis_name)
-    if isinstance(x, Tracer) and x._trace.main.level >= main.level:
-        return x
-    return BatchTracer(main.trace, x, None)
-
-
 def _bind(prim, x, **params):
-    return prim.bind(lifted(x, params["axis_name"]), **params)
+    return prim.bind(lift_to_axis(x, params["axis_name"]), **params)
 
 
 def _unbound(xp, x, *, axis_name, **params):

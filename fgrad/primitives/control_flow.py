@@ -233,8 +233,14 @@ def _scan_split(primals, needs, jaxpr, num_consts, num_carry, length, reverse):
     def backward(cts):
         cts = [c for c, f in zip(cts, out_float) if f]
         ct_h, ct_y = cts[:sum(out_float[:nh])], cts[sum(out_float[:nh]):]
+        na, nr = sum(need_c), len(res)
+        if length is not None:
+            r = _vectorized_backward(bwd, avals[:nc], consts, res, ct_h, ct_y, na, length,
+                                     reverse)
+            if r is not None:
+                it = iter(r)
+                return [next(it) if n else None for n in need_c + need_h + need_x]
         acc0 = [zeros(a.shape, a.dtype, a.device) for a, n in zip(avals[:nc], need_c) if n]
-        na, nr = len(acc0), len(res)
 
         def body(*a):
             C, acc, CH, R, CY = _split(a, nc, na, len(ct_h), nr)
@@ -248,6 +254,35 @@ def _scan_split(primals, needs, jaxpr, num_consts, num_carry, length, reverse):
         it = iter(r)
         return [next(it) if n else None for n in need_c + need_h + need_x]
     return ans, backward
+
+
+# Largest batched backward (in elements of all its values) run over all iterations at once.
+VECTORIZE_LIMIT = 1 << 22
+
+
+def _vectorized_backward(bwd, const_avals, consts, res, ct_h, ct_y, na, length, reverse):
+    """The backward scan with only the carried cotangents' chain inside the loop: the rest
+    (the cotangents of the constants and of xs, e.g. a weight's ``sum_t h_t^T g_t``) runs
+    once after it, batched over the iterations, from the loop's stacked values. None if
+    that batched part would exceed ``VECTORIZE_LIMIT`` elements."""
+    nc, nr, nh = len(consts), len(res), len(ct_h)
+    first_outs = [False] * na + [True] * nh + [False] * (len(bwd.outvars) - na - nh)
+    carried = [False] * (nc + nr) + [True] * nh + [False] * len(ct_y)
+    first, second, n_shared = P.fission(bwd, first_outs, carried)
+    post, _ = P.batch_program(second, length, [False] * nc + [True] * (nr + len(ct_y) + n_shared),
+                              [True] * len(second.outvars))
+    if P.program_size(post) > VECTORIZE_LIMIT:
+        return None
+
+    def body(*a):
+        C, CH, R = _split(a, nc, nh)
+        return P.run(first, C + R[:nr] + CH + R[nr:])
+    prog = P.trace_closed(body, list(const_avals) + [aval_of(v) for v in ct_h]
+                          + [_slice_aval(v) for v in res + ct_y])
+    r = scan_p.bind(*consts, *ct_h, *res, *ct_y, jaxpr=prog, num_consts=nc, num_carry=nh,
+                    length=length, reverse=not reverse)
+    outs = P.run(post, list(consts) + list(res) + list(ct_y) + list(r[nh:]))
+    return [reductions.reduce_sum(o, (0,)) for o in outs[:na]] + list(r[:nh]) + list(outs[na:])
 
 
 def _scan_vjp(cts, needs, ans, *primals, **params):
@@ -344,7 +379,11 @@ def _while_jvp(primals, tangents, cond_jaxpr, body_jaxpr, cond_nconsts, body_nco
 
 def _while_split(primals, needs, cond_jaxpr, body_jaxpr, cond_nconsts, body_nconsts, stack):
     """The loop, stacking its carries, and a function of the output cotangents running
-    the body's VJP backwards over them (the body's forward pass recomputed per step)."""
+    the body's VJP backwards over them (the body's forward pass recomputed per step).
+
+    A backward step applies only where the predicate holds on its stacked carry: always,
+    unbatched; under vmap, the lanes that had finished (their carry frozen) pass their
+    cotangents through unchanged."""
     if stack:
         raise NotImplementedError("while: reverse mode of the reverse-mode form of a while "
                                   "loop (grad of grad through while_loop) is not implemented")
@@ -356,7 +395,7 @@ def _while_split(primals, needs, cond_jaxpr, body_jaxpr, cond_nconsts, body_ncon
     avals = P.in_avals(body_jaxpr)
     body_needs = [_is_float(a) and (i >= nbc or needs[ncc + i]) for i, a in enumerate(avals)]
     joint = P.vjp_program(body_jaxpr, body_needs, keep_outs=False)
-    bc = list(primals[ncc:ncc + nbc])
+    cc, bc = list(primals[:ncc]), list(primals[ncc:ncc + nbc])
     need_c, need_h = body_needs[:nbc], body_needs[nbc:]
 
     def backward(cts):
@@ -365,12 +404,14 @@ def _while_split(primals, needs, cond_jaxpr, body_jaxpr, cond_nconsts, body_ncon
         na = len(acc0)
 
         def body(*a):
-            C, acc, CH, Hk = _split(a, nbc, na, len(ct_h))
+            CC, C, acc, CH, Hk = _split(a, ncc, nbc, na, len(ct_h))
+            live = P.run(cond_jaxpr, CC + Hk)[0]
             d = P.run(joint, C + Hk + CH)
-            return [s + t for s, t in zip(acc, d[:na])] + d[na:]
-        prog = P.trace_closed(body, avals[:nbc] + [aval_of(v) for v in acc0 + ct_h]
-                              + avals[nbc:])
-        r = scan_p.bind(*bc, *acc0, *ct_h, *hist, jaxpr=prog, num_consts=nbc,
+            return ([s + binary.select(live, t, 0.0) for s, t in zip(acc, d[:na])]
+                    + [binary.select(live, t, c) for t, c in zip(d[na:], CH)])
+        prog = P.trace_closed(body, P.in_avals(cond_jaxpr)[:ncc] + avals[:nbc]
+                              + [aval_of(v) for v in acc0 + ct_h] + avals[nbc:])
+        r = scan_p.bind(*cc, *bc, *acc0, *ct_h, *hist, jaxpr=prog, num_consts=ncc + nbc,
                         num_carry=na + len(ct_h), length=None, reverse=True)
         it = iter(r)
         return [None] * ncc + [next(it) if k else None for k in body_needs]
@@ -403,11 +444,6 @@ def _while_batch(vals, dims, axis, cond_jaxpr, body_jaxpr, cond_nconsts, body_nc
     h = [move_to_front(v, d) if d is not None else _broadcast_front(v, size) if b else v
          for (v, d), b in zip(h, bh)]
     if pred_b:
-        if stack:
-            raise NotImplementedError(
-                "while: vmap of the reverse-mode form of a while loop whose predicate is "
-                "batched (vmap of grad through while_loop with per-lane trip counts) is not "
-                "implemented")
         lane_cond, lane_body = cond, body
 
         def any_lane(*a):

@@ -200,3 +200,13 @@ def find_axis(name) -> MainTrace:
         if main.trace_type is BatchTrace and main.global_data[1] == name:
             return main
     raise NameError(f"unbound axis name: {name}")
+
+
+def lift_to_axis(x, name):
+    """``x`` as a value the vmap of axis ``name`` processes: a value constant along that
+    axis (an Array, or a tracer of a transform outside it) becomes that vmap's unbatched
+    tracer, so that a collective on it reaches the vmap's rule."""
+    main = find_axis(name)
+    if isinstance(x, Tracer) and x._trace.main.level >= main.level:
+        return x
+    return BatchTracer(main.trace, x, None)

@@ -18,9 +18,9 @@ import numpy as np
 
 from ..devices import CPU, STANDIN, device_of_raw
 from ..primitives import shape as S
-from .batching import BatchTracer, BatchTrace
-from .core import (ShapedArray, Tracer, Zero, _state, full_raise, instantiate, is_differentiable_dtype,
-                   new_main)
+from .batching import BatchTracer, BatchTrace, lift_to_axis
+from .core import (ShapedArray, Tracer, Zero, _state, bind, full_raise, instantiate,
+                   is_differentiable_dtype, new_main)
 from .jit import Compiled, simplify
 from .jvp import jvp_flat
 from .reverse import backward_pass, vjp_flat
@@ -62,8 +62,27 @@ def out_avals(prog: Jaxpr) -> list:
 
 
 def run(prog: Jaxpr, args) -> list:
-    """Evaluate ``prog`` on Arrays or tracers by binding its equations (transforms compose)."""
-    return eval_jaxpr(prog, prog.consts, *args)
+    """Evaluate ``prog`` on Arrays or tracers by binding its equations (transforms compose).
+
+    A collective's operand that is constant along its vmap axis is lifted to that vmap
+    first, as ``fgrad.lax.psum`` does."""
+    collective = prog.__dict__.get("_collective")
+    if collective is None:
+        collective = prog._collective = any(e.prim.collective for e in prog.eqns)
+    if not collective:
+        return eval_jaxpr(prog, prog.consts, *args)
+    env = dict(zip(prog.constvars, prog.consts))
+    env.update(zip(prog.invars, args))
+
+    def read(a):
+        return a.val if type(a) is Literal else env[a]
+    for e in prog.eqns:
+        ins = [read(a) for a in e.inputs]
+        if e.prim.collective:
+            ins = [lift_to_axis(x, e.params["axis_name"]) for x in ins]
+        out = bind(e.prim, *ins, **e.params)
+        env.update(zip(e.outputs, out if e.prim.multiple_results else [out]))
+    return [read(v) for v in prog.outvars]
 
 
 # ------------------------------------------------------------ compiled runs --
@@ -260,3 +279,47 @@ def partition(joint: Jaxpr, n_const: int, n_in: int, n_out: int, n_carry: int = 
 
 def _ordered(vs):
     return sorted(vs, key=lambda v: v.count)
+
+
+def fission(prog: Jaxpr, first_outs: Sequence[bool], carried: Sequence[bool]):
+    """Split ``prog`` in two: ``first`` computes the outputs marked in ``first_outs``,
+    ``second`` the others from what ``first`` hands on.
+
+    ``first`` takes ``prog``'s inputs and returns its outputs, then the shared values:
+    those of its equations, and its ``carried`` inputs, that ``second`` reads.
+    ``second`` takes the inputs not ``carried``, then the shared values. Used to run the
+    part of a loop body that feeds no carry after the loop, over all iterations at once.
+    """
+    outs = prog.outvars
+    need = {v for v, f in zip(outs, first_outs) if f and type(v) is Var}
+    in_first = set()
+    for k in range(len(prog.eqns) - 1, -1, -1):
+        e = prog.eqns[k]
+        if any(v in need for v in e.outputs):
+            in_first.add(k)
+            need.update(a for a in e.inputs if type(a) is Var)
+    defined = set()
+    for k in in_first:
+        defined.update(prog.eqns[k].outputs)
+    held = {v for v, c in zip(prog.invars, carried) if c}
+    need2 = {v for v, f in zip(outs, first_outs) if not f and type(v) is Var}
+    second_eqns = []
+    for k in range(len(prog.eqns) - 1, -1, -1):
+        e = prog.eqns[k]
+        if k not in in_first and any(v in need2 for v in e.outputs):
+            second_eqns.append(e)
+            need2.update(a for a in e.inputs if type(a) is Var)
+    second_eqns.reverse()
+    shared = [v for v in _ordered(need2) if v in defined or v in held]
+    first = Jaxpr(prog.invars, prog.constvars, prog.consts,
+                  [prog.eqns[k] for k in sorted(in_first)],
+                  [v for v, f in zip(outs, first_outs) if f] + shared)
+    free = [v for v, c in zip(prog.invars, carried) if not c]
+    second = Jaxpr(free + shared, prog.constvars, prog.consts, second_eqns,
+                   [v for v, f in zip(outs, first_outs) if not f])
+    return first, second, len(shared)
+
+
+def program_size(prog: Jaxpr) -> int:
+    """Elements in all the values a program's equations make (a bound on its memory)."""
+    return sum(v.aval.size for e in prog.eqns for v in e.outputs)
