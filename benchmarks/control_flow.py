@@ -103,6 +103,7 @@ def rnn_rows(repeat):
              "fgrad eager value_and_grad, Python loop"]
     try:
         import torch
+        torch.set_num_threads(1)     # small matrices: threads only contend on a shared machine
         tW, tU, tb = (torch.tensor(a, requires_grad=True) for a in (W, U, b))
         th0, txs = torch.tensor(h0), torch.tensor(xs)
 

@@ -393,3 +393,15 @@ def test_vmap_of_grad_through_while_with_lanes_finishing_apart():
     _close(fgrad.vmap(fgrad.grad(f))(fnp.asarray(xs)), want)
     _close(fgrad.jit(fgrad.vmap(fgrad.grad(f)))(fnp.asarray(xs)), want)
     _close(fgrad.grad(lambda v: fnp.sum(fgrad.vmap(f)(v)))(fnp.asarray(xs)), want)
+
+
+def test_scan_backward_with_and_without_the_batched_part(monkeypatch):
+    import fgrad.primitives.control_flow as cf
+    args = [fnp.asarray(a) for a in (W, U, np.zeros(4), XS)]
+    want = fgrad.grad(_rnn_loop, argnums=(0, 1, 2, 3))(*args)
+    for limit in (0, 1 << 30):      # accumulate in the loop / batched after the loop
+        monkeypatch.setattr(cf, "VECTORIZE_LIMIT", limit)
+        for a, b in zip(fgrad.grad(_rnn, argnums=(0, 1, 2, 3))(*args), want):
+            _close(a, b)
+        h = fgrad.hessian(lambda h0: _rnn(args[0], args[1], h0, args[3]))(args[2])
+        _close(h, fgrad.hessian(lambda h0: _rnn_loop(args[0], args[1], h0, args[3]))(args[2]))

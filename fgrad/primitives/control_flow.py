@@ -257,7 +257,7 @@ def _scan_split(primals, needs, jaxpr, num_consts, num_carry, length, reverse):
 
 
 # Largest batched backward (in elements of all its values) run over all iterations at once.
-VECTORIZE_LIMIT = 1 << 22
+VECTORIZE_LIMIT = 1 << 16
 
 
 def _vectorized_backward(bwd, const_avals, consts, res, ct_h, ct_y, na, length, reverse):
