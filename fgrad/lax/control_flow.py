@@ -8,7 +8,7 @@ Arrays, scalars or facade Tensors (the functions then see Tensors).
 from __future__ import annotations
 
 import operator
-from typing import Any, Callable, Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 

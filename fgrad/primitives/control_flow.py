@@ -17,7 +17,6 @@ Their rules transform the sub-programs:
 """
 from __future__ import annotations
 
-import numpy as np
 
 from ..devices import STANDIN
 from ..transforms import programs as P

@@ -24,7 +24,7 @@ from .core import (ShapedArray, Tracer, Zero, _state, bind, full_raise, instanti
 from .jit import Compiled, simplify
 from .jvp import jvp_flat
 from .reverse import backward_pass, vjp_flat
-from .staging import Equation, Jaxpr, Literal, Var, eval_jaxpr, trace_to_jaxpr
+from .staging import Jaxpr, Literal, Var, eval_jaxpr, trace_to_jaxpr
 
 
 def trace_program(fun: Callable, in_avals: Sequence[ShapedArray], transform: str = "jit"):
