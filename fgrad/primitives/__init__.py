@@ -8,3 +8,5 @@ from . import collective  # noqa: F401
 from . import fft  # noqa: F401
 from . import debug  # noqa: F401
 from . import eig  # noqa: F401
+from . import control_flow  # noqa: F401
+from . import collectives  # noqa: F401

@@ -22,7 +22,7 @@ import functools
 from typing import Callable, Sequence
 
 from ..tree_util import tree_flatten, tree_unflatten
-from .core import (Zero, aval_of, canonicalize, find_top_trace, full_lower, full_raise,
+from .core import (Zero, _state, aval_of, canonicalize, find_top_trace, full_lower, full_raise,
                    instantiate)
 
 
@@ -286,6 +286,10 @@ def checkpoint(fun: Callable) -> Callable:
     @functools.wraps(fun)
     def wrapped(*args):
         flat, in_tree = _flat_args(args)
+        if _state.dynamic is not None:   # staged: one ``checkpoint`` equation keeps the rule
+            from ..primitives.control_flow import staged_checkpoint
+            outs, tree = staged_checkpoint(fun, flat, in_tree)
+            return tree_unflatten(tree, outs)
         out_tree = []
 
         def flat_fun(*xs):
