@@ -4,3 +4,4 @@ from . import unary, binary, reductions, shape  # noqa: F401
 from . import indexing, contraction, transfer  # noqa: F401
 from . import special  # noqa: F401
 from . import linalg  # noqa: F401
+from . import convolution  # noqa: F401
