@@ -8,6 +8,7 @@ from ._array import Array
 from . import devices, tree_util, primitives, cuda
 from . import numpy
 from . import random, scipy, nn  # noqa: E402  (fgrad.random, fgrad.scipy.special, fgrad.nn)
+from . import lax  # noqa: E402  (fgrad.lax: convolutions, windowed reductions)
 from .transforms.api import (grad, value_and_grad, vjp, jvp, linearize, vmap, float0)
 from .transforms.derived import jacfwd, jacrev, hessian
 from .transforms.custom import custom_jvp, custom_vjp, checkpoint, remat
