@@ -477,3 +477,10 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index: i
     elif reduction == "sum":
         smooth = smooth.sum()
     return (1 - label_smoothing) * nll + (label_smoothing / n_classes) * smooth
+
+# Convolutions, pooling, unfold/fold and pad (torch.nn.functional names): one block.
+from ._conv_functional import (conv1d, conv2d, conv3d, conv_transpose1d,  # noqa: E402,F401
+                               conv_transpose2d, conv_transpose3d, max_pool1d, max_pool2d,
+                               max_pool3d, avg_pool1d, avg_pool2d, avg_pool3d,
+                               adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool1d,
+                               adaptive_max_pool2d, unfold, fold, pad)
