@@ -15,3 +15,9 @@ from .functional import *  # noqa: F401,F403
 from . import modules  # noqa: F401,E402
 from .modules import (Parameter, Module, Linear, Sequential, ModuleList, Identity,  # noqa: E402
                       ReLU, Tanh, Sigmoid, MSELoss, CrossEntropyLoss)
+# Convolution and pooling layers (torch.nn names): one block.
+from .conv import (Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d,  # noqa: E402,F401
+                   ConvTranspose3d)
+from .pooling import (MaxPool1d, MaxPool2d, MaxPool3d, AvgPool1d, AvgPool2d,  # noqa: E402,F401
+                      AvgPool3d, AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d,
+                      AdaptiveMaxPool2d)
