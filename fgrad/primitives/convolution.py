@@ -127,24 +127,31 @@ def _conv_impl(xp, lhs, rhs, *, window_strides, padding, lhs_dilation, rhs_dilat
     n, c = x.shape[:2]
     o, i = rhs.shape[:2]
     window = tuple(rhs.shape[2:])
-    g = feature_group_count
+    g, og = feature_group_count, o // feature_group_count
     win = _window_view(xp, x, (1, 1) + window, (1, 1) + tuple(window_strides),
                        (1, 1) + tuple(rhs_dilation))
     spatial = win.shape[2:2 + nd]
     if any(s <= 0 for s in spatial) or n == 0 or o == 0:
         return xp.zeros((n, o) + tuple(max(s, 0) for s in spatial), dtype=dtype)
-    # (N, C, *out, 1, 1, *window) -> (G, N, *out, C/G, *window) -> columns (G, N*P, C/G*K)
-    win = xp.reshape(win, (n, g, i) + spatial + window)
-    perm = (1, 0) + tuple(range(3, 3 + nd)) + (2,) + tuple(range(3 + nd, 3 + 2 * nd))
-    pixels = math.prod(spatial)
-    cols = xp.reshape(xp.transpose(win, perm), (g, n * pixels, i * math.prod(window)))
-    w = xp.reshape(rhs, (g, o // g, i * math.prod(window)))
-    if cols.dtype != dtype:
-        cols = cols.astype(dtype)
+    win = xp.reshape(win, (n, g, i) + spatial + window)          # drops the unit window axes
+    pixels, taps = math.prod(spatial), math.prod(window)
+    w = xp.reshape(rhs, (g, og, i * taps))
     if w.dtype != dtype:
         w = w.astype(dtype)
-    out = xp.matmul(cols, xp.transpose(w, (0, 2, 1)))             # (G, N*P, O/G)
-    out = xp.reshape(out, (g, n) + spatial + (o // g,))
+    sp, wn = tuple(range(3, 3 + nd)), tuple(range(3 + nd, 3 + 2 * nd))
+    # The im2col copy runs fastest with the longer of (pixels, window) innermost.
+    if pixels >= taps:
+        # columns (G, C/G * K, N * P); out = w @ cols: (G, O/G, N * P), O/G-major
+        cols = xp.reshape(xp.transpose(win, (1, 2) + wn + (0,) + sp), (g, i * taps, n * pixels))
+        if cols.dtype != dtype:
+            cols = cols.astype(dtype)
+        out = xp.reshape(xp.matmul(w, cols), (g * og, n) + spatial)
+        return xp.transpose(out, (1, 0) + tuple(range(2, 2 + nd)))   # a view
+    # rows (G, N * P, C/G * K); out = rows @ w^T: (G, N * P, O/G)
+    rows = xp.reshape(xp.transpose(win, (1, 0) + sp + (2,) + wn), (g, n * pixels, i * taps))
+    if rows.dtype != dtype:
+        rows = rows.astype(dtype)
+    out = xp.reshape(xp.matmul(rows, xp.transpose(w, (0, 2, 1))), (g, n) + spatial + (og,))
     out = xp.transpose(out, (1, 0, nd + 2) + tuple(range(2, 2 + nd)))
     return xp.reshape(out, (n, o) + spatial)                        # a view when G == 1
 
@@ -278,9 +285,16 @@ def _lowest(xp, dtype):
     return np.iinfo(dtype).min
 
 
-def _windows(xp, x, fill, window_dimensions, window_strides, padding, window_dilation):
-    x = _pad_crop(xp, x, range(x.ndim), padding, fill)
-    return _window_view(xp, x, window_dimensions, window_strides, window_dilation)
+def _taps(shape, window_dimensions, window_strides, padding, window_dilation):
+    """The output shape, and per window tap (row-major) the strided slice of the padded
+    operand that tap reads for every output element: a window op is one vectorised
+    operation per tap (a handful for a pooling window), never a loop over elements."""
+    out = tuple(_out_len(n, k, s, p, 1, d) for n, k, s, p, d in zip(
+        shape, window_dimensions, window_strides, padding, window_dilation))
+    taps = [tuple(slice(t * d, t * d + (o - 1) * s + 1, s) if o else slice(0, 0)
+                  for t, d, s, o in zip(tap, window_dilation, window_strides, out))
+            for tap in np.ndindex(*window_dimensions)]
+    return out, taps
 
 
 def _window_avals(name):
@@ -312,8 +326,14 @@ reduce_window_sum_p = Primitive("reduce_window_sum", grad_fn_name="AvgPool2DBack
 
 
 def _sum_impl(xp, x, **p):
-    v = _windows(xp, x, 0, **p)
-    return xp.sum(v, axis=tuple(range(x.ndim, 2 * x.ndim)))
+    out, taps = _taps(x.shape, **p)
+    if 0 in out:
+        return xp.zeros(out, dtype=x.dtype)
+    xpad = _pad_crop(xp, x, range(x.ndim), p["padding"], 0)
+    acc = xp.array(xpad[taps[0]], copy=True)
+    for sl in taps[1:]:
+        acc += xpad[sl]
+    return acc
 
 
 reduce_window_sum_p.def_impl(_sum_impl)
@@ -340,37 +360,34 @@ reduce_window_sum_p.batch = _window_batch(reduce_window_sum_p)
 
 
 def _first_argmax(xp, x, window_dimensions, window_strides, padding, window_dilation):
-    """Flat positions, in ``x`` padded by ``padding``, of the first maximum of each
-    window (row-major window order), and the padded shape."""
-    r = x.ndim
-    xpad = _pad_crop(xp, x, range(r), padding, _lowest(xp, x.dtype))
-    v = _window_view(xp, xpad, window_dimensions, window_strides, window_dilation)
-    out = v.shape[:r]
-    am = xp.argmax(xp.reshape(v, out + (-1,)), axis=-1)
-    pos = None
-    inner = math.prod(window_dimensions)
-    for d in range(r):
-        inner //= window_dimensions[d]
-        w = (am // inner) % window_dimensions[d] if window_dimensions[d] > 1 else 0
-        base = xp.reshape(xp.arange(out[d]) * window_strides[d],
-                          (1,) * d + (out[d],) + (1,) * (r - d - 1))
-        p = base + w * window_dilation[d]
-        pos = p if pos is None else pos * xpad.shape[d] + p
-    return xp.broadcast_to(pos, out), tuple(xpad.shape)
-
-
-def _overlap(window_dimensions, window_strides, window_dilation):
-    return any(_dilate(k, d) > s for k, s, d in zip(window_dimensions, window_strides,
-                                                   window_dilation))
+    """Per output element, the tap (row-major in the window) of the first maximum, the
+    maximum itself, and the taps' slices of the padded operand. A later tap wins only
+    if strictly greater, so ties go to the first."""
+    p = dict(window_dimensions=window_dimensions, window_strides=window_strides,
+             padding=padding, window_dilation=window_dilation)
+    out, taps = _taps(x.shape, **p)
+    xpad = _pad_crop(xp, x, range(x.ndim), padding, _lowest(xp, x.dtype))
+    best = xpad[taps[0]]
+    which = xp.zeros(out, dtype=np.int32 if len(taps) < 2 ** 31 else np.int64)
+    for k, sl in enumerate(taps[1:], 1):
+        v = xpad[sl]
+        better = v > best
+        best = xp.where(better, v, best)
+        which[better] = k
+    return which, best, taps
 
 
 select_and_gather_add_p = Primitive("select_and_gather_add")
 
 
 def _gather_impl(xp, t, x, **p):
-    pos, padded = _first_argmax(xp, x, **p)
+    which, _, taps = _first_argmax(xp, x, **p)
     tpad = _pad_crop(xp, t, range(t.ndim), p["padding"], 0)
-    return xp.take(xp.reshape(tpad, (-1,)), pos)
+    out = xp.array(tpad[taps[0]], copy=True)
+    for k, sl in enumerate(taps[1:], 1):
+        sel = which == k
+        out[sel] = tpad[sl][sel]
+    return out
 
 
 select_and_gather_add_p.def_impl(_gather_impl)
@@ -381,14 +398,12 @@ select_and_scatter_add_p = Primitive("select_and_scatter_add",
 
 
 def _scatter_impl(xp, s, x, **p):
-    pos, padded = _first_argmax(xp, x, **p)
-    flat = xp.zeros(math.prod(padded), dtype=s.dtype)
-    pos, vals = xp.reshape(pos, (-1,)), xp.reshape(s, (-1,))
-    if _overlap(p["window_dimensions"], p["window_strides"], p["window_dilation"]):
-        flat = xp.scatter_add(flat, pos, vals)
-    else:
-        flat[pos] = vals                      # windows apart: every position once
-    out = xp.reshape(flat, padded)
+    which, _, taps = _first_argmax(xp, x, **p)
+    padded = tuple(n + lo + hi for n, (lo, hi) in zip(x.shape, p["padding"]))
+    out = xp.zeros(padded, dtype=s.dtype)
+    zero = xp.zeros((), dtype=s.dtype)
+    for k, sl in enumerate(taps):          # one tap's positions are distinct: plain adds
+        out[sl] += xp.where(which == k, s, zero)
     return out[tuple(slice(lo, n - hi) for (lo, hi), n in zip(p["padding"], padded))]
 
 
@@ -416,8 +431,14 @@ reduce_window_max_p = Primitive("reduce_window_max", grad_fn_name="MaxPool2DWith
 
 
 def _max_impl(xp, x, **p):
-    v = _windows(xp, x, _lowest(xp, x.dtype), **p)
-    return xp.max(v, axis=tuple(range(x.ndim, 2 * x.ndim)))
+    out, taps = _taps(x.shape, **p)
+    if 0 in out:
+        return xp.zeros(out, dtype=x.dtype)
+    xpad = _pad_crop(xp, x, range(x.ndim), p["padding"], _lowest(xp, x.dtype))
+    acc = xp.array(xpad[taps[0]], copy=True)
+    for sl in taps[1:]:
+        xp.maximum(acc, xpad[sl], out=acc)
+    return acc
 
 
 reduce_window_max_p.def_impl(_max_impl)
