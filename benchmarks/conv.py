@@ -148,15 +148,16 @@ def eager_step(mod, convs, head, x, y):
 
 
 def median_times(fs, repeat):
-    """Median wall time of each of ``fs`` over interleaved rounds."""
+    """Median CPU time of each of ``fs`` over interleaved rounds: with one thread it is
+    the wall time of an idle machine, and on a shared one it leaves out the waits."""
     for f in fs:
         f()
     times = [[] for _ in fs]
     for _ in range(repeat):
         for f, ts in zip(fs, times):
-            t0 = time.perf_counter()
+            t0 = time.process_time()
             f()
-            ts.append(time.perf_counter() - t0)
+            ts.append(time.process_time() - t0)
     return [statistics.median(ts) for ts in times]
 
 
@@ -230,7 +231,7 @@ def main():
     times = median_times([f for _, f in rows], args.repeat)
     floor = times[0]
     print("Small CNN step, batch 32 of 1x28x28, float32, one thread "
-          f"(median of {args.repeat})\n")
+          f"(median CPU time of {args.repeat})\n")
     print("| implementation | time per step | vs NumPy |" + (" vs PyTorch |" if torch else ""))
     print("|---|---|---|" + ("---|" if torch else ""))
     for (name, _), t in zip(rows, times):

@@ -146,14 +146,16 @@ def _conv_impl(xp, lhs, rhs, *, window_strides, padding, lhs_dilation, rhs_dilat
         if cols.dtype != dtype:
             cols = cols.astype(dtype)
         out = xp.reshape(xp.matmul(w, cols), (g * og, n) + spatial)
-        return xp.transpose(out, (1, 0) + tuple(range(2, 2 + nd)))   # a view
+        # C order (a copy of whole rows of pixels): element-wise ops downstream then meet
+        # operands of one layout, which NumPy iterates several times faster than mixed ones
+        return xp.ascontiguousarray(xp.transpose(out, (1, 0) + tuple(range(2, 2 + nd))))
     # rows (G, N * P, C/G * K); out = rows @ w^T: (G, N * P, O/G)
     rows = xp.reshape(xp.transpose(win, (1, 0) + sp + (2,) + wn), (g, n * pixels, i * taps))
     if rows.dtype != dtype:
         rows = rows.astype(dtype)
     out = xp.reshape(xp.matmul(rows, xp.transpose(w, (0, 2, 1))), (g, n) + spatial + (og,))
     out = xp.transpose(out, (1, 0, nd + 2) + tuple(range(2, 2 + nd)))
-    return xp.reshape(out, (n, o) + spatial)                        # a view when G == 1
+    return xp.ascontiguousarray(xp.reshape(out, (n, o) + spatial))
 
 
 conv_p = Primitive("conv_general_dilated", grad_fn_name="ConvolutionBackward0")
@@ -359,35 +361,41 @@ deflinear(reduce_window_sum_p, _sum_transpose)
 reduce_window_sum_p.batch = _window_batch(reduce_window_sum_p)
 
 
-def _first_argmax(xp, x, window_dimensions, window_strides, padding, window_dilation):
-    """Per output element, the tap (row-major in the window) of the first maximum, the
-    maximum itself, and the taps' slices of the padded operand. A later tap wins only
-    if strictly greater, so ties go to the first."""
-    p = dict(window_dimensions=window_dimensions, window_strides=window_strides,
-             padding=padding, window_dilation=window_dilation)
-    out, taps = _taps(x.shape, **p)
+def _first_max_taps(xp, x, window_dimensions, window_strides, padding, window_dilation):
+    """Per window tap (row-major), its slice of the padded operand and the mask of the
+    output elements whose first maximum that tap holds: the maximum ``m`` first, then a
+    tap is hit where it equals ``m`` and no earlier tap was (ties go to the first)."""
+    out, taps = _taps(x.shape, window_dimensions, window_strides, padding, window_dilation)
     xpad = _pad_crop(xp, x, range(x.ndim), padding, _lowest(xp, x.dtype))
-    best = xpad[taps[0]]
-    which = xp.zeros(out, dtype=np.int32 if len(taps) < 2 ** 31 else np.int64)
-    for k, sl in enumerate(taps[1:], 1):
-        v = xpad[sl]
-        better = v > best
-        best = xp.where(better, v, best)
-        which[better] = k
-    return which, best, taps
+    m = xp.array(xpad[taps[0]], copy=True)
+    for sl in taps[1:]:
+        xp.maximum(m, xpad[sl], out=m)
+    free = None
+    for sl in taps:
+        hit = xpad[sl] == m
+        if free is None:
+            free = ~hit
+        else:
+            hit &= free
+            free ^= hit                 # hit lies inside free: clears the taken elements
+        yield sl, hit
+
+
+def _overlap(window_dimensions, window_strides, window_dilation):
+    return any(_dilate(k, d) > s for k, s, d in zip(window_dimensions, window_strides,
+                                                   window_dilation))
 
 
 select_and_gather_add_p = Primitive("select_and_gather_add")
 
 
 def _gather_impl(xp, t, x, **p):
-    which, _, taps = _first_argmax(xp, x, **p)
+    out, _ = _taps(x.shape, **p)
     tpad = _pad_crop(xp, t, range(t.ndim), p["padding"], 0)
-    out = xp.array(tpad[taps[0]], copy=True)
-    for k, sl in enumerate(taps[1:], 1):
-        sel = which == k
-        out[sel] = tpad[sl][sel]
-    return out
+    res = xp.zeros(out, dtype=t.dtype)
+    for sl, hit in _first_max_taps(xp, x, **p):
+        xp.copyto(res, tpad[sl], where=hit)
+    return res
 
 
 select_and_gather_add_p.def_impl(_gather_impl)
@@ -398,13 +406,16 @@ select_and_scatter_add_p = Primitive("select_and_scatter_add",
 
 
 def _scatter_impl(xp, s, x, **p):
-    which, _, taps = _first_argmax(xp, x, **p)
     padded = tuple(n + lo + hi for n, (lo, hi) in zip(x.shape, p["padding"]))
-    out = xp.zeros(padded, dtype=s.dtype)
+    res = xp.zeros(padded, dtype=s.dtype)
+    overlap = _overlap(p["window_dimensions"], p["window_strides"], p["window_dilation"])
     zero = xp.zeros((), dtype=s.dtype)
-    for k, sl in enumerate(taps):          # one tap's positions are distinct: plain adds
-        out[sl] += xp.where(which == k, s, zero)
-    return out[tuple(slice(lo, n - hi) for (lo, hi), n in zip(p["padding"], padded))]
+    for sl, hit in _first_max_taps(xp, x, **p):
+        if overlap:                    # windows share elements: add (one tap's are distinct)
+            res[sl] += xp.where(hit, s, zero)
+        else:                          # every element in at most one window
+            xp.copyto(res[sl], s, where=hit)
+    return res[tuple(slice(lo, n - hi) for (lo, hi), n in zip(p["padding"], padded))]
 
 
 select_and_scatter_add_p.def_impl(_scatter_impl)
