@@ -123,39 +123,65 @@ def _conv_impl(xp, lhs, rhs, *, window_strides, padding, lhs_dilation, rhs_dilat
                      dtype=lhs.dtype)
         z[(slice(None),) * 2 + tuple(slice(None, None, d) for d in lhs_dilation)] = lhs
         x = z
-    x = _pad_crop(xp, x, range(2, 2 + nd), padding, 0)
     n, c = x.shape[:2]
     o, i = rhs.shape[:2]
     window = tuple(rhs.shape[2:])
     g, og = feature_group_count, o // feature_group_count
-    win = _window_view(xp, x, (1, 1) + window, (1, 1) + tuple(window_strides),
-                       (1, 1) + tuple(rhs_dilation))
-    spatial = win.shape[2:2 + nd]
-    if any(s <= 0 for s in spatial) or n == 0 or o == 0:
-        return xp.zeros((n, o) + tuple(max(s, 0) for s in spatial), dtype=dtype)
-    win = xp.reshape(win, (n, g, i) + spatial + window)          # drops the unit window axes
+    spatial = tuple(_out_len(L, k, st, p, 1, d) for L, k, st, p, d in zip(
+        x.shape[2:], window, window_strides, padding, rhs_dilation))
+    if 0 in spatial or n == 0 or o == 0:
+        return xp.zeros((n, o) + spatial, dtype=dtype)
     pixels, taps = math.prod(spatial), math.prod(window)
     w = xp.reshape(rhs, (g, og, i * taps))
     if w.dtype != dtype:
         w = w.astype(dtype)
-    sp, wn = tuple(range(3, 3 + nd)), tuple(range(3 + nd, 3 + 2 * nd))
-    # The im2col copy runs fastest with the longer of (pixels, window) innermost.
     if pixels >= taps:
-        # columns (G, C/G * K, N * P); out = w @ cols: (G, O/G, N * P), O/G-major
-        cols = xp.reshape(xp.transpose(win, (1, 2) + wn + (0,) + sp), (g, i * taps, n * pixels))
-        if cols.dtype != dtype:
-            cols = cols.astype(dtype)
-        out = xp.reshape(xp.matmul(w, cols), (g * og, n) + spatial)
-        # C order (a copy of whole rows of pixels): element-wise ops downstream then meet
-        # operands of one layout, which NumPy iterates several times faster than mixed ones
-        return xp.ascontiguousarray(xp.transpose(out, (1, 0) + tuple(range(2, 2 + nd))))
-    # rows (G, N * P, C/G * K); out = rows @ w^T: (G, N * P, O/G)
+        # columns (N, G, C/G * K, P), filled tap by tap from strided slices of the input
+        # (the padding is the part of a tap's rows no slice reaches); then one batched
+        # product (G, O/G, C/G * K) @ (N, G, C/G * K, P) -> (N, G, O/G, P): C order.
+        cols = _tap_columns(xp, x, (n, g, i), window, spatial, window_strides, padding,
+                            rhs_dilation, dtype)
+        out = xp.matmul(w, xp.reshape(cols, (n, g, i * taps, pixels)))
+        return xp.reshape(out, (n, o) + spatial)
+    # A window larger than the output (the kernel gradient's convolution): rows
+    # (G, N * P, C/G * K) from a strided view of every window, the window innermost.
+    x = _pad_crop(xp, x, range(2, 2 + nd), padding, 0)
+    win = _window_view(xp, x, (1, 1) + window, (1, 1) + tuple(window_strides),
+                       (1, 1) + tuple(rhs_dilation))
+    win = xp.reshape(win, (n, g, i) + spatial + window)          # drops the unit window axes
+    sp, wn = tuple(range(3, 3 + nd)), tuple(range(3 + nd, 3 + 2 * nd))
     rows = xp.reshape(xp.transpose(win, (1, 0) + sp + (2,) + wn), (g, n * pixels, i * taps))
     if rows.dtype != dtype:
         rows = rows.astype(dtype)
     out = xp.reshape(xp.matmul(rows, xp.transpose(w, (0, 2, 1))), (g, n) + spatial + (og,))
     out = xp.transpose(out, (1, 0, nd + 2) + tuple(range(2, 2 + nd)))
     return xp.ascontiguousarray(xp.reshape(out, (n, o) + spatial))
+
+
+def _tap_columns(xp, x, lead, window, spatial, strides, padding, dilation, dtype):
+    """im2col as ``(*lead, *window, *spatial)``: for each window tap, one strided slice of
+    ``x`` (``(N, C, *in)``, channels split as ``lead``) copied into the output positions
+    whose input index ``o * stride + tap * dilation - pad_lo`` lies inside ``x``; the
+    positions no slice reaches are the zero padding."""
+    nd = len(window)
+    pads = any(lo > 0 or hi > 0 for lo, hi in padding)
+    cols = (xp.zeros if pads else xp.empty)(lead + window + spatial, dtype=dtype)
+    xv = xp.reshape(x, lead + tuple(x.shape[2:]))
+    keep = (slice(None),) * len(lead)
+    for tap in np.ndindex(*window):
+        dst, src = [], []
+        for t, st, (lo, _), d, size, out in zip(tap, strides, padding, dilation,
+                                                x.shape[2:], spatial):
+            off = t * d - lo                          # input index of output 0
+            o0 = -(off // st) if off < 0 else 0        # the first output reading index >= 0
+            o1 = min(out, (size - 1 - off) // st + 1) if size - 1 - off >= 0 else 0
+            if o1 <= o0:
+                break
+            dst.append(slice(o0, o1))
+            src.append(slice(o0 * st + off, (o1 - 1) * st + off + 1, st))
+        else:
+            cols[keep + tap + tuple(dst)] = xv[keep + tuple(src)]
+    return cols
 
 
 conv_p = Primitive("conv_general_dilated", grad_fn_name="ConvolutionBackward0")
@@ -390,11 +416,12 @@ select_and_gather_add_p = Primitive("select_and_gather_add")
 
 
 def _gather_impl(xp, t, x, **p):
-    out, _ = _taps(x.shape, **p)
     tpad = _pad_crop(xp, t, range(t.ndim), p["padding"], 0)
-    res = xp.zeros(out, dtype=t.dtype)
+    res = None
     for sl, hit in _first_max_taps(xp, x, **p):
-        xp.copyto(res, tpad[sl], where=hit)
+        # t * hit, not where(hit, t, 0): one pass (a NaN in t spreads over its window)
+        res = xp.multiply(tpad[sl], hit) if res is None else xp.add(
+            res, xp.multiply(tpad[sl], hit), out=res)
     return res
 
 
@@ -409,12 +436,14 @@ def _scatter_impl(xp, s, x, **p):
     padded = tuple(n + lo + hi for n, (lo, hi) in zip(x.shape, p["padding"]))
     res = xp.zeros(padded, dtype=s.dtype)
     overlap = _overlap(p["window_dimensions"], p["window_strides"], p["window_dilation"])
-    zero = xp.zeros((), dtype=s.dtype)
     for sl, hit in _first_max_taps(xp, x, **p):
+        # s * hit written straight into the tap's strided view (several times faster than a
+        # masked copy; a NaN or infinite cotangent spreads over its window)
+        view = res[sl]
         if overlap:                    # windows share elements: add (one tap's are distinct)
-            res[sl] += xp.where(hit, s, zero)
+            xp.add(view, xp.multiply(s, hit), out=view)
         else:                          # every element in at most one window
-            xp.copyto(res[sl], s, where=hit)
+            xp.multiply(s, hit, out=view)
     return res[tuple(slice(lo, n - hi) for (lo, hi), n in zip(p["padding"], padded))]
 
 
