@@ -7,11 +7,14 @@ Layouts are canonical here: the convolution's ``lhs`` is ``(N, C, *spatial)``, i
 padding is one ``(lo, hi)`` pair per spatial axis (negative values crop), applied after
 the ``lhs_dilation`` zeros, as in XLA.
 
-The convolution runs as im2col: a strided view of every window (the device's
-``sliding_window_view``, no copy), one copy into ``(groups, N * pixels, C/groups *
-window)`` columns and one batched matrix product with the kernel, so there is no Python
-loop over pixels or channels. Both VJPs are convolutions again (Dumoulin & Visin, "A
-guide to convolution arithmetic"; the paddings are XLA's):
+The convolution runs as im2col and one batched matrix product, with no Python loop over
+pixels or channels: when the output has more pixels than the window has taps, the
+columns ``(N, groups, C/groups * window, pixels)`` are filled tap by tap from strided
+slices of the unpadded input (the padding is what no slice reaches) and multiplied by
+the kernel straight into C order; otherwise (the kernel gradient's convolution, whose
+"window" is a whole image) rows come from the device's ``sliding_window_view``, the
+window innermost. Both VJPs are convolutions again (Dumoulin & Visin, "A guide to
+convolution arithmetic"; the paddings are XLA's):
 
 * ``ct_lhs = conv(ct, flip(rhs) with in/out features swapped per group)``, with the
   forward strides as ``lhs_dilation`` and the forward ``lhs_dilation`` as strides;
@@ -23,11 +26,12 @@ the vmapped axis into the batch (a batched ``lhs``), into the output features (a
 kernel) or into feature groups (both batched).
 
 Windowed reductions take one window size, stride, ``(lo, hi)`` padding (non-negative)
-and window dilation per axis of the operand. ``reduce_window_max``'s derivative
+and window dilation per axis of the operand, and run as one vectorised operation per
+window tap (a strided slice of the padded operand). ``reduce_window_max``'s derivative
 goes to the *first* maximal element of each window, in row-major window order (as
 PyTorch's max pooling and JAX's ``select_and_scatter_add``):
-``select_and_gather_add(t, x)`` reads ``t`` where each window of ``x`` has its argmax
-(the JVP), ``select_and_scatter_add(ct, x)`` adds ``ct`` there (the VJP); each is
+``select_and_gather_add(t, x)`` reads ``t`` where each window of ``x`` has its first
+maximum (the JVP), ``select_and_scatter_add(ct, x)`` adds ``ct`` there (the VJP); each is
 linear in its first operand and the other's transpose, and piecewise constant in ``x``.
 """
 from __future__ import annotations
