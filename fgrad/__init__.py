@@ -8,7 +8,7 @@ from ._array import Array
 from . import devices, tree_util, primitives, cuda
 from . import numpy
 from . import random, scipy, nn  # noqa: E402  (fgrad.random, fgrad.scipy.special, fgrad.nn)
-from . import lax  # noqa: E402  (fgrad.lax: control flow)
+from . import lax  # noqa: E402  (fgrad.lax: control flow, collectives, convolutions)
 from .transforms.api import (grad, value_and_grad, vjp, jvp, linearize, vmap, float0)
 from .transforms.derived import jacfwd, jacrev, hessian
 jacobian = jacrev    # JAX's alias

@@ -150,6 +150,7 @@ def _standin_namespace():
     ns.scatter_add = scatter_add
     ns.scatter_set = scatter_set
     ns.scatter_apply = scatter_apply
+    ns.sliding_window_view = _forward(np.lib.stride_tricks.sliding_window_view)
     return ns
 
 

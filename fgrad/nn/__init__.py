@@ -30,3 +30,9 @@ from .rnn import RNNBase, RNN, LSTM, GRU  # noqa: E402
 from .attention import MultiheadAttention  # noqa: E402
 from . import init, utils  # noqa: E402,F401
 from . import parallel  # noqa: F401,E402  (DistributedDataParallel)
+# Convolution and pooling layers (torch.nn names): one block.
+from .conv import (Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d,  # noqa: E402,F401
+                   ConvTranspose3d)
+from .pooling import (MaxPool1d, MaxPool2d, MaxPool3d, AvgPool1d, AvgPool2d,  # noqa: E402,F401
+                      AvgPool3d, AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d,
+                      AdaptiveMaxPool2d)

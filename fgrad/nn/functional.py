@@ -502,3 +502,9 @@ from ._attention import scaled_dot_product_attention  # noqa: E402
 __all__ += ["binary_cross_entropy", "binary_cross_entropy_with_logits", "l1_loss",
             "smooth_l1_loss", "huber_loss", "kl_div", "batch_norm", "layer_norm", "group_norm",
             "dropout", "embedding", "scaled_dot_product_attention"]
+# Convolutions, pooling, unfold/fold and pad (torch.nn.functional names): one block.
+from ._conv_functional import (conv1d, conv2d, conv3d, conv_transpose1d,  # noqa: E402,F401
+                               conv_transpose2d, conv_transpose3d, max_pool1d, max_pool2d,
+                               max_pool3d, avg_pool1d, avg_pool2d, avg_pool3d,
+                               adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool1d,
+                               adaptive_max_pool2d, unfold, fold, pad)

@@ -19,6 +19,7 @@ from ._shape import *  # noqa: F401,F403
 from ._indexing import *  # noqa: F401,F403
 from ._indexing import _index, _update, _IndexUpdateHelper  # noqa: F401
 from ._contraction import *  # noqa: F401,F403
+from ._convolve import convolve, correlate  # noqa: F401
 from . import linalg  # noqa: F401,E402
 from . import fft  # noqa: F401,E402
 

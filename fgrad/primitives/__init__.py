@@ -10,3 +10,4 @@ from . import debug  # noqa: F401
 from . import eig  # noqa: F401
 from . import control_flow  # noqa: F401
 from . import collectives  # noqa: F401
+from . import convolution  # noqa: F401
