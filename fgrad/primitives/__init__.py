@@ -2,5 +2,5 @@
 from .core import REGISTRY, Primitive  # noqa: F401
 from . import unary, binary, reductions, shape  # noqa: F401
 from . import indexing, contraction, transfer  # noqa: F401
-from . import special  # noqa: F401
+from . import special, sorting  # noqa: F401
 from . import linalg  # noqa: F401

@@ -1,0 +1,58 @@
+"""Spec rows for ``fgrad/primitives/sorting.py``: sort and order statistics along each axis
+form, ties (the gradient follows a stable sort), integers, and the quantile methods built on
+``order_statistic``. Values are distinct except in the tie rows, so finite differences
+are meaningful."""
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import strategies as st
+
+import fgrad.numpy as fnp
+from fgrad.primitives import sorting as P
+from tests.checker import floats, ints, shapes
+from tests.specs import Spec
+
+
+def _one(strategy):
+    return lambda: st.tuples(strategy)
+
+
+def _tied(x):
+    """Half the entries copied from the other half (exact ties)."""
+    x = x.copy()
+    flat = x.reshape(-1)
+    flat[1::2] = flat[0:-1:2][:len(flat[1::2])]
+    return x
+
+
+SPECS = [
+    Spec("sort", lambda x: fnp.sort(x, axis=-1), _one(floats(shapes(min_dims=1, max_side=5))),
+         lambda x: np.sort(x, axis=-1), id="last"),
+    Spec("sort", lambda x: fnp.sort(x, axis=0), _one(floats(shapes(min_dims=2, max_side=4))),
+         lambda x: np.sort(x, axis=0), id="axis0"),
+    Spec("sort", lambda x: fnp.sort(x, axis=None), _one(floats(shapes(max_side=4))),
+         lambda x: np.sort(x, axis=None), id="flat"),
+    Spec("sort", lambda x: fnp.sort(x, descending=True),
+         _one(floats(shapes(min_dims=1, max_side=5))),
+         lambda x: np.flip(np.sort(x, axis=-1), -1), id="descending"),
+    Spec("sort", lambda x: fnp.sort(x), _one(ints(shapes(min_dims=1, max_side=5))),
+         lambda x: np.sort(x), id="int"),
+    Spec("sort", lambda x: fnp.sort(x * 0 + fnp.round(x)),
+         _one(floats(shapes(min_dims=1, max_side=6), -2, 2, avoid=(-1.5, -0.5, 0.5, 1.5))),
+         lambda x: np.sort(np.round(x)), id="ties", second_order=False,
+         note="round() makes ties; its derivative is 0, so the row checks the tie path's "
+              "rules compose (values and vmap), not the tie subgradient"),
+    Spec("order_statistic", lambda x: P.order_statistic(x, (0, 2), x.ndim - 1),
+         _one(floats(shapes(min_dims=1, min_side=3, max_side=5))),
+         lambda x: np.sort(x, axis=-1)[..., [0, 2]], id="two"),
+    Spec("order_statistic", lambda x: fnp.median(x, axis=0),
+         _one(floats(shapes(min_dims=1, max_side=5))),
+         lambda x: np.median(x, axis=0), id="median"),
+    Spec("order_statistic", lambda x: fnp.quantile(x, np.array([0.1, 0.5, 0.9]), axis=-1,
+                                                 keepdims=True),
+         _one(floats(shapes(min_dims=1, max_side=5))),
+         lambda x: np.quantile(x, [0.1, 0.5, 0.9], axis=-1, keepdims=True), id="quantiles"),
+    Spec("order_statistic", lambda x: fnp.percentile(x, 30, method="lower"),
+         _one(ints(shapes(min_dims=1, max_side=5))),
+         lambda x: np.percentile(x, 30, method="lower"), id="int_lower"),
+]
