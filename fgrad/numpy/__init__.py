@@ -32,3 +32,4 @@ _m.bind, _m._B, _m._U = _bind, _binary, _unary
 # polynomials and index tricks (issue 14)
 from ._sorting import *  # noqa: F401,F403,E402
 from ._statistics import *  # noqa: F401,F403,E402
+from ._stacking import *  # noqa: F401,F403,E402
