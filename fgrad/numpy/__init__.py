@@ -33,3 +33,5 @@ _m.bind, _m._B, _m._U = _bind, _binary, _unary
 from ._sorting import *  # noqa: F401,F403,E402
 from ._statistics import *  # noqa: F401,F403,E402
 from ._stacking import *  # noqa: F401,F403,E402
+from ._creation_more import *  # noqa: F401,F403,E402
+from ._setops import *  # noqa: F401,F403,E402
