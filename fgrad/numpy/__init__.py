@@ -35,3 +35,4 @@ from ._statistics import *  # noqa: F401,F403,E402
 from ._stacking import *  # noqa: F401,F403,E402
 from ._creation_more import *  # noqa: F401,F403,E402
 from ._setops import *  # noqa: F401,F403,E402
+from ._polynomial import *  # noqa: F401,F403,E402

@@ -20,6 +20,7 @@ from .._array import Array
 from ..primitives import reductions as R, shape as S, sorting as P, unary as U
 from ..transforms.core import Tracer
 from ._core import asarray, full
+from ._shape import concatenate
 from ._elementwise import where, isnan, floor, ceil, clip, logical_not  # noqa: F401
 from ._indexing import take, take_along_axis, from_host
 from ._reductions import (normalize_axes, sum as _sum, max as _max, min as _min, mean,
@@ -27,7 +28,8 @@ from ._reductions import (normalize_axes, sum as _sum, max as _max, min as _min,
 from ._sorting import reject_out
 
 __all__ = ["quantile", "percentile", "median", "nanquantile", "nanpercentile", "nanmedian",
-           "nanvar", "nanstd", "nanargmax", "nanargmin", "nancumsum", "nancumprod"]
+           "nanvar", "nanstd", "nanargmax", "nanargmin", "nancumsum", "nancumprod", "average",
+           "cov", "corrcoef"]
 
 # alpha, beta of the continuous methods: virtual index n q + alpha + q (1 - alpha - beta) - 1
 _CONTINUOUS = {"linear": (1.0, 1.0), "weibull": (0.0, 0.0), "hazen": (0.5, 0.5),
@@ -365,3 +367,130 @@ def _nan_scan(fn, fill, name):
 
 nancumsum = _nan_scan(cumsum, 0, "nancumsum")
 nancumprod = _nan_scan(cumprod, 1, "nancumprod")
+
+
+# ------------------------------------------------------------- weighted moments
+def average(a, axis=None, weights=None, returned: bool = False, *, keepdims: bool = False):
+    """The weighted mean along ``axis``; 1-d ``weights`` may run along the one ``axis``;
+    ``returned`` also gives the sum of the weights (broadcast like the result).
+
+    >>> import fgrad.numpy as fnp
+    >>> fnp.average(fnp.asarray([[1.0, 2.0], [3.0, 4.0]]), axis=1, weights=[1.0, 3.0])
+    Array([1.75, 3.75])
+    """
+    a = asarray(a)
+    if a.dtype.kind in "biu":
+        a = U.convert(a, np.float64)
+    if weights is None:
+        avg = mean(a, axis=axis, keepdims=keepdims)
+        if not returned:
+            return avg
+        cnt = a.size / builtins.max(avg.size, 1) if a.size else 0.0
+        return avg, full(tuple(avg.shape), cnt, avg.dtype, avg.device)
+    w = asarray(weights)
+    if w.shape != a.shape:
+        if axis is None:
+            raise TypeError("average: Axis must be specified when shapes of a and weights "
+                            "differ.")
+        axes = normalize_axes(axis, a.ndim, "average")
+        if w.shape != tuple(a.shape[i] for i in axes):
+            raise ValueError("average: Shape of weights must be consistent with shape of a "
+                             "along specified axis.")
+        shape = [1] * a.ndim
+        for i, ax in enumerate(axes):
+            shape[ax] = w.shape[i]
+        w = S.reshape(w, tuple(shape))
+    dt = np.result_type(a.dtype, w.dtype)
+    if dt.kind in "biu":
+        dt = np.dtype(np.float64)
+    a, w = U.convert(a, dt), U.convert(w, dt)
+    scl = _sum(S.broadcast_to(w, tuple(a.shape)), axis=axis, keepdims=keepdims)
+    if not isinstance(scl, Tracer) and np.any(scl._host() == 0.0):
+        raise ZeroDivisionError("average: Weights sum to zero, can't be normalized")
+    avg = _sum(a * w, axis=axis, keepdims=keepdims) / scl
+    return (avg, S.broadcast_to(scl, tuple(avg.shape))) if returned else avg
+
+
+def cov(m, y=None, rowvar: bool = True, bias: bool = False, ddof=None, fweights=None,
+        aweights=None, *, dtype=None) -> Array:
+    """The covariance matrix of the variables in the rows of ``m`` (columns if not
+    ``rowvar``), and of ``y``'s, with frequency/analytic weights, as NumPy's.
+
+    >>> import fgrad.numpy as fnp
+    >>> fnp.cov(fnp.asarray([[0.0, 1.0, 2.0], [2.0, 1.0, 0.0]]))
+    Array([[ 1., -1.],
+           [-1.,  1.]])
+    """
+    from ._contraction import matmul
+    X = _2d(m, dtype)
+    if not rowvar and X.shape[0] != 1:
+        X = X.T
+    if y is not None:
+        Y = _2d(y, dtype)
+        if not rowvar and Y.shape[0] != 1:
+            Y = Y.T
+        X = concatenate([X, U.convert(Y, X.dtype)], 0)
+    if ddof is None:
+        ddof = 0 if bias else 1
+    w = None
+    if fweights is not None:
+        fw = asarray(fweights)
+        if fw.ndim > 1:
+            raise RuntimeError("cov: cannot handle multidimensional fweights")
+        if fw.shape[0] != X.shape[1]:
+            raise RuntimeError("cov: incompatible numbers of samples and fweights")
+        w = U.convert(fw, X.dtype)
+    if aweights is not None:
+        aw = asarray(aweights)
+        if aw.ndim > 1:
+            raise RuntimeError("cov: cannot handle multidimensional aweights")
+        if aw.shape[0] != X.shape[1]:
+            raise RuntimeError("cov: incompatible numbers of samples and aweights")
+        aw = U.convert(aw, X.dtype)
+        w = aw if w is None else w * aw
+    if w is None:
+        avg = mean(X, axis=1, keepdims=True)
+        fact = X.shape[1] - ddof
+    else:
+        wsum = _sum(w)
+        avg = S.reshape(_sum(X * w, axis=1) / wsum, (X.shape[0], 1))
+        if ddof == 0:
+            fact = wsum
+        elif aweights is None:
+            fact = wsum - ddof
+        else:
+            fact = wsum - ddof * _sum(w * aw) / wsum
+    Xc = X - avg
+    XT = (Xc * w).T if w is not None else Xc.T
+    c = matmul(Xc, XT.conj() if XT.dtype.kind == "c" else XT)
+    c = c / fact if not isinstance(fact, int) or fact > 0 else c * np.nan
+    return S.reshape(c, tuple(d for d in c.shape if d != 1)) if 1 in c.shape else c
+
+
+def _2d(m, dtype):
+    X = asarray(m)
+    if X.ndim > 2:
+        raise ValueError("cov: m has more than 2 dimensions")
+    dt = np.dtype(dtype) if dtype is not None else np.result_type(X.dtype, np.float64)
+    X = U.convert(X, dt) if X.dtype != dt else X
+    return S.reshape(X, (1,) * (2 - X.ndim) + tuple(X.shape)) if X.ndim < 2 else X
+
+
+def corrcoef(x, y=None, rowvar: bool = True, *, dtype=None) -> Array:
+    """Pearson correlation coefficients: ``cov`` normalised by the standard deviations,
+    clipped to [-1, 1].
+
+    >>> import fgrad.numpy as fnp
+    >>> fnp.corrcoef(fnp.asarray([0.0, 1.0, 2.0]), fnp.asarray([2.0, 1.0, 0.0]))
+    Array([[ 1., -1.],
+           [-1.,  1.]])
+    """
+    c = cov(x, y, rowvar, dtype=dtype)
+    if c.ndim == 0:
+        return c / c
+    d = S.reshape(c, (-1,))[::c.shape[0] + 1]
+    sd = U.sqrt(d.real if d.dtype.kind == "c" else d)
+    c = c / S.reshape(sd, (-1, 1)) / S.reshape(sd, (1, -1))
+    if c.dtype.kind == "c":
+        return clip(c.real, -1, 1) + 1j * clip(c.imag, -1, 1)
+    return clip(c, -1, 1)

@@ -1,4 +1,5 @@
-"""Sorting: ``sort`` (values) and ``order_statistic`` (the sorted values at a few positions).
+"""Sorting: ``sort`` (values), ``order_statistic`` (the sorted values at a few positions),
+``searchsorted``.
 
 Both are permutations of their input, so their derivatives move tangents the way the
 values moved: with ``perm`` the stable argsort of ``x`` along ``axis`` (NaN last, as
@@ -8,15 +9,15 @@ a stable sort puts there (JAX's choice). The values are computed by the backend'
 ``sort`` / ``partition`` directly (no argsort, no gather): the permutation is only
 built when a derivative is asked for. ``order_statistic`` exists for speed: NumPy's
 ``partition`` finds a few order statistics in linear time, which is what quantiles
-and medians need.
+and medians need. ``searchsorted`` (binary search, no gradient) is here too.
 """
 from __future__ import annotations
 
 import numpy as np
 
 from ..transforms.core import ShapedArray, Zero
-from .core import Primitive, defvjp, move_to_front
-from . import indexing as I, shape as S
+from .core import Primitive, defnondiff, defvjp, move_to_front
+from . import binary as B, indexing as I, reductions as R, shape as S, unary as U
 from .creation import from_host, iota
 from .special import stable_argsort_p
 
@@ -124,3 +125,45 @@ def sort(x, axis):
 
 def order_statistic(x, kth, axis):
     return order_statistic_p.bind(x, kth=tuple(int(k) for k in kth), axis=axis)
+
+
+# searchsorted: insertion places of ``v`` in sorted 1-d ``a`` (side 'left': count of
+# a < v; 'right': of a <= v). Integer output, no gradient. Batched ``a`` (one sorted
+# row per batch member) is counted by one broadcast comparison instead.
+searchsorted_p = Primitive("searchsorted")
+searchsorted_p.def_impl(
+    lambda xp, a, v, side: xp.searchsorted(a, v, side=side).astype(np.int64))
+
+
+def _searchsorted_abstract_eval(a, v, side):
+    if len(a.shape) != 1:
+        raise ValueError(f"searchsorted: a must be 1-d, got shape {tuple(a.shape)}")
+    if side not in ("left", "right"):
+        raise ValueError(f"searchsorted: side must be 'left' or 'right', got {side!r}")
+    return ShapedArray(tuple(v.shape), np.dtype(np.int64), v.device)
+
+
+searchsorted_p.def_abstract_eval(_searchsorted_abstract_eval)
+defnondiff(searchsorted_p)
+
+
+def _searchsorted_batch(vals, dims, side):
+    (a, v), (da, dv) = vals, dims
+    if da is None:
+        return searchsorted_p.bind(a, v, side=side), dv
+    a = move_to_front(a, da)                      # (B, n)
+    if dv is None:
+        v = S.broadcast_to(v, (a.shape[0],) + tuple(v.shape))
+    else:
+        v = move_to_front(v, dv)                  # (B, ...)
+    rows = S.reshape(a, (a.shape[0],) + (1,) * (v.ndim - 1) + (a.shape[1],))
+    cols = S.reshape(v, tuple(v.shape) + (1,))
+    hit = B.less(rows, cols) if side == "left" else B.less_equal(rows, cols)
+    return R.reduce_sum(U.convert(hit, np.int64), (v.ndim,)), 0
+
+
+searchsorted_p.batch = _searchsorted_batch
+
+
+def searchsorted(a, v, side="left"):
+    return searchsorted_p.bind(a, v, side=side)
