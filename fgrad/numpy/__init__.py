@@ -36,3 +36,5 @@ from ._stacking import *  # noqa: F401,F403,E402
 from ._creation_more import *  # noqa: F401,F403,E402
 from ._setops import *  # noqa: F401,F403,E402
 from ._polynomial import *  # noqa: F401,F403,E402
+from ._elementwise_more import *  # noqa: F401,F403,E402
+from ._index_tricks import *  # noqa: F401,F403,E402

@@ -56,3 +56,25 @@ SPECS = [
          _one(ints(shapes(min_dims=1, max_side=5))),
          lambda x: np.percentile(x, 30, method="lower"), id="int_lower"),
 ]
+
+
+def _sorted_and_values():
+    @st.composite
+    def draw(d):
+        n = d(st.integers(1, 6))
+        a = np.sort(d(floats((n,))))
+        v = d(floats(shapes(max_dims=2, max_side=4), -2.5, 2.5))
+        if v.size and d(st.booleans()):        # some exact hits, to exercise `side`
+            v.flat[0] = a[d(st.integers(0, n - 1))]
+        return a, v
+    return draw()
+
+
+SPECS += [
+    # fn sorts ``a`` itself: the checker's vmap batches are permutations of the draw
+    Spec("searchsorted", lambda a, v: fnp.searchsorted(fnp.sort(a), v), _sorted_and_values,
+         lambda a, v: np.searchsorted(np.sort(a), v), nondiff=True, id="left"),
+    Spec("searchsorted", lambda a, v: fnp.searchsorted(fnp.sort(a), v, side="right"),
+         _sorted_and_values, lambda a, v: np.searchsorted(np.sort(a), v, side="right"),
+         nondiff=True, id="right"),
+]
