@@ -68,18 +68,18 @@ def _virtual_index(n, q, method, xp):
 def _neighbours(v, n, method, xp):
     """(previous index, next index, weight of next) for virtual index ``v`` (NumPy's
     ``_get_indexes`` and ``_get_gamma``)."""
-    prev = xp.floor(v)
-    gamma = v - prev
+    f = xp.floor(v)
     if method == "midpoint":
         gamma = xp.where(v % 1 == 0, 0.0, 0.5)
     elif method == "averaged_inverted_cdf":
-        gamma = xp.where(gamma == 0, 0.5, 1.0)
+        gamma = xp.where(v - f == 0, 0.5, 1.0)
     elif method in _DISCRETE:
-        gamma = gamma * 0.0
-    nxt = prev + 1
-    above, below = v >= n - 1, v < 0
-    prev = xp.where(above, n - 1, xp.where(below, 0, prev))
-    nxt = xp.where(above, n - 1, xp.where(below, 0, nxt))
+        gamma = v * 0.0
+    else:
+        gamma = v - f
+    # below 0 both neighbours are the first entry, from n - 1 on both are the last
+    prev = xp.minimum(xp.maximum(f, 0), n - 1)
+    nxt = xp.minimum(xp.maximum(f + 1, 0), n - 1)
     return prev, nxt, gamma
 
 
@@ -91,6 +91,8 @@ def _lerp(a, b, g):
 
 def _to_last(a, axis, keepdims, name):
     """``a`` with the reduced axes merged into one last axis, and the kept-dims shape."""
+    if axis is None and a.ndim == 1 and not keepdims:
+        return a, ()
     axes = normalize_axes(axis, a.ndim, name)
     kept = tuple(1 if i in axes else d for i, d in enumerate(a.shape))
     rest = tuple(i for i in range(a.ndim) if i not in axes)
@@ -99,6 +101,18 @@ def _to_last(a, axis, keepdims, name):
     n = int(np.prod([a.shape[i] for i in range(len(rest), a.ndim)], dtype=np.int64))
     a = S.reshape(a, tuple(a.shape[:len(rest)]) + (n,))
     return a, (kept if keepdims else tuple(a.shape[:-1]))
+
+
+def _host_or_none(x):
+    """The host value of ``x`` when it is concrete (eager, or under grad), else None."""
+    if isinstance(x, Tracer):
+        try:
+            x = x.concrete_value("quantile")
+        except errors.ConcretizationTypeError:
+            return None
+        if isinstance(x, Tracer):
+            return _host_or_none(x)
+    return x._host()
 
 
 def _result_dtype(dtype, method):
@@ -120,7 +134,7 @@ def _quantile(a, q, axis, method, keepdims, ignore_nan, name):
         a = U.convert(a, dtype)
     x, out_shape = _to_last(a, axis, keepdims, name)
     n = x.shape[-1]
-    q_traced = isinstance(q, Tracer) or (not isinstance(q, Array) and any(
+    q_traced = isinstance(q, Tracer) or (isinstance(q, (list, tuple)) and any(
         isinstance(e, Tracer) for e in np.ravel(np.asarray(q, dtype=object))))
     if not q_traced:
         qh = np.asarray(q._host() if isinstance(q, Array) else q, dtype=np.float64)
@@ -130,38 +144,33 @@ def _quantile(a, q, axis, method, keepdims, ignore_nan, name):
             raise ValueError(f"{name}: Quantiles must be in the range [0, 1]")
         if n == 0:
             return full(qh.shape + out_shape, np.nan, dtype, a.device)
+        if ignore_nan and x.ndim == 1 and x.dtype.kind == "f":
+            # concrete values: drop the NaNs (a gather, so gradients still flow)
+            h = _host_or_none(x)
+            if h is not None:
+                keep = np.flatnonzero(~np.isnan(h))
+                if keep.size == 0:
+                    return full(qh.shape + out_shape, np.nan, dtype, a.device)
+                if keep.size < n:
+                    x = take(x, from_host(keep.astype(np.int64), x.device))
+                    n = keep.size
+                ignore_nan = False
         if not ignore_nan:
-            return _quantile_partition(x, qh, n, method, out_shape, dtype)
+            return _quantile_partition(x, qh, n, method, out_shape)
         q = from_host(qh, a.device)
     return _quantile_sorted(x, asarray(q), n, method, out_shape, dtype, ignore_nan)
 
 
-def _quantile_partition(x, qh, n, method, out_shape, dtype):
-    """Concrete ``q``: the order statistics at the needed places, from one partition."""
+def _quantile_partition(x, qh, n, method, out_shape):
+    """Concrete ``q``: the interpolated order statistics from one partition (the
+    ``order_statistic`` primitive, NaN where a slice holds one)."""
     v = _virtual_index(n, qh, method, np)
     prev, nxt, gamma = _neighbours(v, n, method, np)
-    prev, nxt = prev.astype(np.int64), nxt.astype(np.int64)
-    inexact = x.dtype.kind == "f"
-    kth = np.unique(np.concatenate([prev.ravel(), nxt.ravel()] + ([[n - 1]] if inexact else [])))
-    stats = P.order_statistic(x, kth, x.ndim - 1)           # (..., len(kth))
-    where_in = {int(k): i for i, k in enumerate(kth)}
-
-    def pick(ind):
-        pos = np.array([where_in[int(k)] for k in ind.ravel()], np.int64)
-        out = take(stats, from_host(pos, x.device), axis=-1)    # (..., q.size)
-        out = S.moveaxis(out, -1, 0) if out.ndim > 1 else out
-        return S.reshape(out, ind.shape + tuple(x.shape[:-1]))
-
-    lo = pick(prev)
-    if np.array_equal(prev, nxt) or not np.any(gamma):
-        res = lo
-    else:
-        g = from_host(np.reshape(gamma, gamma.shape + (1,) * (x.ndim - 1)).astype(dtype),
-                      x.device)
-        res = _lerp(lo, pick(nxt), g)
-    if inexact:
-        last = S.slice_axis(stats, stats.ndim - 1, len(kth) - 1, len(kth))
-        res = where(isnan(S.reshape(last, tuple(x.shape[:-1]))), np.nan, res)
+    if np.shape(gamma) != prev.shape:
+        gamma = np.broadcast_to(gamma, prev.shape)
+    res = P.order_statistic(x, prev.ravel(), x.ndim - 1, nxt.ravel(), gamma.ravel())
+    if qh.ndim:                                   # (..., q.size) -> q.shape + (...)
+        res = S.moveaxis(res, -1, 0)
     return S.reshape(res, qh.shape + out_shape)
 
 

@@ -43,10 +43,11 @@ def _along_columns(idx, axis, shape):
     return S.concatenate(cols, idx.ndim)
 
 
-def _permutation(x, axis, kth=None):
+def _permutation(x, axis, kth=None, perm=None):
     """Gather columns of the stable sort of ``x`` along ``axis`` (restricted to the
-    positions ``kth`` when given)."""
-    perm = stable_argsort_p.bind(x, axis=axis)
+    positions ``kth`` when given; ``perm``: that argsort, if already computed)."""
+    if perm is None:
+        perm = stable_argsort_p.bind(x, axis=axis)
     if kth is not None:
         pos = from_host(np.asarray(kth, np.int64), perm.device)
         pos_shape = tuple(len(kth) if d == axis else 1 for d in range(x.ndim))
@@ -56,19 +57,17 @@ def _permutation(x, axis, kth=None):
     return _along_columns(perm, axis, x.shape)
 
 
-def _permuted_jvp(prim):
-    def jvp(primals, tangents, **params):
-        (x,), (t,) = primals, tangents
-        ans = prim.bind(x, **params)
-        if type(t) is Zero:
-            return ans, Zero.like(ans)
-        return ans, I.gather(t, _permutation(x, params["axis"], params.get("kth")))
-    return jvp
+def _sort_jvp(primals, tangents, axis):
+    (x,), (t,) = primals, tangents
+    ans = sort_p.bind(x, axis=axis)
+    if type(t) is Zero:
+        return ans, Zero.like(ans)
+    return ans, I.gather(t, _permutation(x, axis))
 
 
-def _permuted_vjp(ct, ans, x, **params):
+def _sort_vjp(ct, ans, x, axis):
     zeros = S.broadcast_to(S._scalar(0, ct), tuple(x.shape))
-    return I.scatter_add(zeros, _permutation(x, params["axis"], params.get("kth")), ct)
+    return I.scatter_add(zeros, _permutation(x, axis), ct)
 
 
 def _axis_batch(prim):
@@ -88,34 +87,88 @@ def _sort_abstract_eval(x, axis):
 
 
 sort_p.def_abstract_eval(_sort_abstract_eval)
-sort_p.jvp = _permuted_jvp(sort_p)
-defvjp(sort_p, _permuted_vjp, saves="inputs")
+sort_p.jvp = _sort_jvp
+defvjp(sort_p, _sort_vjp, saves="inputs")
 sort_p.batch = _axis_batch(sort_p)
 
 
-# order_statistic: ``sort(x, axis)`` at the positions ``kth`` (a tuple of ints in
-# [0, n)), which replace ``axis``: output shape ``x.shape`` with ``len(kth)`` there.
+# order_statistic: interpolated order statistics along ``axis``, what quantiles are made
+# of: entry j is ``(1 - gamma[j]) * sort(x)[lo[j]] + gamma[j] * sort(x)[hi[j]]`` (NumPy's
+# lerp), NaN where the slice holds a NaN. Output shape: ``x.shape`` with ``len(lo)`` in
+# place of ``axis``. One primitive rather than sort-gather-lerp for speed: the impl is
+# one ``partition`` (linear time) and a few whole-array ops, as ``numpy.quantile``'s.
+# Its derivative is linear in the tangent: the same blend of the tangent at the
+# permuted places.
 order_statistic_p = Primitive("order_statistic", grad_fn_name="SortBackward0")
 
 
-def _order_statistic_impl(xp, x, kth, axis):
-    return xp.take(xp.partition(x, kth, axis=axis), xp.asarray(kth), axis=axis)
+def _order_statistic_impl(xp, x, lo, hi, gamma, axis):
+    n = x.shape[axis]
+    nan_check = x.dtype.kind == "f"
+    kth = sorted(set(lo) | set(hi) | ({n - 1} if nan_check else set()))
+    part = xp.partition(x, kth, axis=axis)
+    a = xp.take(part, xp.asarray(lo), axis=axis)
+    if any(gamma):
+        b = xp.take(part, xp.asarray(hi), axis=axis)
+        g = xp.asarray(gamma, dtype=x.dtype).reshape(
+            tuple(len(lo) if d == axis else 1 for d in range(x.ndim)))
+        d = b - a
+        a = xp.where(g >= 0.5, b - d * (1 - g), a + d * g)
+    if nan_check:
+        last = xp.take(part, xp.asarray([n - 1]), axis=axis)
+        a = xp.where(xp.isnan(last), xp.asarray(np.nan, dtype=x.dtype), a)
+    return a
 
 
-def _order_statistic_abstract_eval(x, kth, axis):
+def _order_statistic_abstract_eval(x, lo, hi, gamma, axis):
     _check_axis("order_statistic", x, axis)
     n = x.shape[axis]
-    if not kth or any(not 0 <= k < n for k in kth):
-        raise ValueError(f"order_statistic: positions {kth} out of range for an axis of "
+    if not lo or len(lo) != len(hi) or len(lo) != len(gamma):
+        raise ValueError("order_statistic: lo, hi and gamma must be non-empty and of one "
+                         f"length, got {lo}, {hi}, {gamma}")
+    if any(not 0 <= k < n for k in lo + hi):
+        raise ValueError(f"order_statistic: positions {lo}, {hi} out of range for an axis of "
                          f"length {n}")
-    shape = tuple(len(kth) if d == axis else s for d, s in enumerate(x.shape))
+    if any(gamma) and x.dtype.kind not in "fc":
+        raise TypeError(f"order_statistic: interpolation needs a float input, got {x.dtype}")
+    shape = tuple(len(lo) if d == axis else s for d, s in enumerate(x.shape))
     return ShapedArray(shape, x.dtype, x.device)
+
+
+def _blend_weights(x, gamma, axis, like):
+    """(1 - gamma, gamma) as constants shaped to broadcast along ``axis``."""
+    shape = tuple(len(gamma) if d == axis else 1 for d in range(x.ndim))
+    g = np.asarray(gamma, dtype=like.dtype).reshape(shape)
+    return from_host(1 - g, like.device), from_host(g, like.device)
+
+
+def _order_statistic_jvp(primals, tangents, lo, hi, gamma, axis):
+    (x,), (t,) = primals, tangents
+    ans = order_statistic_p.bind(x, lo=lo, hi=hi, gamma=gamma, axis=axis)
+    if type(t) is Zero:
+        return ans, Zero.like(ans)
+    perm = stable_argsort_p.bind(x, axis=axis)
+    out = I.gather(t, _permutation(x, axis, lo, perm))
+    if any(gamma):
+        w_lo, w_hi = _blend_weights(x, gamma, axis, out)
+        out = out * w_lo + I.gather(t, _permutation(x, axis, hi, perm)) * w_hi
+    return ans, out
+
+
+def _order_statistic_vjp(ct, ans, x, lo, hi, gamma, axis):
+    zeros = S.broadcast_to(S._scalar(0, ct), tuple(x.shape))
+    if not any(gamma):
+        return I.scatter_add(zeros, _permutation(x, axis, lo), ct)
+    w_lo, w_hi = _blend_weights(x, gamma, axis, ct)
+    perm = stable_argsort_p.bind(x, axis=axis)
+    out = I.scatter_add(zeros, _permutation(x, axis, lo, perm), ct * w_lo)
+    return I.scatter_add(out, _permutation(x, axis, hi, perm), ct * w_hi)
 
 
 order_statistic_p.def_impl(_order_statistic_impl)
 order_statistic_p.def_abstract_eval(_order_statistic_abstract_eval)
-order_statistic_p.jvp = _permuted_jvp(order_statistic_p)
-defvjp(order_statistic_p, _permuted_vjp, saves="inputs")
+order_statistic_p.jvp = _order_statistic_jvp
+defvjp(order_statistic_p, _order_statistic_vjp, saves="inputs")
 order_statistic_p.batch = _axis_batch(order_statistic_p)
 
 
@@ -123,8 +176,12 @@ def sort(x, axis):
     return sort_p.bind(x, axis=axis)
 
 
-def order_statistic(x, kth, axis):
-    return order_statistic_p.bind(x, kth=tuple(int(k) for k in kth), axis=axis)
+def order_statistic(x, lo, axis, hi=None, gamma=None):
+    """``sort(x, axis)`` at the positions ``lo`` (blended with those at ``hi`` by ``gamma``)."""
+    lo = tuple(int(k) for k in lo)
+    return order_statistic_p.bind(x, lo=lo, hi=lo if hi is None else tuple(int(k) for k in hi),
+                                  gamma=(0.0,) * len(lo) if gamma is None else
+                                  tuple(float(g) for g in gamma), axis=axis)
 
 
 # searchsorted: insertion places of ``v`` in sorted 1-d ``a`` (side 'left': count of
