@@ -499,5 +499,5 @@ def digitize(x, bins, right: bool = False) -> Array:
     side = "left" if right else "right"
     if decreasing:
         n = bins.shape[0]
-        return n - searchsorted(S.flip(bins, (0,)), x, side="right" if right else "left")
+        return n - searchsorted(S.flip(bins, (0,)), x, side=side)
     return searchsorted(bins, x, side=side)

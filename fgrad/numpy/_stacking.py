@@ -255,6 +255,8 @@ def diff(a, n: int = 1, axis: int = -1, prepend=None, append=None) -> Array:
     if a.ndim == 0:
         raise ValueError("diff requires input that is at least one dimensional")
     ax = _axis(axis, a.ndim, "diff")
+    if n == 0:
+        return a
     parts = []
     for extra in (prepend, a, append):
         if extra is None:

@@ -126,6 +126,10 @@ def _quantile(a, q, axis, method, keepdims, ignore_nan, name):
         raise ValueError(f"{name}: {method!r} is not a valid method. Use one of: {_METHODS}")
     a = asarray(a)
     dtype = _result_dtype(a.dtype, method)
+    if method not in _DISCRETE and not isinstance(q, (int, float)):
+        # a q array takes part in the promotion (NumPy 2: Python scalars are weak)
+        qdt = q.dtype if isinstance(q, (Array, Tracer)) else np.asarray(q).dtype
+        dtype = np.result_type(dtype, qdt if qdt.kind == "f" else np.float64)
     if a.dtype.kind == "c":
         raise TypeError(f"{name}: a must be an array of real numbers, got {a.dtype}")
     if a.dtype.kind == "b":
