@@ -483,3 +483,74 @@ def test_linspace_logspace_geomspace_with_array_endpoints():
     _close(fnp.logspace(0, 3, 4, base=2), np.logspace(0, 3, 4, base=2))
     _close(fnp.geomspace(1, 1000, 4), np.geomspace(1, 1000, 4))
     _close(fnp.geomspace(-1, -1000, 5, endpoint=False), np.geomspace(-1, -1000, 5, endpoint=False))
+
+
+def test_functional_helpers_and_small_extras_match_numpy():
+    a = np.arange(24.0).reshape(2, 3, 4)
+    for axis in range(3):
+        _close(fnp.apply_along_axis(lambda v: v * 2, axis, a),
+               np.apply_along_axis(lambda v: v * 2, axis, a))
+        _close(fnp.apply_along_axis(lambda v: fnp.outer(v, v), axis, a),
+               np.apply_along_axis(lambda v: np.outer(v, v), axis, a))
+    sq = fnp.vectorize(lambda u, k: u ** k, excluded={1})
+    _close(sq(np.array([[1.0, 2.0]]), 3), np.array([[1.0, 8.0]]))
+    _close(fgrad.grad(lambda x: fnp.sum(fnp.vectorize(lambda u: u ** 2)(x)))(np.array([1.0, 2.0])),
+           np.array([2.0, 4.0]))
+    blocks = [[np.ones((2, 2)), np.zeros((2, 1))], [np.ones((1, 3))]]
+    _close(fnp.block(blocks), np.block(blocks))
+    for mode in ("clip", "wrap"):
+        _close(fnp.choose(np.array([2, 0, -1]), [1, 2, 3], mode=mode),
+               np.choose(np.array([2, 0, -1]), [1, 2, 3], mode=mode))
+    x = np.array([[0.0, 3.0, 6.5, -3.0, 12.0], [1, 2, 3, 9, -9]])
+    _close(fnp.unwrap(x), np.unwrap(x))
+    _close(fnp.unwrap(x, axis=0, period=5), np.unwrap(x, axis=0, period=5))
+    _close(fnp.copysign([1.0, -2.0, 3.0], [-0.0, 1.0, -1.0]),
+           np.copysign([1.0, -2.0, 3.0], [-0.0, 1.0, -1.0]))
+    _close(fnp.modf(np.array([1.5, -2.25])), np.modf(np.array([1.5, -2.25])))
+    _close(fnp.divmod(np.array([7, -7]), 2), np.divmod(np.array([7, -7]), 2))
+    _close(fnp.ldexp(np.array([1.0, 3.0]), np.array([2, -1])),
+           np.ldexp(np.array([1.0, 3.0]), np.array([2, -1])))
+    _close(fnp.trim_zeros(np.array([0, 0, 1, 2, 0]), "f"), np.trim_zeros(np.array([0, 0, 1, 2, 0]), "f"))
+    _close(fnp.extract(x > 2, x), np.extract(x > 2, x))
+    _close(fgrad.jit(lambda v: fnp.extract(v > 2, v, size=6))(x),
+           np.concatenate([np.extract(x > 2, x), [0.0]])[:6])
+    _close(fnp.fromfunction(lambda i, j: i + 2 * j, (2, 3)),
+           np.fromfunction(lambda i, j: i + 2 * j, (2, 3)))
+    assert fnp.array_equiv([1, 2], [[1, 2], [1, 2]]) and not fnp.array_equiv([1, 2], [1, 2, 3])
+
+
+def test_reduction_keywords_match_numpy():
+    r = np.random.default_rng(7)
+    a = np.abs(r.standard_normal((3, 4)))
+    nan = a.copy()
+    nan[0, 1] = np.nan
+    w = r.random((3, 4)) > 0.3
+    for axis in (None, 0, (0, 1)):
+        for kd in (False, True):
+            kw = dict(axis=axis, keepdims=kd)
+            _close(fnp.sum(a, where=w, initial=2.0, **kw), np.sum(a, where=w, initial=2.0, **kw))
+            _close(fnp.prod(a, where=w, **kw), np.prod(a, where=w, **kw))
+            _close(fnp.max(a, where=w, initial=-1.0, **kw), np.max(a, where=w, initial=-1.0, **kw))
+            _close(fnp.min(a, initial=0.5, **kw), np.min(a, initial=0.5, **kw))
+            _close(fnp.mean(a, where=w, **kw), np.mean(a, where=w, **kw))
+            _close(fnp.var(a, where=w, ddof=1, **kw), np.var(a, where=w, ddof=1, **kw))
+            _close(fnp.all(a > 0.5, where=w, **kw), np.all(a > 0.5, where=w, **kw))
+            _close(fnp.any(a > 0.5, where=w, **kw), np.any(a > 0.5, where=w, **kw))
+            _close(fnp.nansum(nan, where=w, **kw), np.nansum(nan, where=w, **kw))
+            _close(fnp.nanmin(nan, where=w, initial=9.0, **kw),
+                   np.nanmin(nan, where=w, initial=9.0, **kw))
+            _close(fnp.nanmean(nan, where=w, **kw), np.nanmean(nan, where=w, **kw))
+            _close(fnp.ptp(a, **kw), np.ptp(a, **kw))
+    _close(fnp.max(np.zeros((0, 3)), axis=0, initial=1.0), np.max(np.zeros((0, 3)), axis=0, initial=1.0))
+    x = fnp.asarray(a)
+    _close(x.sum(axis=0, keepdims=True, out=None), a.sum(axis=0, keepdims=True))
+    _close(x.max(axis=1, out=None, initial=0.0), a.max(axis=1, initial=0.0))
+    _close(x.var(axis=0, ddof=1), a.var(axis=0, ddof=1))
+    _close(x.argmax(axis=1, keepdims=True), a.argmax(axis=1, keepdims=True))
+    _close(x.cumsum(axis=0, out=None), a.cumsum(axis=0))
+    _close(x.sort(axis=0), np.sort(a, axis=0))
+    with pytest.raises(ValueError, match="'out' argument"):
+        x.sum(out=a)
+    with pytest.raises(ValueError, match="initial"):
+        fnp.max(a, where=w)
+    _close(fgrad.grad(lambda v: fnp.mean(v, where=w))(a), w / w.sum())

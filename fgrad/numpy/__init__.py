@@ -38,3 +38,4 @@ from ._setops import *  # noqa: F401,F403,E402
 from ._polynomial import *  # noqa: F401,F403,E402
 from ._elementwise_more import *  # noqa: F401,F403,E402
 from ._index_tricks import *  # noqa: F401,F403,E402
+from ._functional import *  # noqa: F401,F403,E402

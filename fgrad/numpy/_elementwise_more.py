@@ -15,7 +15,8 @@ from ._elementwise import (where, isnan, maximum, minimum, arctan2, power, abs a
                            real, imag)
 
 __all__ = ["fmax", "fmin", "float_power", "angle", "fabs", "real_if_close", "piecewise",
-           "iscomplexobj", "isrealobj", "iscomplex", "isreal", "isscalar"]
+           "iscomplexobj", "isrealobj", "iscomplex", "isreal", "isscalar", "copysign", "divmod",
+           "modf", "ldexp", "isposinf", "isneginf", "unwrap"]
 
 
 def _fextremum(pick, name):
@@ -168,3 +169,105 @@ def isreal(x) -> Array:
 def isscalar(element) -> bool:
     """NumPy's ``isscalar`` (an fgrad Array is never a scalar, as a 0-d ndarray is not)."""
     return np.isscalar(element)
+
+
+def copysign(x1, x2) -> Array:
+    """``|x1|`` with the sign of ``x2`` (its sign bit: -0.0 counts as negative).
+
+    >>> import fgrad.numpy as fnp
+    >>> fnp.copysign(fnp.asarray([1.0, -2.0]), -0.0)
+    Array([-1., -2.])
+    """
+    from ._elementwise import signbit
+    x1, x2 = asarray(x1), asarray(x2)
+    if x1.dtype.kind in "biu":
+        x1 = U.convert(x1, np.float64)
+    a = abs_(x1)
+    return where(signbit(x2), -a, a)
+
+
+def divmod(x1, x2) -> tuple:
+    """``(floor_divide(x1, x2), remainder(x1, x2))``.
+
+    >>> import fgrad.numpy as fnp
+    >>> fnp.divmod(fnp.asarray([7, -7]), 2)
+    (Array([ 3, -4]), Array([1, 1]))
+    """
+    from ._elementwise import floor_divide, remainder
+    return floor_divide(x1, x2), remainder(x1, x2)
+
+
+def modf(x) -> tuple:
+    """``(fractional part, integral part)``, both with the sign of ``x``.
+
+    >>> import fgrad.numpy as fnp
+    >>> fnp.modf(fnp.asarray([1.5, -2.25]))
+    (Array([ 0.5 , -0.25]), Array([ 1., -2.]))
+    """
+    from ._elementwise import trunc
+    x = asarray(x)
+    if x.dtype.kind in "biu":
+        x = U.convert(x, np.float64)
+    i = trunc(x)
+    return x - i, i
+
+
+def ldexp(x1, x2) -> Array:
+    """``x1 * 2 ** x2`` (``x2`` integer).
+
+    >>> import fgrad.numpy as fnp
+    >>> fnp.ldexp(fnp.asarray([1.0, 3.0]), fnp.asarray([2, -1]))
+    Array([4. , 1.5])
+    """
+    x1, x2 = asarray(x1), asarray(x2)
+    if x2.dtype.kind not in "biu":
+        raise TypeError(f"ldexp: the exponent must be an integer array, got {x2.dtype}")
+    if x1.dtype.kind in "biu":
+        x1 = U.convert(x1, np.float64)
+    return x1 * power(2.0, U.convert(x2, x1.dtype))
+
+
+def isposinf(x) -> Array:
+    """Element-wise ``x == +inf``.
+
+    >>> import fgrad.numpy as fnp
+    >>> fnp.isposinf(fnp.asarray([fnp.inf, -fnp.inf]))
+    Array([ True, False])
+    """
+    return asarray(x) == np.inf
+
+
+def isneginf(x) -> Array:
+    """Element-wise ``x == -inf``."""
+    return asarray(x) == -np.inf
+
+
+def unwrap(p, discont=None, axis: int = -1, *, period=2 * np.pi) -> Array:
+    """``p`` with jumps larger than ``discont`` (default ``period / 2``) along ``axis``
+    replaced by their ``period``-complement, as NumPy's.
+
+    >>> import fgrad.numpy as fnp
+    >>> fnp.unwrap(fnp.asarray([0.0, 3.0, 6.5]))
+    Array([0.        , 3.        , 0.21681469])
+    """
+    from ._elementwise import remainder
+    from ._reductions import cumsum
+    from ._stacking import diff
+    from ._shape import concatenate
+    from ..primitives import shape as S
+    p = asarray(p)
+    if p.dtype.kind in "biu":
+        p = U.convert(p, np.float64)
+    ax = axis % p.ndim
+    n = p.shape[ax]
+    if n < 2:
+        return p
+    dd = diff(p, axis=ax)
+    discont = period / 2 if discont is None else max(discont, period / 2)
+    high = period / 2
+    ddmod = remainder(dd + high, period) - high
+    ddmod = where((ddmod == -high) & (dd > 0), high, ddmod)
+    correct = where(abs_(dd) < discont, 0.0, ddmod - dd)
+    corr = cumsum(correct, axis=ax)
+    first = S.slice_axis(p, ax, 0, 1)
+    return concatenate([first, S.slice_axis(p, ax, 1, n) + corr], ax)
