@@ -175,16 +175,21 @@ def unique(ar, return_index: bool = False, return_inverse: bool = False,
     if size is None:
         if host is None:
             raise _need_size("unique")
-        vals, first, inv, counts = np.unique(host.ravel(), True, True, True,
-                                             equal_nan=equal_nan)
-        first_d = from_host(first.astype(np.int64), ar.device)
-        out = [take(flat, first_d) if n else flat]
+        # NumPy computes only what is asked; float values are gathered at their first
+        # indices so that gradients reach ``ar`` (integers carry none: taken as they are)
+        gather = ar.dtype.kind in "fc"
+        res = np.unique(host.ravel(), gather or return_index, return_inverse, return_counts,
+                        equal_nan=equal_nan)
+        res = res if isinstance(res, tuple) else (res,)
+        if gather or return_index:
+            first_d = from_host(res[1].astype(np.int64), ar.device)
+        out = [take(flat, first_d) if gather and n else from_host(res[0], ar.device)]
         if return_index:
             out.append(first_d)
         if return_inverse:
-            out.append(from_host(inv.astype(np.int64).reshape(ar.shape), ar.device))
+            out.append(from_host(res[2].astype(np.int64).reshape(ar.shape), ar.device))
         if return_counts:
-            out.append(from_host(counts.astype(np.int64), ar.device))
+            out.append(from_host(res[-1].astype(np.int64), ar.device))
         return out[0] if len(out) == 1 else tuple(out)
     size = int(size)
     if n == 0 and size and fill_value is None:
