@@ -2,7 +2,7 @@
 from .core import REGISTRY, Primitive  # noqa: F401
 from . import unary, binary, reductions, shape  # noqa: F401
 from . import indexing, contraction, transfer  # noqa: F401
-from . import special  # noqa: F401
+from . import special, sorting  # noqa: F401
 from . import linalg  # noqa: F401
 from . import collective  # noqa: F401
 from . import fft  # noqa: F401
