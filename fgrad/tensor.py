@@ -243,6 +243,7 @@ def _record(prim, args, params):
     """``bind`` for calls with Tensor arguments: compute on Arrays, record a node if needed."""
     vals = []
     needs_grad = False
+    traced = None
     for a in args:
         if isinstance(a, Tensor):
             d = a._data
@@ -253,10 +254,13 @@ def _record(prim, args, params):
                 vals.append(v)
             else:
                 vals.append(d)
+                traced = d
             if a._node is not None or a._requires_grad:
                 needs_grad = True
         else:
             vals.append(a)
+    if needs_grad and traced is not None and _grad_mode._state.enabled:
+        _check_no_lost_gradient(traced, args)
     try:
         out = bind(prim, *vals, **params)
     except ValueError as e:
@@ -273,6 +277,22 @@ def _record(prim, args, params):
         if True in diff:
             _attach_node(prim, params, args, vals, out, results, diff)
     return tuple(results) if multiple else results[0]
+
+
+def _check_no_lost_gradient(traced, args):
+    """A loop body or branch of ``fgrad.lax`` (a traced sub-program) that closes over a
+    tensor requiring grad would compute with its value only: the tape could not reach
+    it through the loop, and its ``.grad`` would silently stay None. Refuse it."""
+    if traced._trace.main.transform != "lax":
+        return
+    for a in args:
+        if isinstance(a, Tensor) and not isinstance(a._data, Tracer) and (
+                a._requires_grad or a._node is not None):
+            raise RuntimeError(
+                "fgrad.lax: a loop body or branch uses a tensor that requires grad but is not "
+                "one of its arguments (it is closed over), so backward() could not reach it. "
+                "Pass it in explicitly (in the carry, xs or operands), or differentiate with "
+                "fgrad.grad / fgrad.func.grad, which trace closed-over values.")
 
 
 def _parent(a):

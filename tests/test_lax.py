@@ -405,3 +405,24 @@ def test_scan_backward_with_and_without_the_batched_part(monkeypatch):
             _close(a, b)
         h = fgrad.hessian(lambda h0: _rnn(args[0], args[1], h0, args[3]))(args[2])
         _close(h, fgrad.hessian(lambda h0: _rnn_loop(args[0], args[1], h0, args[3]))(args[2]))
+
+
+def test_facade_closure_over_a_tensor_requiring_grad_is_refused_not_lost():
+    """backward() cannot reach a requires-grad tensor a body closes over: an error, never a
+    silently missing .grad; passed in the carry it gets its gradient (as fgrad.grad does)."""
+    import fgrad as torch
+    W = torch.tensor([[0.5, 0.1], [0.2, 0.3]], requires_grad=True)
+    xs, h0 = torch.ones(5, 2), torch.zeros(2, requires_grad=True)
+    with pytest.raises(RuntimeError, match="closed over"):
+        lax.scan(lambda h, x: (torch.tanh(W @ h + x), None), h0, xs)
+    assert W.grad is None
+
+    def body(c, x):
+        W_, h = c
+        return (W_, torch.tanh(W_ @ h + x)), None
+    (_, h), _ = lax.scan(body, (W, h0), xs)
+    h.sum().backward()
+    expected = fgrad.grad(lambda w: lax.scan(
+        lambda h, x: (fnp.tanh(w @ h + x), None), fnp.zeros(2), fnp.ones((5, 2)))[0].sum())(
+        fnp.asarray(W.detach().numpy()))
+    np.testing.assert_allclose(W.grad.numpy(), np.asarray(expected), rtol=1e-6)
