@@ -30,9 +30,20 @@ def _build(x, rotation):
     return x + _const(_mod(x), d, x)
 
 
+def _gauge(v, xp):
+    """Each eigenvector times the conjugate phase of its diagonal entry: LAPACK leaves the
+    sign (real) or phase of an eigenvector free, and may pick another one at a nearby
+    matrix, which finite differences would read as a jump. The matrices here are
+    diagonally dominant, so the diagonal entries stay far from 0 and the gauge is smooth."""
+    d = xp.diagonal(v, axis1=-2, axis2=-1)
+    phase = d / xp.abs(d)
+    return v * xp.conj(phase)[..., None, :]
+
+
 def _fn(rotation):
     def f(x):
         w, v = eig_p.bind(_build(x, rotation))
+        v = _gauge(v, fnp)
         return fnp.real(w), fnp.imag(w), fnp.real(v), fnp.imag(v)
     return f
 
@@ -40,7 +51,7 @@ def _fn(rotation):
 def _ref(rotation):
     def f(x):
         w, v = np.linalg.eig(_build(x, rotation))
-        w, v = w.astype(np.complex128), v.astype(np.complex128)
+        w, v = w.astype(np.complex128), _gauge(v.astype(np.complex128), np)
         return w.real, w.imag, v.real, v.imag
     return f
 
