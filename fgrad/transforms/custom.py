@@ -66,6 +66,9 @@ class CustomRule:
 
     multiple_results = True
     nondiff = False
+    # Outputs that received no cotangent reach ``vjp`` as None instead of zeros (a facade
+    # ``autograd.Function`` tells them apart, as PyTorch's materialize_grads does).
+    missing_cts_as_none = False
     vjp_saves = "inputs"
     vjp_uses = None
 

@@ -53,9 +53,12 @@ class Node:
                 "pass retain_graph=True to the first backward() to run it again")
         needs = self.needs or tuple([p is not None for p in self.parents])
         if prim.multiple_results:
-            ct = [instantiate(c) if c is not None else
-                  instantiate(Zero(a) if type(a) is ShapedArray else Zero.like(a))
-                  for c, a in zip(cts, self.ans)]
+            if getattr(prim, "missing_cts_as_none", False):
+                ct = [None if c is None else instantiate(c) for c in cts]
+            else:
+                ct = [instantiate(c) if c is not None else
+                      instantiate(Zero(a) if type(a) is ShapedArray else Zero.like(a))
+                      for c, a in zip(cts, self.ans)]
         else:
             ct = cts[0]
         return prim.vjp(ct, needs, self.ans, *self.inputs, **self.params)
