@@ -15,7 +15,6 @@
 from __future__ import annotations
 
 import argparse
-import statistics
 import time
 import tracemalloc
 
@@ -24,21 +23,11 @@ import numpy as np
 import fgrad
 import fgrad.lax as lax
 import fgrad.numpy as fnp
+from _timing import median_times  # noqa: E402  (benchmarks/_timing.py)
 
 H, I, T, B = 64, 32, 100, 16
 
 
-def median_times(fs, repeat):
-    """Median wall time of each of ``fs``, in interleaved rounds."""
-    for f in fs:
-        f()
-    times = [[] for _ in fs]
-    for _ in range(repeat):
-        for f, ts in zip(fs, times):
-            t0 = time.perf_counter()
-            f()
-            ts.append(time.perf_counter() - t0)
-    return [statistics.median(ts) for ts in times]
 
 
 # ------------------------------------------------------------------- RNN ---

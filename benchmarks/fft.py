@@ -9,12 +9,11 @@ target is a ratio <= 1.3. Values are checked against NumPy first.
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
 
 import numpy as np
 
 import fgrad.numpy as fnp
+from _timing import median_times  # noqa: E402  (benchmarks/_timing.py)
 
 CASES = [("fft", (64,), np.complex128), ("fft", (4096,), np.complex128),
          ("fft", (64, 1024), np.complex128), ("rfft", (64,), np.float64),
@@ -23,17 +22,6 @@ CASES = [("fft", (64,), np.complex128), ("fft", (4096,), np.complex128),
          ("rfftn", (32, 32, 32), np.float64)]
 
 
-def median_times(fs, repeat):
-    """Median wall time of each of ``fs``, in interleaved rounds."""
-    for f in fs:
-        f()
-    times = [[] for _ in fs]
-    for _ in range(repeat):
-        for f, ts in zip(fs, times):
-            t0 = time.perf_counter()
-            f()
-            ts.append(time.perf_counter() - t0)
-    return [statistics.median(ts) for ts in times]
 
 
 def main():

@@ -12,13 +12,12 @@ MultiheadAttention (batch 8, 32 tokens, width 64, 4 heads). Each row's loss is
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
 
 import numpy as np
 
 import fgrad
 from fgrad import nn
+from _timing import median_times  # noqa: E402  (benchmarks/_timing.py)
 
 try:
     import torch
@@ -29,17 +28,6 @@ except ImportError:  # pragma: no cover
 RNG = np.random.default_rng(0)
 
 
-def median_times(fs, repeat):
-    """Median wall time of each of ``fs``, measured in interleaved rounds."""
-    for f in fs:
-        f()
-    times = [[] for _ in fs]
-    for _ in range(repeat):
-        for f, ts in zip(fs, times):
-            t0 = time.perf_counter()
-            f()
-            ts.append(time.perf_counter() - t0)
-    return [statistics.median(ts) for ts in times]
 
 
 # ---------------------------------------------------------------- NumPy forwards

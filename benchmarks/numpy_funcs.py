@@ -10,27 +10,14 @@ gradient of ``sort``/``quantile`` (fgrad's reverse pass vs NumPy's value call).
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
 
 import numpy as np
 
 import fgrad
 import fgrad.numpy as fnp
+from _timing import median_times  # noqa: E402  (benchmarks/_timing.py)
 
 
-def median_times(fs, repeat):
-    """Median wall time of each of ``fs``, in interleaved rounds (a busy machine slows
-    every row alike)."""
-    for f in fs:
-        f()
-    times = [[] for _ in fs]
-    for _ in range(repeat):
-        for f, ts in zip(fs, times):
-            t0 = time.perf_counter()
-            f()
-            ts.append(time.perf_counter() - t0)
-    return [statistics.median(ts) for ts in times]
 
 
 def cases(n, rng):
