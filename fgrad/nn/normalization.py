@@ -22,6 +22,28 @@ from .modules import Module, Parameter
 __all__ = ["BatchNorm1d", "BatchNorm2d", "LayerNorm", "GroupNorm"]
 
 
+def _affine_parameters(module: Module, shape, affine: bool, bias: bool, kw: dict) -> None:
+    """The per-feature ``weight`` (ones) and ``bias`` (zeros) of a normalisation layer of
+    ``shape``, registered as None where ``affine``/``bias`` turn them off."""
+    if affine:
+        module.weight = Parameter(_facade.ones(shape, **kw))
+        if bias:
+            module.bias = Parameter(_facade.zeros(shape, **kw))
+        else:
+            module.register_parameter("bias", None)
+    else:
+        module.register_parameter("weight", None)
+        module.register_parameter("bias", None)
+
+
+def _reset_affine(module: Module) -> None:
+    with _grad_mode.no_grad():
+        if module.weight is not None:
+            module.weight.fill_(1.0)
+        if module.bias is not None:
+            module.bias.zero_()
+
+
 class _BatchNorm(Module):
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
                  affine: bool = True, track_running_stats: bool = True, device=None,
@@ -33,15 +55,7 @@ class _BatchNorm(Module):
         self.affine = affine
         self.track_running_stats = track_running_stats
         kw = {"device": device, "dtype": dtype}
-        if affine:
-            self.weight = Parameter(_facade.empty(num_features, **kw))
-            if bias:
-                self.bias = Parameter(_facade.empty(num_features, **kw))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        _affine_parameters(self, num_features, affine, bias, kw)
         if track_running_stats:
             self.register_buffer("running_mean", _facade.zeros(num_features, **kw))
             self.register_buffer("running_var", _facade.ones(num_features, **kw))
@@ -62,11 +76,7 @@ class _BatchNorm(Module):
 
     def reset_parameters(self) -> None:
         self.reset_running_stats()
-        with _grad_mode.no_grad():
-            if self.weight is not None:
-                self.weight.fill_(1.0)
-            if self.bias is not None:
-                self.bias.zero_()
+        _reset_affine(self)
 
     def _check_input_dim(self, input) -> None:
         raise NotImplementedError
@@ -124,22 +134,10 @@ class LayerNorm(Module):
         self.eps = eps
         self.elementwise_affine = elementwise_affine
         kw = {"device": device, "dtype": dtype}
-        if elementwise_affine:
-            self.weight = Parameter(_facade.ones(self.normalized_shape, **kw))
-            if bias:
-                self.bias = Parameter(_facade.zeros(self.normalized_shape, **kw))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        _affine_parameters(self, self.normalized_shape, elementwise_affine, bias, kw)
 
     def reset_parameters(self) -> None:
-        with _grad_mode.no_grad():
-            if self.weight is not None:
-                self.weight.fill_(1.0)
-            if self.bias is not None:
-                self.bias.zero_()
+        _reset_affine(self)
 
     def forward(self, input):
         return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
@@ -168,22 +166,10 @@ class GroupNorm(Module):
         self.eps = eps
         self.affine = affine
         kw = {"device": device, "dtype": dtype}
-        if affine:
-            self.weight = Parameter(_facade.ones(num_channels, **kw))
-            if bias:
-                self.bias = Parameter(_facade.zeros(num_channels, **kw))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        _affine_parameters(self, num_channels, affine, bias, kw)
 
     def reset_parameters(self) -> None:
-        with _grad_mode.no_grad():
-            if self.weight is not None:
-                self.weight.fill_(1.0)
-            if self.bias is not None:
-                self.bias.zero_()
+        _reset_affine(self)
 
     def forward(self, input):
         return F.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
