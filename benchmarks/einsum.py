@@ -10,13 +10,12 @@ out by hand (the floor). Gradients are checked against the NumPy ones first.
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
 
 import numpy as np
 
 import fgrad
 import fgrad.numpy as fnp
+from _timing import median_times  # noqa: E402  (benchmarks/_timing.py)
 
 
 def numpy_value_and_grad(A, B, C, D):
@@ -42,18 +41,6 @@ def fgrad_matmul(A, B, C, D):
     return fnp.sum(A @ B @ C @ D)
 
 
-def median_times(fs, repeat):
-    """Median wall time of each of ``fs``, measured in interleaved rounds (so a busy
-    machine slows every row alike)."""
-    for f in fs:
-        f()                            # warm up (path cache, BLAS threads)
-    times = [[] for _ in fs]
-    for _ in range(repeat):
-        for f, ts in zip(fs, times):
-            t0 = time.perf_counter()
-            f()
-            ts.append(time.perf_counter() - t0)
-    return [statistics.median(ts) for ts in times]
 
 
 def main():

@@ -8,8 +8,11 @@ from ._array import Array
 from . import devices, tree_util, primitives, cuda
 from . import numpy
 from . import random, scipy, nn  # noqa: E402  (fgrad.random, fgrad.scipy.special, fgrad.nn)
+from . import lax  # noqa: E402  (fgrad.lax: control flow, collectives, convolutions)
 from .transforms.api import (grad, value_and_grad, vjp, jvp, linearize, vmap, float0)
 from .transforms.derived import jacfwd, jacrev, hessian
+jacobian = jacrev    # JAX's alias
+from . import tree, flatten_util, debug  # noqa: E402  (fgrad.tree, ravel_pytree, debug.print)
 from .transforms.custom import custom_jvp, custom_vjp, checkpoint, remat
 from .transforms.staging import make_jaxpr
 from .transforms.jit import jit

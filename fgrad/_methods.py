@@ -82,30 +82,60 @@ class ArrayMethods:
     def astype(self, dtype): return fnp.astype(self, dtype)
     def copy(self): return fnp.array(self, copy=True)
 
-    # reductions
-    def sum(self, axis=None, dtype=None, keepdims=False):
-        return fnp.sum(self, axis=axis, dtype=dtype, keepdims=keepdims)
+    # reductions: NumPy's ndarray signatures (``out`` must be None: arrays are immutable)
+    def sum(self, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
+        return fnp.sum(self, axis, dtype, out, keepdims, initial, where)
 
-    def prod(self, axis=None, dtype=None, keepdims=False):
-        return fnp.prod(self, axis=axis, dtype=dtype, keepdims=keepdims)
+    def prod(self, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
+        return fnp.prod(self, axis, dtype, out, keepdims, initial, where)
 
-    def mean(self, axis=None, dtype=None, keepdims=False):
-        return fnp.mean(self, axis=axis, dtype=dtype, keepdims=keepdims)
+    def mean(self, axis=None, dtype=None, out=None, keepdims=False, *, where=None):
+        return fnp.mean(self, axis, dtype, out, keepdims, where=where)
 
-    def var(self, axis=None, dtype=None, ddof=0, keepdims=False):
-        return fnp.var(self, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims)
+    def var(self, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None,
+            mean=None, correction=None):
+        return fnp.var(self, axis, dtype, out, ddof, keepdims, where=where, mean=mean,
+                       correction=correction)
 
-    def std(self, axis=None, dtype=None, ddof=0, keepdims=False):
-        return fnp.std(self, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims)
+    def std(self, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None,
+            mean=None, correction=None):
+        return fnp.std(self, axis, dtype, out, ddof, keepdims, where=where, mean=mean,
+                       correction=correction)
 
-    def max(self, axis=None, keepdims=False): return fnp.max(self, axis=axis, keepdims=keepdims)
-    def min(self, axis=None, keepdims=False): return fnp.min(self, axis=axis, keepdims=keepdims)
-    def argmax(self, axis=None, keepdims=False): return fnp.argmax(self, axis=axis, keepdims=keepdims)
-    def argmin(self, axis=None, keepdims=False): return fnp.argmin(self, axis=axis, keepdims=keepdims)
-    def all(self, axis=None, keepdims=False): return fnp.all(self, axis=axis, keepdims=keepdims)
-    def any(self, axis=None, keepdims=False): return fnp.any(self, axis=axis, keepdims=keepdims)
-    def cumsum(self, axis=None, dtype=None): return fnp.cumsum(self, axis=axis, dtype=dtype)
-    def cumprod(self, axis=None, dtype=None): return fnp.cumprod(self, axis=axis, dtype=dtype)
+    def max(self, axis=None, out=None, keepdims=False, initial=None, where=None):
+        return fnp.max(self, axis, out, keepdims, initial, where)
+
+    def min(self, axis=None, out=None, keepdims=False, initial=None, where=None):
+        return fnp.min(self, axis, out, keepdims, initial, where)
+
+    def argmax(self, axis=None, out=None, *, keepdims=False):
+        return fnp.argmax(self, axis, out, keepdims=keepdims)
+
+    def argmin(self, axis=None, out=None, *, keepdims=False):
+        return fnp.argmin(self, axis, out, keepdims=keepdims)
+
+    def all(self, axis=None, out=None, keepdims=False, *, where=None):
+        return fnp.all(self, axis, out, keepdims, where=where)
+
+    def any(self, axis=None, out=None, keepdims=False, *, where=None):
+        return fnp.any(self, axis, out, keepdims, where=where)
+
+    def cumsum(self, axis=None, dtype=None, out=None): return fnp.cumsum(self, axis, dtype, out)
+    def cumprod(self, axis=None, dtype=None, out=None): return fnp.cumprod(self, axis, dtype, out)
+    def ptp(self, axis=None, out=None, keepdims=False): return fnp.ptp(self, axis, out, keepdims)
+
+    # sorting and searching: new arrays, as jax.Array's (NumPy's ndarray.sort is in place)
+    def sort(self, axis=-1, *, kind=None, order=None, stable=True, descending=False):
+        return fnp.sort(self, axis, kind, order, stable=stable, descending=descending)
+
+    def argsort(self, axis=-1, *, kind=None, order=None, stable=True, descending=False):
+        return fnp.argsort(self, axis, kind, order, stable=stable, descending=descending)
+
+    def nonzero(self, *, size=None, fill_value=None):
+        return fnp.nonzero(self, size=size, fill_value=fill_value)
+
+    def searchsorted(self, v, side="left", sorter=None):
+        return fnp.searchsorted(self, v, side, sorter)
 
     # math
     def dot(self, o): return fnp.dot(self, o)

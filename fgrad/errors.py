@@ -42,6 +42,8 @@ def concretization(transform: str, what: str, shape, dtype) -> ConcretizationTyp
                 "select) instead of Python control flow, or move the branch outside vmap",
         "jit": "mark the argument static with static_argnums, or use fgrad.numpy.where "
                "instead of Python control flow",
+        "lax": "use fgrad.lax.cond, switch or select instead of Python control flow on "
+               "values computed in a loop body or branch",
         "make_jaxpr": "mark the argument static, or use fgrad.numpy.where instead of Python "
                       "control flow",
     }.get(transform, "compute it outside the transform")

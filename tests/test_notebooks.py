@@ -21,7 +21,7 @@ NOTEBOOKS = sorted((ROOT / "examples" / "notebooks").glob("*.ipynb"))
 
 
 def test_notebooks_are_found():
-    assert {"functional_mlp.ipynb"} <= {n.name for n in NOTEBOOKS}
+    assert {"functional_mlp.ipynb", "cnn_digits_pytorch_style.ipynb"} <= {n.name for n in NOTEBOOKS}
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[n.stem for n in NOTEBOOKS])

@@ -2,11 +2,12 @@
 
 Everything that touches backend arrays (numpy on ``cpu``, cupy on ``cuda``)
 goes through a Device. Primitive implementations receive ``device.xp`` (an
-array namespace with NumPy's API plus three extras that every device defines:
+array namespace with NumPy's API plus the extras that every device defines:
 ``scatter_add(x, idx, v)``, ``scatter_apply(ufunc_name, x, idx, v)`` and
 ``scatter_set(x, idx, v)``, each returning an updated copy of ``x``, duplicates
-combined by the ufunc, or the last in C order winning for ``scatter_set``) and
-never import a backend themselves.
+combined by the ufunc, or the last in C order winning for ``scatter_set``; and
+``sliding_window_view(x, window_shape, axis)``, NumPy's read-only strided view of
+every window) and never import a backend themselves.
 """
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ def make_namespace(name: str, base, **extras) -> types.ModuleType:
     """
     ns = types.ModuleType(name)
     ns.__dict__.update({k: v for k, v in vars(base).items() if not k.startswith("__")})
+    # submodules the backend may load lazily (NumPy 2's ``numpy.fft``)
+    ns.__dict__.update({k: getattr(base, k) for k in ("fft", "linalg") if hasattr(base, k)})
     ns.__dict__.update(extras)
     return ns
 

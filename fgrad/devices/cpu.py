@@ -63,7 +63,8 @@ class CPUDevice(Device):
         self.xp = make_namespace(
             "fgrad.devices.cpu.xp", np,
             scatter_add=_scatter_add, scatter_apply=_scatter_apply,
-            scatter_set=_scatter_set, **_FAST_PATHS)
+            scatter_set=_scatter_set,
+            sliding_window_view=np.lib.stride_tricks.sliding_window_view, **_FAST_PATHS)
 
     def from_host(self, a):
         return np.asarray(a)

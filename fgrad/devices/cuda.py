@@ -122,9 +122,18 @@ class CUDADevice(Device):
             _scatter_last_wins(cp, out, idx, v)
             return out
 
+        def sliding_window_view(x, window_shape, axis):
+            # NumPy's signature (a tuple of axes), on cupy's as_strided: no copy
+            shape, strides = list(x.shape), list(x.strides)
+            for ax, w in zip(axis, window_shape):
+                shape[ax] -= w - 1
+            return cp.lib.stride_tricks.as_strided(
+                x, tuple(shape) + tuple(window_shape),
+                tuple(strides) + tuple(x.strides[ax] for ax in axis))
+
         self.xp = make_namespace(f"fgrad.devices.cuda{index}.xp", cp,
                                  scatter_add=scatter_add, scatter_apply=scatter_apply,
-                                 scatter_set=scatter_set)
+                                 scatter_set=scatter_set, sliding_window_view=sliding_window_view)
 
     def from_host(self, a):
         with self._cp.cuda.Device(self.index):

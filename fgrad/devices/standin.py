@@ -130,6 +130,7 @@ def _standin_namespace():
         if not k.startswith("__"):
             setattr(ns, k, _forward(v))
     ns.ndarray = StandinArray
+    ns.fft = _forward(np.fft)       # loaded lazily by NumPy 2, so maybe not in vars(np) yet
 
     def scatter_add(x, idx, v):
         out = x._a.copy()
@@ -149,6 +150,7 @@ def _standin_namespace():
     ns.scatter_add = scatter_add
     ns.scatter_set = scatter_set
     ns.scatter_apply = scatter_apply
+    ns.sliding_window_view = _forward(np.lib.stride_tricks.sliding_window_view)
     return ns
 
 

@@ -303,6 +303,11 @@ def _zeros_like(t):
     return Tensor._wrap(zeros(tuple(t.shape), t._data.dtype, t._device))
 
 
+def _zeros_like_output(o: Tensor) -> Tensor:
+    """The gradient of a ``Function`` output that received none: zeros like it."""
+    return Tensor._wrap(zeros(tuple(o.shape), o._data.dtype, o._device))
+
+
 # ======================================================= custom functions ===
 class FunctionCtx:
     """The ``ctx`` of ``Function.forward``/``backward``: ``save_for_backward``,
@@ -379,7 +384,13 @@ class Function:
         non_diff = getattr(ctx, "_non_diff", set())
 
         def vjp(cts, needs, ans, *primals):
-            grads_in = [c if isinstance(c, Tensor) else Tensor._wrap(c) for c in cts]
+            # an output that got no gradient arrives as None: zeros of the output's shape
+            # (PyTorch's materialize_grads), or None if the function asked for that
+            # (ctx.set_materialize_grads(False))
+            materialize = getattr(ctx, "_materialize", True)
+            grads_in = [c if isinstance(c, Tensor) else Tensor._wrap(c) if c is not None
+                        else _zeros_like_output(o) if materialize else None
+                        for c, o in zip(cts, outs)]
             with _grad_mode.set_grad_enabled(_engine.create_graph):
                 res = cls.backward(ctx, *grads_in)
             res = res if isinstance(res, tuple) else (res,)
@@ -392,6 +403,7 @@ class Function:
                     (g if _engine.create_graph else g._value()) if isinstance(g, Tensor) else g
                     for g, need in zip(grads, needs)]
         rule = CustomRule(f"{cls.__name__}", vjp, f"{cls.__name__}Backward")
+        rule.missing_cts_as_none = True
         tensors = [args[i] for i in tensor_pos]
         parents = tuple(t._edge() if t.requires_grad else None for t in tensors)
         vals = [t._value() for t in tensors]

@@ -102,7 +102,8 @@ class GradNode(Node):
         inputs = tuple(_saved_tensor(x, p) for x, p in zip(self.inputs, self.parents))
         if prim.multiple_results:
             ans = tuple(_saved_tensor(a, (self, i)) for i, a in enumerate(self.ans))
-            ct = [_as_tensor_ct(c, a) for c, a in zip(cts, self.ans)]
+            ct = [None if c is None and getattr(prim, "missing_cts_as_none", False)
+                  else _as_tensor_ct(c, a) for c, a in zip(cts, self.ans)]
         else:
             ans = _saved_tensor(self.ans, (self, 0))
             ct = _as_tensor_ct(cts[0], self.ans)

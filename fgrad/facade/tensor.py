@@ -36,6 +36,7 @@ from .printing import format_tensor
 from ..devices import CPU, get as get_device
 from ..transforms.core import ShapedArray, Tracer, bind, register_bind_handler, undo_on_exit
 from ..transforms.reverse import make_node
+from .attributes import TensorAttributes
 from .size import Size, _COPY_SLICES, _VIEW_NAMES, _broadcast_error, _broadcastable, _c_type, _device_mismatch, _host_index, _index_node_name, _type_name, broadcasts_to
 from .tape import _engine, GradNode, LEAF_INPLACE, NUMPY_REQUIRES_GRAD, VIEW_OF_LEAF_INPLACE, _RemovableHandle, _THIS_NODE, _ZERO_GRAD, graph_mark
 from ..numpy._elementwise import stop_gradient
@@ -64,6 +65,7 @@ def _record(prim, args, params):
     """``bind`` for calls with Tensor arguments: compute on Arrays, record a node if needed."""
     vals = []
     needs_grad = False
+    traced = None
     for a in args:
         if isinstance(a, Tensor):
             d = a._data
@@ -74,10 +76,13 @@ def _record(prim, args, params):
                 vals.append(v)
             else:
                 vals.append(d)
+                traced = d
             if a._node is not None or a._requires_grad:
                 needs_grad = True
         else:
             vals.append(a)
+    if needs_grad and traced is not None and _grad_mode._state.enabled:
+        _check_no_lost_gradient(traced, args)
     try:
         out = bind(prim, *vals, **params)
     except ValueError as e:
@@ -94,6 +99,22 @@ def _record(prim, args, params):
         if True in diff:
             _attach_node(prim, params, args, vals, out, results, diff)
     return tuple(results) if multiple else results[0]
+
+
+def _check_no_lost_gradient(traced, args):
+    """A loop body or branch of ``fgrad.lax`` (a traced sub-program) that closes over a
+    tensor requiring grad would compute with its value only: the tape could not reach
+    it through the loop, and its ``.grad`` would silently stay None. Refuse it."""
+    if traced._trace.main.transform != "lax":
+        return
+    for a in args:
+        if isinstance(a, Tensor) and not isinstance(a._data, Tracer) and (
+                a._requires_grad or a._node is not None):
+            raise RuntimeError(
+                "fgrad.lax: a loop body or branch uses a tensor that requires grad but is not "
+                "one of its arguments (it is closed over), so backward() could not reach it. "
+                "Pass it in explicitly (in the carry, xs or operands), or differentiate with "
+                "fgrad.grad / fgrad.func.grad, which trace closed-over values.")
 
 
 def _parent(a):
@@ -142,7 +163,7 @@ def _link_views(results, args):
 
 
 # ================================================================ the tensor ====
-class Tensor:
+class Tensor(TensorAttributes):
     """A mutable n-d array with PyTorch's autograd (``requires_grad``, ``backward()``, ``.grad``).
 
     Create one with ``fgrad.tensor``, ``fgrad.zeros``, ``fgrad.from_numpy`` ...
@@ -216,87 +237,6 @@ class Tensor:
             leaf = self._leaf_node = GradNode(None, None, (), (), None)._setup()
             leaf._variable = weakref.ref(self)
         return leaf, 0
-
-    # -- attributes -----------------------------------------------------------
-    @property
-    def _np_dtype(self) -> np.dtype:
-        return self._data.dtype
-
-    @property
-    def dtype(self):
-        return _dtypes.from_numpy(self._data.dtype)
-
-    @property
-    def shape(self) -> Size:
-        return Size(self._data.shape)
-
-    def size(self, dim: int | None = None):
-        """The shape (``fgrad.Size``), or its length along ``dim``."""
-        if dim is None:
-            return Size(self._data.shape)
-        return self._data.shape[C._wrap_dim(dim, self.ndim)]
-
-    @property
-    def ndim(self) -> int:
-        return len(self._data.shape)
-
-    def dim(self) -> int:
-        return len(self._data.shape)
-
-    ndimension = dim
-
-    def numel(self) -> int:
-        n = 1
-        for d in self._data.shape:
-            n *= d
-        return n
-
-    nelement = numel
-
-    @property
-    def device(self):
-        return self._device
-
-    @property
-    def is_cuda(self) -> bool:
-        return self._device.platform == "cuda"
-
-    def element_size(self) -> int:
-        return self._data.dtype.itemsize
-
-    @property
-    def itemsize(self) -> int:
-        return self._data.dtype.itemsize
-
-    @property
-    def nbytes(self) -> int:
-        return self.numel() * self._data.dtype.itemsize
-
-    def is_floating_point(self) -> bool:
-        return self._data.dtype.kind == "f"
-
-    def is_complex(self) -> bool:
-        return self._data.dtype.kind == "c"
-
-    def is_contiguous(self) -> bool:
-        flags = getattr(self._data, "flags", None)
-        return bool(flags.c_contiguous) if flags is not None else True
-
-    def stride(self, dim: int | None = None):
-        """Strides in elements (as PyTorch counts them)."""
-        st = tuple(s // self._data.dtype.itemsize for s in self._data.strides)
-        return st if dim is None else st[C._wrap_dim(dim, self.ndim)]
-
-    def data_ptr(self) -> int:
-        d = self._data
-        if hasattr(d, "__array_interface__"):
-            return d.__array_interface__["data"][0]
-        return d.data.ptr
-
-    def _version_get(self) -> int:
-        return self._vc[0]
-
-    _version = property(_version_get)
 
     # -- autograd attributes ----------------------------------------------------
     @property

@@ -64,14 +64,15 @@ def relu6(x):
     return fnp.where(x >= 6, 6.0, fnp.where(x > 0, x, 0.0))
 
 
-def leaky_relu(x, negative_slope: float = 0.01):
-    """``x`` where ``x >= 0``, else ``negative_slope * x``.
+def leaky_relu(x, negative_slope: float = 0.01, inplace: bool = False):
+    """``x`` where ``x >= 0``, else ``negative_slope * x``. The derivative at 0 is JAX's
+    (1) for Arrays and PyTorch's (``negative_slope``) for tensors.
 
     >>> leaky_relu(fnp.asarray([-1.0, 2.0]), 0.1).tolist()
     [-0.1, 2.0]
     """
     x = fnp.asarray(x)
-    return fnp.where(x >= 0, x, negative_slope * x)
+    return fnp.where(x > 0 if _is_tensor(x) else x >= 0, x, negative_slope * x)
 
 
 def elu(x, alpha: float = 1.0):
@@ -109,14 +110,17 @@ def selu(x):
     return _SELU_SCALE * elu(x, _SELU_ALPHA)
 
 
-def gelu(x, approximate: bool | str = True):
-    """Gaussian error linear unit ``x * Phi(x)``. ``approximate=True`` (JAX's default, or
-    PyTorch's ``'tanh'``) uses ``0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))``;
-    ``False`` (or ``'none'``) the exact ``0.5 x (1 + erf(x / sqrt 2))``.
+def gelu(x, approximate: bool | str | None = None):
+    """Gaussian error linear unit ``x * Phi(x)``. ``approximate=True`` (or PyTorch's
+    ``'tanh'``) uses ``0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))``; ``False`` (or
+    ``'none'``) the exact ``0.5 x (1 + erf(x / sqrt 2))``. The default is each face's:
+    the tanh form for Arrays (JAX), the exact one for tensors (PyTorch).
 
     >>> round(gelu(fnp.asarray([1.0]), approximate=False)[0].item(), 6)
     0.841345
     """
+    if approximate is None:
+        approximate = not _is_tensor(x)
     if isinstance(approximate, str):
         if approximate not in ("none", "tanh"):
             raise ValueError(f"gelu: approximate must be True/False, 'none' or 'tanh', "
@@ -162,15 +166,19 @@ swish = silu
 def softplus(x, beta: float = 1.0, threshold: float | None = None):
     """``log(1 + exp(x))`` as ``logaddexp(x, 0)``: exact for large ``x`` (value ``x``,
     gradient 1), no overflow. ``beta`` scales as PyTorch's (``log(1 + exp(beta x)) / beta``);
-    ``threshold`` is accepted for PyTorch compatibility (the stable form needs no switch).
+    where ``beta x > threshold`` the result is ``x`` (PyTorch's switch; its default 20
+    applies to tensors, Arrays take the smooth form everywhere unless it is given).
 
     >>> softplus(fnp.asarray([1000.0])).tolist()
     [1000.0]
     """
     x = fnp.asarray(x)
-    if beta != 1.0:
-        return fnp.logaddexp(beta * x, 0.0) / beta
-    return fnp.logaddexp(x, 0.0)
+    if threshold is None and _is_tensor(x):
+        threshold = 20.0
+    out = fnp.logaddexp(beta * x, 0.0) / beta if beta != 1.0 else fnp.logaddexp(x, 0.0)
+    if threshold is not None:
+        out = fnp.where(x * beta > threshold, x, out)
+    return out
 
 
 def log_sigmoid(x):
@@ -469,3 +477,22 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index: i
     elif reduction == "sum":
         smooth = smooth.sum()
     return (1 - label_smoothing) * nll + (label_smoothing / n_classes) * smooth
+
+
+# ---------------------------------------------------------------- torch.nn.functional layers
+# (the training kit: losses, normalisation, dropout, embedding, attention), in their own files
+from ._losses import (binary_cross_entropy, binary_cross_entropy_with_logits,  # noqa: E402
+                      l1_loss, smooth_l1_loss, huber_loss, kl_div)
+from ._normalization import batch_norm, layer_norm, group_norm  # noqa: E402
+from ._dropout import dropout  # noqa: E402
+from ._sparse import embedding  # noqa: E402
+from ._attention import scaled_dot_product_attention  # noqa: E402
+__all__ += ["binary_cross_entropy", "binary_cross_entropy_with_logits", "l1_loss",
+            "smooth_l1_loss", "huber_loss", "kl_div", "batch_norm", "layer_norm", "group_norm",
+            "dropout", "embedding", "scaled_dot_product_attention"]
+# Convolutions, pooling, unfold/fold and pad (torch.nn.functional names): one block.
+from ._conv_functional import (conv1d, conv2d, conv3d, conv_transpose1d,  # noqa: E402,F401
+                               conv_transpose2d, conv_transpose3d, max_pool1d, max_pool2d,
+                               max_pool3d, avg_pool1d, avg_pool2d, avg_pool3d,
+                               adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool1d,
+                               adaptive_max_pool2d, unfold, fold, pad)

@@ -1,5 +1,7 @@
-"""PyTorch-style modules on facade tensors: ``Parameter``, ``Module``, ``Linear``,
-``Sequential``, activations and losses (``fgrad.nn.Linear`` is ``torch.nn.Linear``).
+"""The core of the PyTorch-style modules: ``Parameter`` and ``Module`` (registration,
+iteration, ``train()/eval()``, ``state_dict``, ``to()``, hooks, printing). The layers
+live beside it, one file per kind (``linear.py``, ``activation.py``, ``loss.py``,
+``container.py``, ``normalization.py`` ...); ``fgrad.nn.Linear`` is ``torch.nn.Linear``.
 
 >>> import fgrad
 >>> from fgrad import nn
@@ -17,22 +19,19 @@ fgrad.Size([2, 1])
 """
 from __future__ import annotations
 
-import math
+import warnings
 from collections import OrderedDict, namedtuple
 from typing import Any, Iterator
 
-import numpy as np
 
 from .. import _dtypes
 from ..facade import grad_mode as _grad_mode
-from ..facade import creation, methods
-from ..facade.torch_functions import FUNCTIONS
+from ..facade import creation as _creation, methods as _methods
+from ..autograd import Function
 from ..facade.tensor import Tensor, parse_to_args
 from ..transforms.api import register_leaf_adapter
-from . import functional as F
 
-__all__ = ["Parameter", "Module", "Linear", "Sequential", "ModuleList", "Identity", "ReLU",
-           "Tanh", "Sigmoid", "MSELoss", "CrossEntropyLoss"]
+__all__ = ["Parameter", "Module", "RemovableHandle"]
 
 
 # ================================================================== Parameter ===
@@ -48,7 +47,7 @@ class Parameter(Tensor):
 
     def __new__(cls, data: Tensor | None = None, requires_grad: bool = True):
         if data is None:
-            data = creation.empty(0)
+            data = _creation.empty(0)
         if not isinstance(data, Tensor):
             raise TypeError(f"Parameter: data must be a Tensor, got {type(data).__name__}")
         src = data.detach()
@@ -85,11 +84,21 @@ def _rebuild_parameter(data, requires_grad):
 
 
 # the transforms see a Parameter as they see a Tensor (leaf adapters are per exact type)
-register_leaf_adapter(Parameter, methods._unwrap, methods._wrap_leaf)
+register_leaf_adapter(Parameter, _methods._unwrap, _methods._wrap_leaf)
 
 
 # ===================================================================== Module ===
-_IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
+class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
+    """What ``load_state_dict`` returns; printed as PyTorch prints it."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        if not self.missing_keys and not self.unexpected_keys:
+            return "<All keys matched successfully>"
+        return super().__repr__()
+
+    __str__ = __repr__
 
 
 def _addindent(s: str, spaces: int) -> str:
@@ -129,13 +138,84 @@ class Module:
         object.__setattr__(self, "_buffers", OrderedDict())
         object.__setattr__(self, "_non_persistent_buffers_set", set())
         object.__setattr__(self, "_modules", OrderedDict())
+        for name in _HOOK_DICTS:
+            object.__setattr__(self, name, OrderedDict())
 
     def forward(self, *args, **kwargs):
         raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required '
                                   '"forward" function')
 
     def __call__(self, *args, **kwargs):
-        return self.forward(*args, **kwargs)
+        d = self.__dict__
+        if not (d.get("_forward_pre_hooks") or d.get("_forward_hooks")
+                or d.get("_backward_hooks") or d.get("_backward_pre_hooks")):
+            return self.forward(*args, **kwargs)
+        return self._call_with_hooks(args, kwargs)
+
+    # -- hooks -----------------------------------------------------------------------
+    def _call_with_hooks(self, args, kwargs):
+        """``forward`` between the forward pre-hooks and hooks, its tensor inputs and
+        outputs passed through identity nodes that call the backward hooks (as PyTorch's
+        ``BackwardHook``)."""
+        for key, hook in list(self._forward_pre_hooks.items()):
+            if key in self._forward_hooks_with_kwargs:
+                res = hook(self, args, kwargs)
+                if res is not None:
+                    if not (isinstance(res, tuple) and len(res) == 2):
+                        raise RuntimeError("forward pre-hook must return None or a tuple of "
+                                           f"(new_args, new_kwargs), but got {res}.")
+                    args, kwargs = res
+            else:
+                res = hook(self, args)
+                if res is not None:
+                    args = res if isinstance(res, tuple) else (res,)
+        state = None
+        if self._backward_hooks or self._backward_pre_hooks:
+            state = _BackwardHookState(self)
+            args = state.wrap_inputs(args)
+        out = self.forward(*args, **kwargs)
+        for key, hook in list(self._forward_hooks.items()):
+            if key in self._forward_hooks_with_kwargs:
+                res = hook(self, args, kwargs, out)
+            else:
+                res = hook(self, args, out)
+            if res is not None:
+                out = res
+        if state is not None:
+            out = state.wrap_outputs(out)
+        return out
+
+    def _add_hook(self, dict_name, hook, prepend=False, with_kwargs=False):
+        hooks = self.__dict__[dict_name]
+        handle = RemovableHandle(hooks, self._forward_hooks_with_kwargs)
+        hooks[handle.id] = hook
+        if prepend:
+            hooks.move_to_end(handle.id, last=False)
+        if with_kwargs:
+            self._forward_hooks_with_kwargs[handle.id] = True
+        return handle
+
+    def register_forward_pre_hook(self, hook, *, prepend: bool = False,
+                                  with_kwargs: bool = False) -> "RemovableHandle":
+        """Call ``hook(module, args)`` before ``forward`` (``hook(module, args, kwargs)``
+        with ``with_kwargs``); a non-None result replaces the arguments."""
+        return self._add_hook("_forward_pre_hooks", hook, prepend, with_kwargs)
+
+    def register_forward_hook(self, hook, *, prepend: bool = False, with_kwargs: bool = False,
+                              always_call: bool = False) -> "RemovableHandle":
+        """Call ``hook(module, args, output)`` after ``forward`` (``hook(module, args,
+        kwargs, output)`` with ``with_kwargs``); a non-None result replaces the output."""
+        return self._add_hook("_forward_hooks", hook, prepend, with_kwargs)
+
+    def register_full_backward_pre_hook(self, hook, prepend: bool = False) -> "RemovableHandle":
+        """Call ``hook(module, grad_output)`` when the gradients of the module's outputs
+        are known; a non-None result replaces them."""
+        return self._add_hook("_backward_pre_hooks", hook, prepend)
+
+    def register_full_backward_hook(self, hook, prepend: bool = False) -> "RemovableHandle":
+        """Call ``hook(module, grad_input, grad_output)`` when the gradients of the
+        module's tensor inputs are computed; a non-None result replaces ``grad_input``."""
+        return self._add_hook("_backward_hooks", hook, prepend)
 
     # -- registration ---------------------------------------------------------------
     def __setattr__(self, name: str, value: Any) -> None:
@@ -503,6 +583,128 @@ class Module:
         return main + ")"
 
 
+_HOOK_DICTS = ("_forward_pre_hooks", "_forward_hooks", "_forward_hooks_with_kwargs",
+               "_backward_hooks", "_backward_pre_hooks")
+
+
+class RemovableHandle:
+    """What the ``register_*_hook`` methods return: ``handle.remove()`` unregisters."""
+
+    _next_id = 0
+
+    def __init__(self, hooks_dict, *extra_dicts):
+        self.id = RemovableHandle._next_id
+        RemovableHandle._next_id += 1
+        self._dicts = (hooks_dict,) + extra_dicts
+
+    def remove(self) -> None:
+        for d in self._dicts:
+            d.pop(self.id, None)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
+
+
+class _Identity(Function):
+    """Identity on tensors whose backward hands the incoming gradients to a callback
+    (which may replace them): the node a module's backward hooks hang on."""
+
+    @staticmethod
+    def forward(ctx, callback, materialize, *tensors):
+        ctx.callback = callback
+        ctx.set_materialize_grads(materialize)
+        return tuple(t.view_as(t) for t in tensors)
+
+    @staticmethod
+    def backward(ctx, *grads):
+        return (None, None) + tuple(ctx.callback(grads))
+
+
+class _BackwardHookState:
+    """One call's bookkeeping for ``register_full_backward_hook``/``_pre_hook``, as
+    PyTorch's ``BackwardHook``: the tensors among the inputs and among the outputs each
+    pass through an identity node; the outputs' node records ``grad_output`` (after the
+    pre-hooks), the inputs' node calls the hooks with ``(grad_input, grad_output)``. Both
+    tuples have one entry per top-level argument or output, None where it is no tensor."""
+
+    def __init__(self, module: Module):
+        self.module = module
+        self.grad_output = None
+        self.n_inputs = 0
+        self.input_index = None      # positions of the input tensors, None if none need grad
+        self.n_outputs = 0
+        self.output_index = None
+
+    @staticmethod
+    def _through(callback, materialize, args):
+        idx = [i for i, a in enumerate(args) if isinstance(a, Tensor)]
+        if not any(args[i].requires_grad for i in idx) or not _grad_mode.is_grad_enabled():
+            return args, None
+        new = _Identity.apply(callback, materialize, *[args[i] for i in idx])
+        args = list(args)
+        for i, t in zip(idx, new):
+            args[i] = t
+        return tuple(args), idx
+
+    def wrap_inputs(self, args):
+        self.n_inputs = len(args)
+        args, self.input_index = self._through(self._on_inputs, True, args)
+        return args
+
+    def wrap_outputs(self, out):
+        single = not isinstance(out, tuple)
+        outs = (out,) if single else out
+        self.n_outputs = len(outs)
+        outs, self.output_index = self._through(self._on_outputs, False, outs)
+        return outs[0] if single else outs
+
+    @staticmethod
+    def _pack(index, grads, n):
+        full = [None] * n
+        for i, g in zip(index, grads):
+            full[i] = g
+        return tuple(full)
+
+    def _on_outputs(self, grads):
+        grad_output = self._pack(self.output_index, grads, self.n_outputs)
+        for hook in list(self.module._backward_pre_hooks.values()):
+            res = hook(self.module, grad_output)
+            if res is not None:
+                res = tuple(res) if isinstance(res, (tuple, list)) else (res,)
+                if len(res) != len(grad_output):
+                    raise RuntimeError("Backward pre hook returned an invalid number of "
+                                       f"grad_output, got {len(res)}, but expected "
+                                       f"{len(grad_output)}")
+                grad_output = res
+        self.grad_output = grad_output
+        if self.input_index is None:   # no input needs a gradient: call the hooks now
+            warnings.warn("Full backward hook is firing when gradients are computed with "
+                          "respect to module outputs since no inputs require gradients.",
+                          stacklevel=2)
+            self._call_hooks((None,) * self.n_inputs)
+        return tuple(grad_output[i] for i in self.output_index)
+
+    def _on_inputs(self, grads):
+        grad_input = self._pack(self.input_index, grads, self.n_inputs)
+        res = self._call_hooks(grad_input)
+        return tuple(res[i] for i in self.input_index)
+
+    def _call_hooks(self, grad_input):
+        for hook in list(self.module._backward_hooks.values()):
+            res = hook(self.module, grad_input, self.grad_output)
+            if res is not None:
+                res = tuple(res) if isinstance(res, (tuple, list)) else (res,)
+                if len(res) != len(grad_input):
+                    raise RuntimeError("Backward hook returned an invalid number of "
+                                       f"grad_input, got {len(res)}, but expected "
+                                       f"{len(grad_input)}")
+                grad_input = res
+        return grad_input
+
+
 def _typename(x) -> str:
     t = type(x)
     return t.__module__ + "." + t.__qualname__ if t.__module__ not in ("builtins",) \
@@ -523,226 +725,3 @@ def _zero_grad(p: Tensor, set_to_none: bool) -> None:
     g.zero_()
 
 
-# ================================================================ containers ===
-class Sequential(Module):
-    """Modules applied in order: ``Sequential(m0, m1, ...)`` or
-    ``Sequential(OrderedDict(name=module, ...))``.
-
-    >>> Sequential(Linear(2, 2), Tanh())[1]
-    Tanh()
-    """
-
-    def __init__(self, *args):
-        super().__init__()
-        if len(args) == 1 and isinstance(args[0], (OrderedDict, dict)):
-            for key, module in args[0].items():
-                self.add_module(key, module)
-        else:
-            for i, module in enumerate(args):
-                self.add_module(str(i), module)
-
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self):
-        return iter(self._modules.values())
-
-    def __getitem__(self, idx):
-        if isinstance(idx, slice):
-            return Sequential(OrderedDict(list(self._modules.items())[idx]))
-        return list(self._modules.values())[_index(idx, len(self))]
-
-    def __setitem__(self, idx, module) -> None:
-        key = list(self._modules)[_index(idx, len(self))]
-        setattr(self, key, module)
-
-    def __delitem__(self, idx) -> None:
-        keys = list(self._modules)
-        for key in (keys[idx] if isinstance(idx, slice) else [keys[_index(idx, len(self))]]):
-            del self._modules[key]
-        # re-number, as PyTorch does
-        items = list(self._modules.values())
-        self._modules.clear()
-        for i, m in enumerate(items):
-            self._modules[str(i)] = m
-
-    def append(self, module: Module) -> "Sequential":
-        self.add_module(str(len(self)), module)
-        return self
-
-    def forward(self, input):
-        for module in self._modules.values():
-            input = module(input)
-        return input
-
-
-class ModuleList(Module):
-    """A list of modules, registered (their parameters are the list's).
-
-    >>> len(ModuleList([Linear(1, 1), ReLU()]))
-    2
-    """
-
-    def __init__(self, modules=None):
-        super().__init__()
-        if modules is not None:
-            for m in modules:
-                self.append(m)
-
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self):
-        return iter(self._modules.values())
-
-    def __getitem__(self, idx):
-        if isinstance(idx, slice):
-            return ModuleList(list(self._modules.values())[idx])
-        return self._modules[str(_index(idx, len(self)))]
-
-    def __setitem__(self, idx, module) -> None:
-        setattr(self, str(_index(idx, len(self))), module)
-
-    def append(self, module: Module) -> "ModuleList":
-        self.add_module(str(len(self)), module)
-        return self
-
-    def extend(self, modules) -> "ModuleList":
-        for m in modules:
-            self.append(m)
-        return self
-
-
-def _index(idx, n: int) -> int:
-    idx = int(idx)
-    if not -n <= idx < n:
-        raise IndexError(f"index {idx} is out of range")
-    return idx % n
-
-
-# ================================================================== layers ===
-class Identity(Module):
-    """Returns its input."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__()
-
-    def forward(self, input):
-        return input
-
-
-class Linear(Module):
-    """``y = x W^T + b``, with PyTorch's initialisation: ``W`` and ``b`` uniform on
-    ``[-1/sqrt(in_features), 1/sqrt(in_features)]`` (``kaiming_uniform_(a=sqrt(5))``),
-    drawn from fgrad's global generator (``fgrad.manual_seed``).
-
-    >>> Linear(3, 1)
-    Linear(in_features=3, out_features=1, bias=True)
-    >>> Linear(3, 1).weight.shape
-    fgrad.Size([1, 3])
-    """
-
-    def __init__(self, in_features: int, out_features: int, bias: bool = True, device=None,
-                 dtype=None):
-        super().__init__()
-        self.in_features = in_features
-        self.out_features = out_features
-        self.weight = Parameter(creation.empty((out_features, in_features), device=device,
-                                              dtype=dtype))
-        if bias:
-            self.bias = Parameter(creation.empty(out_features, device=device, dtype=dtype))
-        else:
-            self.register_parameter("bias", None)
-        self.reset_parameters()
-
-    def reset_parameters(self) -> None:
-        bound = 1.0 / math.sqrt(self.in_features) if self.in_features > 0 else 0.0
-        with _grad_mode.no_grad():
-            self.weight.uniform_(-bound, bound)
-            if self.bias is not None:
-                self.bias.uniform_(-bound, bound)
-
-    def forward(self, input):
-        return F.linear(input, self.weight, self.bias)
-
-    def extra_repr(self) -> str:
-        return (f"in_features={self.in_features}, out_features={self.out_features}, "
-                f"bias={self.bias is not None}")
-
-
-class ReLU(Module):
-    """``max(x, 0)`` elementwise.
-
-    >>> import fgrad
-    >>> ReLU()(fgrad.tensor([-1.0, 2.0]))
-    tensor([0., 2.])
-    """
-
-    def __init__(self, inplace: bool = False):
-        super().__init__()
-        self.inplace = inplace
-
-    def forward(self, input):
-        return input.relu_() if self.inplace else FUNCTIONS["relu"](input)
-
-    def extra_repr(self) -> str:
-        return "inplace=True" if self.inplace else ""
-
-
-class Tanh(Module):
-    """``tanh(x)`` elementwise."""
-
-    def forward(self, input):
-        return FUNCTIONS["tanh"](input)
-
-
-class Sigmoid(Module):
-    """``1 / (1 + exp(-x))`` elementwise."""
-
-    def forward(self, input):
-        return FUNCTIONS["sigmoid"](input)
-
-
-# ================================================================== losses ===
-class _Loss(Module):
-    def __init__(self, size_average=None, reduce=None, reduction: str = "mean"):
-        super().__init__()
-        if size_average is not None or reduce is not None:
-            reduction = F._legacy_reduction(size_average, reduce)
-        self.reduction = reduction
-
-
-class MSELoss(_Loss):
-    """Mean squared error ``mean((input - target)^2)`` (``reduction='mean' | 'sum' |
-    'none'``).
-
-    >>> import fgrad
-    >>> MSELoss()(fgrad.tensor([1.0, 3.0]), fgrad.tensor([0.0, 0.0]))
-    tensor(5.)
-    """
-
-    def forward(self, input, target):
-        return F.mse_loss(input, target, reduction=self.reduction)
-
-
-class CrossEntropyLoss(_Loss):
-    """``-log softmax(input)[target]`` for class indices (or ``-sum target * log
-    softmax(input)`` for class probabilities), with PyTorch's ``weight``,
-    ``ignore_index``, ``reduction`` and ``label_smoothing``.
-
-    >>> import fgrad
-    >>> loss = CrossEntropyLoss()(fgrad.tensor([[2.0, 0.0], [0.0, 2.0]]), fgrad.tensor([0, 0]))
-    >>> round(loss.item(), 4)
-    1.1269
-    """
-
-    def __init__(self, weight: Tensor | None = None, size_average=None, ignore_index: int = -100,
-                 reduce=None, reduction: str = "mean", label_smoothing: float = 0.0):
-        super().__init__(size_average, reduce, reduction)
-        self.register_buffer("weight", weight)
-        self.ignore_index = ignore_index
-        self.label_smoothing = label_smoothing
-
-    def forward(self, input, target):
-        return F.cross_entropy(input, target, weight=self.weight, ignore_index=self.ignore_index,
-                               reduction=self.reduction, label_smoothing=self.label_smoothing)

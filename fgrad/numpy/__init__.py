@@ -19,7 +19,9 @@ from ._shape import *  # noqa: F401,F403
 from ._indexing import *  # noqa: F401,F403
 from ._indexing import _index, _update, _IndexUpdateHelper  # noqa: F401
 from ._contraction import *  # noqa: F401,F403
+from ._convolve import convolve, correlate  # noqa: F401
 from . import linalg  # noqa: F401,E402
+from . import fft  # noqa: F401,E402
 
 from .. import _methods as _m
 
@@ -27,3 +29,15 @@ _m.fnp = __import__(__name__, fromlist=["_"])
 from ..primitives import binary as _binary, unary as _unary  # noqa: E402
 from ..transforms.core import bind as _bind  # noqa: E402
 _m.bind, _m._B, _m._U = _bind, _binary, _unary
+
+# sorting, order statistics, NaN-aware reductions, set operations, histograms, stacking,
+# polynomials and index tricks (issue 14)
+from ._sorting import *  # noqa: F401,F403,E402
+from ._statistics import *  # noqa: F401,F403,E402
+from ._stacking import *  # noqa: F401,F403,E402
+from ._creation_more import *  # noqa: F401,F403,E402
+from ._setops import *  # noqa: F401,F403,E402
+from ._polynomial import *  # noqa: F401,F403,E402
+from ._elementwise_more import *  # noqa: F401,F403,E402
+from ._index_tricks import *  # noqa: F401,F403,E402
+from ._functional import *  # noqa: F401,F403,E402

@@ -30,6 +30,7 @@ from .. import errors
 from .._array import Array
 from ..primitives import linalg as L, shape as S, unary as U
 from ..primitives.contraction import matmul as _matmul
+from ..primitives.eig import eig_p
 from ._core import asarray, eye, zeros
 from ._elementwise import abs as _abs, sqrt as _sqrt
 from ._reductions import sum as _sum, max as _max, min as _min
@@ -539,3 +540,77 @@ def lstsq(a, b, rcond: float | None = None):
     else:
         resid = zeros((0,), x.dtype, device=x.device)
     return x, resid, rank, s
+
+
+# ---- eig, eigvals, tensorinv, tensorsolve ------------------------------------------
+EigResult = namedtuple("EigResult", ["eigenvalues", "eigenvectors"])
+
+
+def eig(a) -> EigResult:
+    """Eigenvalues and right eigenvectors of a real square matrix (primitive ``eig``):
+    both complex, as JAX's; each eigenvector of unit norm with its largest component
+    real (LAPACK's normalisation). Differentiable in the eigenvalues and the
+    eigenvectors (JAX's rule with ``enable_eigvec_derivs=True``; inf/NaN at repeated
+    eigenvalues).
+
+    >>> import fgrad.numpy as fnp
+    >>> eig(fnp.asarray([[2.0, 0.0], [0.0, 3.0]])).eigenvalues
+    Array([2.+0.j, 3.+0.j])
+    """
+    a = _square("eig", a)
+    return EigResult(*eig_p.bind(a))
+
+
+def eigvals(a) -> Array:
+    """The (complex) eigenvalues of a real square matrix; ``dw = diag(V^-1 dA V)``.
+
+    >>> import fgrad.numpy as fnp
+    >>> eigvals(fnp.asarray([[0.0, -1.0], [1.0, 0.0]])).tolist()
+    [1j, -1j]
+    """
+    return eig(a).eigenvalues
+
+
+def tensorinv(a, ind: int = 2) -> Array:
+    """The inverse of ``a`` read as a linear map from its first ``ind`` axes' shape to the
+    rest, as ``numpy.linalg.tensorinv``: ``tensordot(tensorinv(a), a, ind) = I``.
+
+    >>> import fgrad.numpy as fnp
+    >>> tensorinv(fnp.eye(4).reshape(4, 2, 2), ind=1).shape
+    (2, 2, 4)
+    """
+    a = asarray(a)
+    if ind <= 0:
+        raise ValueError(f"tensorinv: ind must be a positive integer, got {ind}")
+    out_shape, in_shape = a.shape[:ind], a.shape[ind:]
+    rows, cols = int(np.prod(out_shape)), int(np.prod(in_shape))
+    if rows != cols:
+        raise ValueError(f"tensorinv: the first {ind} axes of shape {a.shape} hold {rows} "
+                         f"elements, the others {cols}; they must match")
+    return S.reshape(inv(S.reshape(a, (rows, cols))), in_shape + out_shape)
+
+
+def tensorsolve(a, b, axes=None) -> Array:
+    """``x`` with ``tensordot(a, x, x.ndim) = b``, as ``numpy.linalg.tensorsolve``
+    (``axes``: axes of ``a`` moved to the end first).
+
+    >>> import fgrad.numpy as fnp
+    >>> tensorsolve(2.0 * fnp.eye(4).reshape(2, 2, 4), fnp.ones((2, 2))).tolist()
+    [0.5, 0.5, 0.5, 0.5]
+    """
+    a, b = asarray(a), asarray(b)
+    if axes is not None:
+        axes = [ax % a.ndim for ax in (axes if isinstance(axes, (tuple, list)) else [axes])]
+        perm = [i for i in range(a.ndim) if i not in axes] + axes
+        a = S.transpose(a, perm)
+    x_shape = a.shape[b.ndim:]
+    rows, cols = int(np.prod(a.shape[:b.ndim])), int(np.prod(x_shape))
+    if rows != cols or b.size != rows:
+        raise ValueError(f"tensorsolve: a of shape {a.shape} and b of shape {b.shape} do not "
+                         "make a square system (a's leading axes must hold b's number of "
+                         "elements, and as many as the rest)")
+    x = solve(S.reshape(a, (rows, cols)), S.reshape(b, (rows, 1)))
+    return S.reshape(x, x_shape)
+
+
+__all__ += ["eig", "eigvals", "EigResult", "tensorinv", "tensorsolve"]

@@ -2,6 +2,12 @@
 from .core import REGISTRY, Primitive  # noqa: F401
 from . import unary, binary, reductions, shape  # noqa: F401
 from . import indexing, contraction, transfer  # noqa: F401
-from . import special  # noqa: F401
+from . import special, sorting  # noqa: F401
 from . import linalg  # noqa: F401
 from . import collective  # noqa: F401
+from . import fft  # noqa: F401
+from . import debug  # noqa: F401
+from . import eig  # noqa: F401
+from . import control_flow  # noqa: F401
+from . import collectives  # noqa: F401
+from . import convolution  # noqa: F401

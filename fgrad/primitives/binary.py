@@ -105,6 +105,7 @@ defbinary(pow_p, _pow_dx, _pow_dy, saves="both", uses=({0, 1}, {0, "ans"}))
 # maximum/minimum: at ties each input gets half the gradient (JAX and PyTorch agree).
 def _balanced(ans, x, y):
     """1 where x alone attains ans, 0.5 at ties, 0 elsewhere (in ``ans``'s dtype)."""
+    from .unary import convert
     eq_x = convert(x == ans, ans.dtype)
     eq_y = convert(y == ans, ans.dtype)
     return eq_x / (eq_x + eq_y)
@@ -207,10 +208,6 @@ clamp_p.broadcasting = True
 # ---- user-level helpers the rules are written with ---------------------------
 from .core import REGISTRY as _R  # noqa: E402
 
-from .unary import convert
-from .unary import log_p
-from .unary import floor_p
-from .unary import logistic_p
 
 def select(c, x, y): return select_p.bind(c, x, y)
 def logical_and(a, b): return _R["logical_and"].bind(a, b)
@@ -221,12 +218,15 @@ def greater_equal(a, b): return _R["greater_equal"].bind(a, b)
 
 
 def log_(x):
+    from .unary import log_p
     return log_p.bind(x)
 
 
 def floor_(x):
+    from .unary import floor_p
     return floor_p.bind(x)
 
 
 def logistic_(x):
+    from .unary import logistic_p
     return logistic_p.bind(x)

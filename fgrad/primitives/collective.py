@@ -1,4 +1,6 @@
-"""Collectives across processes: ``all_reduce``, ``all_gather``, ``reduce_scatter``, ``broadcast``.
+"""Collectives across processes: ``all_reduce``, ``all_gather``, ``reduce_scatter``, ``broadcast``
+(registered as ``process_all_reduce`` ...: ``fgrad.lax``'s ``all_gather`` over a named vmap
+axis is another primitive).
 
 Each primitive carries its process group (``fgrad.distributed``'s ``MPIGroup``,
 ``NCCLGroup``, or the one-process ``LocalGroup``) as a parameter; ``impl`` asks
@@ -42,7 +44,7 @@ def _check_op(name, op, x, allowed=REDUCE_OPS):
 
 
 # ------------------------------------------------------------------ all_reduce ----
-all_reduce_p = Primitive("all_reduce", grad_fn_name="AllReduceBackward0")
+all_reduce_p = Primitive("process_all_reduce", grad_fn_name="AllReduceBackward0")
 all_reduce_p.def_impl(lambda xp, x, *, op, group: group.all_reduce_value(x, op))
 
 
@@ -101,7 +103,7 @@ all_reduce_p.batch = lambda vals, dims, **p: (all_reduce_p.bind(vals[0], **p), d
 
 # ------------------------------------------------------------------ all_gather ----
 # all_gather(x)[r] = x on process r: a new leading axis of length world size.
-all_gather_p = Primitive("all_gather", grad_fn_name="AllGatherBackward0")
+all_gather_p = Primitive("process_all_gather", grad_fn_name="AllGatherBackward0")
 all_gather_p.def_impl(lambda xp, x, *, group: group.all_gather_value(x))
 all_gather_p.def_abstract_eval(
     lambda x, *, group: ShapedArray((group.size,) + tuple(x.shape), x.dtype, x.device))
@@ -130,7 +132,7 @@ all_gather_p.batch = lambda vals, dims, **p: (all_gather(vals[0], p["group"]), d
 # -------------------------------------------------------------- reduce_scatter ----
 # reduce_scatter(x)[i] = (sum_r x_r)[rank * n + i], n = len(x) / world size: the
 # reduction, of which each process keeps its block of the leading axis.
-reduce_scatter_p = Primitive("reduce_scatter", grad_fn_name="ReduceScatterBackward0")
+reduce_scatter_p = Primitive("process_reduce_scatter", grad_fn_name="ReduceScatterBackward0")
 reduce_scatter_p.def_impl(lambda xp, x, *, op, group: group.reduce_scatter_value(x, op))
 
 
@@ -183,7 +185,7 @@ reduce_scatter_p.batch = _reduce_scatter_batch
 
 
 # ------------------------------------------------------------------- broadcast ----
-broadcast_p = Primitive("broadcast", grad_fn_name="BroadcastBackward0")
+broadcast_p = Primitive("process_broadcast", grad_fn_name="BroadcastBackward0")
 broadcast_p.def_impl(lambda xp, x, *, src, group: group.broadcast_value(x, src))
 broadcast_p.def_abstract_eval(lambda x, *, src, group: ShapedArray(x.shape, x.dtype, x.device))
 

@@ -47,9 +47,19 @@ class Primitive:
         self.vjp: Callable | None = None
         self.vjp_saves: str = "both"      # "inputs", "ans", "both" or "none"
         self.vjp_uses: tuple | None = None  # per input: the residuals its rule reads
+        # Reverse mode that keeps residuals of its own forward pass (control flow):
+        # ``vjp_split(primals, needs, **params) -> (outs, backward(cts) -> input cts)``.
+        self.vjp_split: Callable | None = None
+        # Over a vmap's named axis: ``collective(vals, dims, axis_size, **params)``, the
+        # rule of the vmap whose axis the primitive names (psum, all_gather ...).
+        self.collective: Callable | None = None
+        self.batch_takes_axis = False     # batch(vals, dims, axis=(size, name), **params)
         self.batch: Callable | None = None
         self.nondiff = False              # outputs carry no gradient (ints, bools, argmax ...)
         self.broadcasting = False         # element-wise over inputs broadcast as NumPy does
+        # Has a side effect (debug printing): jit keeps it in the program even when its
+        # outputs are unused, and never folds it at trace time or merges two of them.
+        self.effectful = False
         self.missing: dict[str, str] = {}  # rule name -> why it is not implemented
         REGISTRY[name] = self
 

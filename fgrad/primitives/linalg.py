@@ -610,6 +610,99 @@ defvjp(pinv_p, _pinv_vjp_rule)
 pinv_p.batch = _batch_front(pinv_p)
 
 
+# ----------------------------------------------------------------------- lu --
+# LU with partial pivoting of square (..., n, n) matrices, as JAX's lu_p: outputs
+# (lu, pivots, permutation) with A[perm] = L U, L unit lower and U upper packed in lu,
+# pivots LAPACK's row swaps (int32). pivots/permutation carry no gradient.
+#   dLU = L tril(X, -1) + triu(X) U,  X = L^-1 dA[perm] U^-1      (JAX's _lu_jvp_rule)
+# VJP: Xbar = tril(L^T G, -1) + triu(G U^T); dA[perm] gets L^-T Xbar U^-T.
+lu_p = Primitive("lu", multiple_results=True, grad_fn_name="LinalgLuFactorExBackward0")
+
+
+def _lu_impl(xp, a):
+    n = a.shape[-1]
+    dtype = _result_dtype("lu", a.dtype)
+    lu = xp.array(a, dtype=dtype, copy=True)
+    batch = a.shape[:-2]
+    lu = lu.reshape((-1, n, n))
+    b = lu.shape[0]
+    rows = xp.arange(b)
+    perm = xp.broadcast_to(xp.arange(n), (b, n)).copy()
+    pivots = xp.zeros((b, n), dtype=np.int32)
+    for k in range(n):
+        p = xp.argmax(xp.abs(lu[:, k:, k]), axis=1) + k
+        pivots[:, k] = p
+        rk, rp = lu[rows, k].copy(), lu[rows, p].copy()
+        lu[rows, k], lu[rows, p] = rp, rk
+        pk, pp = perm[rows, k].copy(), perm[rows, p].copy()
+        perm[rows, k], perm[rows, p] = pp, pk
+        piv = lu[:, k, k]
+        safe = xp.where(piv == 0, 1.0, piv)
+        if k + 1 < n:
+            lu[:, k + 1:, k] = xp.where(piv[:, None] == 0, 0.0, lu[:, k + 1:, k] / safe[:, None])
+            lu[:, k + 1:, k + 1:] -= lu[:, k + 1:, k:k + 1] * lu[:, k:k + 1, k + 1:]
+    return (lu.reshape(batch + (n, n)), pivots.reshape(batch + (n,)),
+            perm.astype(np.int32).reshape(batch + (n,)))
+
+
+def _lu_aval(a):
+    out = _square_aval("lu", a)
+    idx = ShapedArray(a.shape[:-1], np.dtype(np.int32), a.device)
+    return out, idx, idx
+
+
+def _lu_factors(lu):
+    n = lu.shape[-1]
+    low = lu * _const(np.tri(n, k=-1), lu) + _eye(n, lu)
+    up = lu * _const(np.tri(n).T, lu)
+    return low, up
+
+
+def _lu_jvp(primals, tangents):
+    a, = primals
+    lu, piv, perm = lu_p.bind(a)
+    t = tangents[0]
+    zeros = [Zero.like(piv), Zero.like(perm)]
+    if type(t) is Zero:
+        return (lu, piv, perm), [Zero.like(lu)] + zeros
+    n = a.shape[-1]
+    low, up = _lu_factors(lu)
+    x = _mm(_perm_matrix(perm, t), t)
+    x = _T(solve(_T(up), _T(solve(low, x))))        # L^-1 x U^-1
+    dlu = (_mm(low, x * _const(np.tri(n, k=-1), x)) + _mm(x * _const(np.tri(n).T, x), up))
+    return (lu, piv, perm), [dlu] + zeros
+
+
+def _lu_vjp(ct, needs, ans, a):
+    g = ct[0]
+    lu, piv, perm = ans
+    if type(g) is Zero:
+        return [None]
+    n = lu.shape[-1]
+    low, up = _lu_factors(lu)
+    xbar = (_mm(_T(low), g) * _const(np.tri(n, k=-1), g)
+            + _mm(g, _T(up)) * _const(np.tri(n).T, g))
+    rows = solve(_T(low), _T(solve(up, _T(xbar))))    # L^-T xbar U^-T, rows in perm order
+    return [_mm(_T(_perm_matrix(perm, rows)), rows)]
+
+
+def _perm_matrix(perm, like):
+    """P with (P x)[i] = x[perm[i]]: one-hot rows, in ``like``'s dtype."""
+    from .binary import _R
+    from .unary import convert
+    n = perm.shape[-1]
+    iota = from_host(np.arange(n, dtype=np.int32), like.device)
+    return convert(_R["equal"].bind(S.expand_dims(perm, (-1,)), iota), like.dtype)
+
+
+lu_p.def_impl(_lu_impl)
+lu_p.def_abstract_eval(_lu_aval)
+lu_p.jvp = _lu_jvp
+lu_p.vjp = _lu_vjp
+lu_p.vjp_saves = "ans"
+lu_p.batch = _batch_front(lu_p)
+
+
 # ---- the user-level functions the rules above are written with --------------
 def inv(a):
     return inv_p.bind(a)

@@ -26,8 +26,8 @@ import math
 import numpy as np
 
 from ..transforms.core import ShapedArray
-from .core import (Primitive, defelementwise, defnondiff, elementwise_batch_rule,
-                   move_to_front)
+from .core import (Primitive, defelementwise, defjvp, defnondiff, defvjp,
+                   elementwise_batch_rule, move_to_front, unbroadcast)
 from .binary import broadcast_shapes
 from .unary import exp_p
 
@@ -256,6 +256,164 @@ polygamma_p = _special("polygamma", _polygamma_impl)
 defelementwise(polygamma_p, lambda ans, x, n: polygamma(n + 1, x))
 
 
+# -- incomplete gamma and exponentially scaled Bessel functions ---------------
+def _igamma_parts(xp, a, x):
+    """(P(a, x), Q(a, x)), the regularised incomplete gamma functions, in float64.
+
+    Numerical Recipes' split: the series P = x^a e^-x / Gamma(a) sum_n x^n / (a)_(n+1)
+    for x < a + 1, Lentz's continued fraction for Q otherwise; each gives the other
+    as its complement. NaN for a <= 0 or x < 0 (as JAX); P(a, 0) = 0.
+    """
+    a, x = xp.broadcast_arrays(a, x)
+    bad = (a <= 0) | (x < 0) | xp.isnan(a) | xp.isnan(x)
+    a = xp.where(bad, 1.0, a)
+    x = xp.where(bad, 1.0, x)
+    series = x < a + 1.0
+    zero = x == 0
+    xs = xp.where(series & ~zero, x, 0.5 * a + 0.5)     # a point where each branch is valid
+    xc = xp.where(series, a + 2.0, x)
+    xinf = xp.isinf(xc)
+    xc = xp.where(xinf, a + 2.0, xc)
+    # series for P
+    ap = a
+    d = 1.0 / a
+    total = d
+    for _ in range(400):
+        ap = ap + 1.0
+        d = d * xs / ap
+        total = total + d
+    lg = _lgamma_impl(xp, a)
+    p_series = total * xp.exp(a * xp.log(xs) - xs - lg)
+    # continued fraction for Q (modified Lentz)
+    tiny = 1e-300
+    b = xc + 1.0 - a
+    c = 1.0 / tiny
+    d = 1.0 / b
+    h = d
+    for i in range(1, 300):
+        an = -i * (i - a)
+        b = b + 2.0
+        d = an * d + b
+        d = xp.where(xp.abs(d) < tiny, tiny, d)
+        c = b + an / c
+        c = xp.where(xp.abs(c) < tiny, tiny, c)
+        d = 1.0 / d
+        h = h * d * c
+    q_cf = xp.exp(a * xp.log(xc) - xc - lg) * h
+    p = xp.where(series, p_series, 1.0 - q_cf)
+    q = xp.where(series, 1.0 - p_series, q_cf)
+    p = xp.where(zero, 0.0, xp.where(xinf & ~series, 1.0, p))
+    q = xp.where(zero, 1.0, xp.where(xinf & ~series, 0.0, q))
+    return xp.where(bad, xp.nan, p), xp.where(bad, xp.nan, q)
+
+
+def _binary_f64(xp, a, x):
+    a, x = xp.asarray(a), xp.asarray(x)
+    dt = np.result_type(a.dtype, x.dtype)
+    dt = dt if dt.kind == "f" else np.dtype(np.float64)
+    return a.astype(np.float64), x.astype(np.float64), dt
+
+
+def _igamma_impl(xp, a, x):
+    a, x, dt = _binary_f64(xp, a, x)
+    with np.errstate(all="ignore"):
+        return _igamma_parts(xp, a, x)[0].astype(dt)
+
+
+def _igammac_impl(xp, a, x):
+    a, x, dt = _binary_f64(xp, a, x)
+    with np.errstate(all="ignore"):
+        return _igamma_parts(xp, a, x)[1].astype(dt)
+
+
+def _binary_out(a, x):
+    from .binary import broadcast_shapes
+    dt = np.result_type(a.dtype, x.dtype)
+    return ShapedArray(broadcast_shapes("igamma", a.shape, x.shape),
+                       dt if dt.kind == "f" else np.dtype(np.float64), x.device)
+
+
+def _igamma_dx(a, x):
+    """d/dx P(a, x) = x^(a-1) e^-x / Gamma(a)."""
+    return exp((a - 1.0) * log(x) - x - lgamma_p.bind(a))
+
+
+def _no_grad_a(name):
+    def rule(*args, **kw):
+        raise NotImplementedError(f"{name}: the derivative with respect to the shape "
+                                  "parameter a is not implemented (only with respect to x)")
+    return rule
+
+
+def _igamma_prim(name, impl, sign):
+    prim = Primitive(name)
+    prim.def_impl(impl)
+    prim.def_abstract_eval(_binary_out)
+    defjvp(prim, _no_grad_a(name), lambda t, ans, a, x: t * (sign * _igamma_dx(a, x)))
+    defvjp(prim, _no_grad_a(name),
+           lambda ct, ans, a, x: unbroadcast(ct * (sign * _igamma_dx(a, x)), x), saves="inputs")
+    prim.batch = elementwise_batch_rule(prim)
+    prim.broadcasting = True
+    return prim
+
+
+# igamma(a, x) = P(a, x), igammac(a, x) = Q(a, x) = 1 - P(a, x) (SciPy's gammainc/gammaincc)
+igamma_p = _igamma_prim("igamma", _igamma_impl, 1.0)
+igammac_p = _igamma_prim("igammac", _igammac_impl, -1.0)
+
+
+def _bessel_ie(xp, x, nu):
+    """I_nu(x) e^-|x| for nu in {0, 1}: the power series for |x| <= 20, the asymptotic
+    series 1/sqrt(2 pi x) sum_k (-1)^k prod_j (4 nu^2 - (2j-1)^2) / (k! (8x)^k) above."""
+    ax = xp.abs(x)
+    small = ax <= 20.0
+    xs = xp.where(small, ax, 1.0)
+    half = 0.5 * xs
+    term = half if nu else xp.ones_like(xs)
+    total = term
+    q = half * half
+    for k in range(1, 80):
+        term = term * q / (k * (k + nu))
+        total = total + term
+    s_val = total * xp.exp(-xs)
+    xl = xp.where(small, 21.0, ax)
+    term = xp.ones_like(xl)
+    total = term
+    mu = 4.0 * nu * nu
+    for k in range(1, 30):
+        term = term * (-(mu - (2 * k - 1) ** 2)) / (k * 8.0 * xl)
+        total = total + term
+    l_val = total / xp.sqrt(2.0 * math.pi * xl)
+    out = xp.where(small, s_val, l_val)
+    out = xp.where(xp.isinf(ax), 0.0, out)
+    return xp.where(x < 0, -out, out) if nu else out
+
+
+def _i0e_impl(xp, x):
+    x, dt = _as_f64(xp, x)
+    return _bessel_ie(xp, x, 0).astype(dt)
+
+
+def _i1e_impl(xp, x):
+    x, dt = _as_f64(xp, x)
+    return _bessel_ie(xp, x, 1).astype(dt)
+
+
+# i0e' = i1e - sign(x) i0e; i1e' = i0e - i1e (sign(x) + 1/x), 1/2 at x = 0 (as JAX).
+i0e_p = _special("bessel_i0e", _i0e_impl)
+i1e_p = _special("bessel_i1e", _i1e_impl)
+defelementwise(i0e_p, lambda ans, x: i1e_p.bind(x) - _sign(x) * ans, saves="both")
+
+
+def _i1e_derivative(ans, x):
+    from .binary import select
+    safe = select(x == 0, 1.0, x)
+    return select(x == 0, 0.5, i0e_p.bind(x) - ans * (_sign(x) + 1.0 / safe))
+
+
+defelementwise(i1e_p, _i1e_derivative, saves="both")
+
+
 # -- bit-level primitives for fgrad.random ----------------------------------
 def _threefry_impl(xp, k1, k2, x1, x2):
     """Threefry-2x32, 20 rounds (JAX's ``threefry2x32_p``), on broadcast uint32 arrays."""
@@ -335,6 +493,16 @@ stable_argsort_p.batch = _argsort_batch
 # ---- user-level helpers the rules above are written with ---------------------
 def exp(x):
     return exp_p.bind(x)
+
+
+def log(x):
+    from .unary import log_p
+    return log_p.bind(x)
+
+
+def _sign(x):
+    from .unary import sign_p
+    return sign_p.bind(x)
 
 
 def digamma(x):

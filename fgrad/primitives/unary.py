@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..transforms.core import Zero, ShapedArray
+from . import binary
 from .core import (Primitive, defelementwise, defjvp, defvjp, defnondiff,
                    dtype_rule_by_probe, elementwise_batch_rule)
 
@@ -105,14 +106,35 @@ def _logistic(xp, x):
         return 1 / (1 + xp.exp(-x))
 
 
-# abs: d|x| = sign(x) away from 0. At 0 the two faces' references differ: JAX takes +1 (the
-# derivative of select(x >= 0, x, -x)), PyTorch sign(0) = 0. Two siblings share the impl:
-# fgrad.numpy binds abs_p, the facade abs_zero_kink_p (its grad_fn is PyTorch's AbsBackward0).
+# abs: d|x| = sign(x) for real x away from 0. At 0 the two faces' references differ: JAX
+# takes +1 (the derivative of select(x >= 0, x, -x)), PyTorch sign(0) = 0; two siblings share
+# the impl: fgrad.numpy binds abs_p, the facade abs_zero_kink_p (grad_fn AbsBackward0). For
+# complex x, d|x| = real(conj(x)/|x| t) (a real-linear map, 0 at x == 0) and its transpose
+# ct -> ct conj(x)/|x| (JAX's convention: cotangents are transposes, not adjoints).
+def _abs_unit(prim, x, slope_at_zero):
+    """conj(x) / |x| for complex x (0 where x == 0); for real x sign(x), ``slope_at_zero``
+    at 0."""
+    if x.dtype.kind != "c":
+        return sign(x) + (x == 0) if slope_at_zero else sign(x)
+    ans = prim.bind(x)
+    safe = binary.select(ans == 0, 1.0, ans)
+    return binary.select(ans == 0, 0.0, conj(x) / safe)
+
+
+def _def_abs(prim, slope_at_zero):
+    def jvp(t, ans, x):
+        unit = _abs_unit(prim, x, slope_at_zero)
+        return t * unit if x.dtype.kind != "c" else real(t * unit)
+    defjvp(prim, jvp)
+    defvjp(prim, lambda ct, ans, x: ct * _abs_unit(prim, x, slope_at_zero), saves="inputs")
+    prim.batch = elementwise_batch_rule(prim)
+
+
 abs_p = _unary("abs", "absolute")
-defelementwise(abs_p, lambda ans, x: sign(x) + (x == 0))
+_def_abs(abs_p, slope_at_zero=1)
 
 abs_zero_kink_p = _unary("abs_zero_kink", "absolute", grad_fn_name="AbsBackward0")
-defelementwise(abs_zero_kink_p, lambda ans, x: sign(x))
+_def_abs(abs_zero_kink_p, slope_at_zero=0)
 
 sign_p = _unary("sign")
 _zero_derivative(sign_p)
@@ -146,13 +168,31 @@ invert_p = _unary("invert")
 defnondiff(invert_p)
 invert_p.batch = elementwise_batch_rule(invert_p)
 
-# Complex parts (real inputs give themselves / zeros).
+# Complex parts (real inputs give themselves / zeros). Real-linear maps; their
+# transposes follow JAX: real^T(ct) = ct + 0j, imag^T(ct) = -1j ct, conj^T = conj.
 real_p = _unary("real")
-defelementwise(real_p, lambda ans, x: 1.0, saves="none")
 imag_p = _unary("imag")
-_zero_derivative(imag_p)
 conj_p = _unary("conj", "conjugate")
-defelementwise(conj_p, lambda ans, x: 1.0, saves="none")
+for _p in (real_p, imag_p, conj_p):
+    _p.batch = elementwise_batch_rule(_p)
+
+
+def _imag_jvp(t, ans, x):
+    return imag(t) if x.dtype.kind == "c" else t * 0.0
+
+
+def _imag_vjp(ct, ans, x):
+    if x.dtype.kind != "c":
+        return ct * 0.0
+    return convert(ct, x.dtype) * (-1j)
+
+
+defjvp(real_p, lambda t, ans, x: real(t))
+defvjp(real_p, lambda ct, ans, x: convert(ct, x.dtype), saves="inputs")
+defjvp(imag_p, _imag_jvp)
+defvjp(imag_p, _imag_vjp, saves="inputs")
+defjvp(conj_p, lambda t, ans, x: conj(t))
+defvjp(conj_p, lambda ct, ans, x: convert(conj(ct), x.dtype), saves="inputs")
 
 
 # dtype conversion: linear between float types; to int/bool it is not differentiable.
@@ -167,11 +207,11 @@ def _convert_jvp(primals, tangents, dtype):
     t = tangents[0]
     if type(t) is Zero or np.dtype(dtype).kind not in "fc":
         return ans, Zero.like(ans)
-    return ans, convert_p.bind(t, dtype=dtype)
+    return ans, convert(t, dtype)
 
 
 convert_p.jvp = _convert_jvp
-defvjp(convert_p, lambda ct, ans, x, dtype: convert_p.bind(ct, dtype=x.dtype), saves="none")
+defvjp(convert_p, lambda ct, ans, x, dtype: convert(ct, x.dtype), saves="none")
 convert_p.batch = elementwise_batch_rule(convert_p)
 
 # stop_gradient: the identity whose derivative is zero.
@@ -193,9 +233,22 @@ def exp(x): return exp_p.bind(x)
 def log(x): return log_p.bind(x)
 
 
+def real(x):
+    return real_p.bind(x) if x.dtype.kind == "c" else x
+
+
+def imag(x): return imag_p.bind(x)
+def conj(x): return conj_p.bind(x) if x.dtype.kind == "c" else x
+
+
 def convert(x, dtype):
-    """``x`` as ``dtype`` (a no-op when it already is)."""
+    """``x`` as ``dtype`` (a no-op when it already is); complex to real keeps the real
+    part (as JAX's ``convert_element_type``, without NumPy's ComplexWarning)."""
     dtype = np.dtype(dtype)
     if x.dtype == dtype:
         return x
+    if x.dtype.kind == "c" and dtype.kind != "c":
+        x = real_p.bind(x)
+        if x.dtype == dtype:
+            return x
     return convert_p.bind(x, dtype=dtype)

@@ -376,12 +376,15 @@ def _broadcast_prefix(prefix, tree, name):
 
 
 def vmap(fun: Callable, in_axes: Any = 0, out_axes: Any = 0, axis_size: int | None = None,
-         *, in_dims: Any = None, out_dims: Any = None, chunk_size: int | None = None) -> Callable:
+         *, in_dims: Any = None, out_dims: Any = None, chunk_size: int | None = None,
+         axis_name: Any = None) -> Callable:
     """Vectorise ``fun`` over a leading (or ``in_axes``) axis of its inputs.
 
     ``in_dims``/``out_dims`` are torch.func's names for ``in_axes``/``out_axes``;
     torch.func's ``chunk_size`` (a memory knob) is accepted and the whole batch is
     computed at once (the result is the same).
+    ``axis_name`` names the mapped axis for the collectives of ``fgrad.lax``
+    (``psum pmean pmax all_gather axis_index``).
 
     >>> import fgrad, fgrad.numpy as fnp
     >>> fgrad.vmap(lambda x, y: x @ y, in_axes=(0, None))(fnp.ones((3, 2)), fnp.ones(2))
@@ -455,7 +458,7 @@ def vmap(fun: Callable, in_axes: Any = 0, out_axes: Any = 0, axis_size: int | No
                 return [out_axes] * n
             return _broadcast_prefix(out_axes, tree_unflatten(box["tree"], [0] * n), "out_axes")
 
-        outs = vmap_flat(flat_f, size, vals, dims, out_dims_fn)
+        outs = vmap_flat(flat_f, size, vals, dims, out_dims_fn, axis_name)
         outs = [_rewrap_output(o, orig) for o, orig in zip(outs, box["orig"])]
         return tree_unflatten(box["tree"], outs)
 

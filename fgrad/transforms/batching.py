@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 from .. import errors
-from .core import (_SCALAR_TYPE_SET, shared_aval, Trace, Tracer, ShapedArray, Zero, aval_of, full_lower, full_raise, instantiate,
+from .core import (_SCALAR_TYPE_SET, _state, MainTrace, shared_aval, Trace, Tracer, ShapedArray, Zero, aval_of, full_lower, full_raise, instantiate,
                    new_main)
 from .custom import custom_call
 from ..primitives import reductions as R, shape as S
 from ..tree_util import tree_flatten, tree_unflatten
-from ..primitives import shape as S
 
 
 class BatchTracer(Tracer):
@@ -63,9 +62,14 @@ class BatchTrace(Trace):
 
     lift = pure
 
+    # global_data: (axis size, axis name or None)
     @property
     def axis_size(self):
-        return self.main.global_data
+        return self.main.global_data[0]
+
+    @property
+    def axis_name(self):
+        return self.main.global_data[1]
 
     takes_constants = True
 
@@ -83,12 +87,18 @@ class BatchTrace(Trace):
             else:                          # a constant (Array or scalar): unbatched
                 vals.append(t)
                 dims.append(None)
-        if not batched:
+        if prim.collective and params["axis_name"] == self.main.global_data[1]:
+            # a collective over this vmap's named axis: reduce or gather along it
+            out, out_dims = prim.collective(vals, dims, self.main.global_data[0], **params)
+        elif not batched:
             out = prim.bind(*vals, **params)
             return [self.pure(o) for o in (out if prim.multiple_results else (out,))]
-        if prim.batch is None:
+        elif prim.batch is None:
             raise NotImplementedError(f"vmap: primitive {prim.name} has no batching rule")
-        out, out_dims = prim.batch(vals, dims, **params)
+        elif prim.batch_takes_axis:     # control flow: sub-programs batched over this axis
+            out, out_dims = prim.batch(vals, dims, axis=self.main.global_data, **params)
+        else:
+            out, out_dims = prim.batch(vals, dims, **params)
         if prim.multiple_results:
             return [BatchTracer(self, o, d) for o, d in zip(out, out_dims)]
         return [BatchTracer(self, out, out_dims)]
@@ -99,10 +109,10 @@ class BatchTrace(Trace):
         vals, dims = [t.val for t in tracers], [t.bdim for t in tracers]
         if all(d is None for d in dims):
             return [self.pure(o) for o in custom_call("jvp", vals, fun, jvp)]
-        size, front = self.axis_size, _all_front
+        size, front, name = self.axis_size, _all_front, self.axis_name
 
         def batched_fun(*xs):
-            return vmap_flat(fun, size, list(xs), dims, front)
+            return vmap_flat(fun, size, list(xs), dims, front, name)
 
         def batched_jvp(ps, ts):
             n_out = []
@@ -111,7 +121,7 @@ class BatchTrace(Trace):
                 outs, t_outs = jvp(list(pts[:len(ps)]), list(pts[len(ps):]))
                 n_out[:] = [len(outs)]
                 return list(outs) + list(t_outs)
-            r = vmap_flat(both, size, list(ps) + list(ts), dims + dims, front)
+            r = vmap_flat(both, size, list(ps) + list(ts), dims + dims, front, name)
             return r[:n_out[0]], r[n_out[0]:]
         outs = custom_call("jvp", vals, batched_fun, batched_jvp)
         return [BatchTracer(self, o, 0) for o in outs]
@@ -122,12 +132,12 @@ class BatchTrace(Trace):
         if all(d is None for d in dims):
             outs = custom_call("vjp", vals, fun, fwd, bwd, forward_mode_ok)
             return [self.pure(o) for o in outs]
-        size, front = self.axis_size, _all_front
+        size, front, name = self.axis_size, _all_front, self.axis_name
         in_avals = [t.aval for t in tracers]
         res_tree = []
 
         def batched_fun(*xs):
-            return vmap_flat(fun, size, list(xs), dims, front)
+            return vmap_flat(fun, size, list(xs), dims, front, name)
 
         def batched_fwd(*xs):
             def flat_fwd(*ys):
@@ -135,7 +145,7 @@ class BatchTrace(Trace):
                 leaves, tree = tree_flatten(res)
                 res_tree[:] = [tree, len(outs)]
                 return list(outs) + leaves
-            r = vmap_flat(flat_fwd, size, list(xs), dims, front)
+            r = vmap_flat(flat_fwd, size, list(xs), dims, front, name)
             return r[:res_tree[1]], r[res_tree[1]:]
 
         def batched_bwd(res, cts):
@@ -144,7 +154,7 @@ class BatchTrace(Trace):
                 return [instantiate(Zero(a)) if c is None or type(c) is Zero else c
                         for c, a in zip(in_cts, in_avals)]
             in_cts = vmap_flat(flat_bwd, size, list(res) + list(cts), [0] * (len(res) + len(cts)),
-                               front)
+                               front, name)
             return [R.reduce_sum(c, (0,)) if d is None else S.moveaxis(c, 0, d)
                     for c, d in zip(in_cts, dims)]
         outs = custom_call("vjp", vals, batched_fun, batched_fwd, batched_bwd, forward_mode_ok)
@@ -155,9 +165,10 @@ def _all_front(n):
     return [0] * n
 
 
-def vmap_flat(f, axis_size, vals, in_dims, out_dims_fn):
-    """Run ``f`` on batch tracers; return the outputs with batch axes placed by ``out_dims_fn``."""
-    with new_main(BatchTrace, global_data=axis_size, transform="vmap") as main:
+def vmap_flat(f, axis_size, vals, in_dims, out_dims_fn, axis_name=None):
+    """Run ``f`` on batch tracers; return the outputs with batch axes placed by ``out_dims_fn``.
+    Collectives inside ``f`` name the batch axis ``axis_name``."""
+    with new_main(BatchTrace, global_data=(axis_size, axis_name), transform="vmap") as main:
         trace = main.trace
         tracers = [BatchTracer(trace, v, d) if d is not None else v
                    for v, d in zip(vals, in_dims)]
@@ -184,3 +195,21 @@ def vmap_flat(f, axis_size, vals, in_dims, out_dims_fn):
             od %= nd
             results.append(S.moveaxis(v, d, od) if d != od else v)
     return results
+
+
+def find_axis(name) -> MainTrace:
+    """The innermost vmap whose axis is named ``name``; JAX's NameError if there is none."""
+    for main in reversed(_state.stack):
+        if main.trace_type is BatchTrace and main.global_data[1] == name:
+            return main
+    raise NameError(f"unbound axis name: {name}")
+
+
+def lift_to_axis(x, name):
+    """``x`` as a value the vmap of axis ``name`` processes: a value constant along that
+    axis (an Array, or a tracer of a transform outside it) becomes that vmap's unbatched
+    tracer, so that a collective on it reaches the vmap's rule."""
+    main = find_axis(name)
+    if isinstance(x, Tracer) and x._trace.main.level >= main.level:
+        return x
+    return BatchTracer(main.trace, x, None)

@@ -22,9 +22,8 @@ import functools
 from typing import Callable, Sequence
 
 from ..tree_util import tree_flatten, tree_unflatten
-from .core import (Zero, aval_of, canonicalize, find_top_trace, full_lower, full_raise,
+from .core import (Zero, _state, aval_of, canonicalize, find_top_trace, full_lower, full_raise,
                    instantiate)
-from .reverse import backward_pass, vjp_flat
 
 
 def _type_str(x) -> str:
@@ -67,6 +66,9 @@ class CustomRule:
 
     multiple_results = True
     nondiff = False
+    # Outputs that received no cotangent reach ``vjp`` as None instead of zeros (a facade
+    # ``autograd.Function`` tells them apart, as PyTorch's materialize_grads does).
+    missing_cts_as_none = False
     vjp_saves = "inputs"
     vjp_uses = None
 
@@ -282,10 +284,15 @@ def checkpoint(fun: Callable) -> Callable:
     1.0
     """
     from .api import from_output
+    from .reverse import backward_pass, vjp_flat
 
     @functools.wraps(fun)
     def wrapped(*args):
         flat, in_tree = _flat_args(args)
+        if _state.dynamic is not None:   # staged: one ``checkpoint`` equation keeps the rule
+            from ..primitives.control_flow import staged_checkpoint
+            outs, tree = staged_checkpoint(fun, flat, in_tree)
+            return tree_unflatten(tree, outs)
         out_tree = []
 
         def flat_fun(*xs):

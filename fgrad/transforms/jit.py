@@ -490,6 +490,12 @@ def simplify(jaxpr: Jaxpr) -> Jaxpr:
             if same is not None:
                 subst[eqn.outputs[0]] = same
                 continue
+        if prim.effectful:            # runs at run time, every time: no folding, no CSE
+            new = Equation(prim, ins, eqn.outputs, eqn.params)
+            for v in eqn.outputs:
+                producer[v] = new
+            eqns.append(new)
+            continue
         # constant folding
         if all(type(a) is Literal or a in known for a in ins) and \
                 all(np.prod(v.aval.shape, dtype=np.int64) <= FOLD_LIMIT for v in eqn.outputs):
@@ -521,7 +527,7 @@ def simplify(jaxpr: Jaxpr) -> Jaxpr:
     needed = {v for v in outvars if type(v) is Var}
     kept = []
     for eqn in reversed(eqns):
-        if any(v in needed for v in eqn.outputs):
+        if eqn.prim.effectful or any(v in needed for v in eqn.outputs):
             kept.append(eqn)
             needed.update(a for a in eqn.inputs if type(a) is Var)
     kept.reverse()

@@ -10,8 +10,9 @@ from __future__ import annotations
 from heapq import heappop, heappush
 from itertools import count
 
-from .core import (bind, canonicalize, PrimalTracer, Trace, Zero, aval_of, full_lower, full_raise, instantiate,
+from .core import (bind, canonicalize, PrimalTracer, ShapedArray, Trace, Zero, aval_of, full_lower, full_raise, instantiate,
                    is_differentiable_dtype, new_main)
+from .custom import CustomRule
 
 
 _sequence = count()
@@ -52,8 +53,12 @@ class Node:
                 "pass retain_graph=True to the first backward() to run it again")
         needs = self.needs or tuple([p is not None for p in self.parents])
         if prim.multiple_results:
-            ct = [instantiate(c) if c is not None else instantiate(Zero.like(a))
-                  for c, a in zip(cts, self.ans)]
+            if getattr(prim, "missing_cts_as_none", False):
+                ct = [None if c is None else instantiate(c) for c in cts]
+            else:
+                ct = [instantiate(c) if c is not None else
+                      instantiate(Zero(a) if type(a) is ShapedArray else Zero.like(a))
+                      for c, a in zip(cts, self.ans)]
         else:
             ct = cts[0]
         return prim.vjp(ct, needs, self.ans, *self.inputs, **self.params)
@@ -189,6 +194,8 @@ class ReverseTrace(Trace):
             else:
                 parents.append((node, t.index))
                 recorded = True
+        if recorded and prim.vjp_split is not None:
+            return self._split(prim, primals, parents, params)
         ans = bind(prim, *primals, **params)
         if not prim.multiple_results:
             if not recorded or prim.nondiff or ans.dtype.kind not in "fc":
@@ -224,6 +231,16 @@ class ReverseTrace(Trace):
             return [c if need else None for c, need in zip(bwd(res, cts), needs)]
         rule = CustomRule("custom_vjp_call", vjp, "CustomVjpBackward")
         return self._record(rule, tracers, primals, outs)
+
+    def _split(self, prim, primals, parents, params):
+        """A primitive whose forward pass keeps the residuals its backward pass reads."""
+        outs, backward = prim.vjp_split(primals, [p is not None for p in parents], **params)
+        rule = CustomRule(prim.name, lambda cts, needs, ans, *ps: backward(cts),
+                          prim.grad_fn_name)
+        rule.vjp_saves = "none"         # the residuals live in ``backward``
+        node = make_node(rule, rule.params, tuple(parents), primals, list(outs))
+        return [ReverseTracer(self, o, node if o.dtype.kind in "fc" else None, i)
+                for i, o in enumerate(outs)]
 
     def _record(self, rule, tracers, primals, outs):
         outs = [canonicalize(o) for o in outs]

@@ -315,7 +315,21 @@ def _param_str(v):
     return repr(v)
 
 
-def _pretty(jaxpr: Jaxpr) -> str:
+def _sub_program(v, indent):
+    """A parameter holding programs (control flow), printed as JAX prints them."""
+    pad = " " * indent
+    if isinstance(v, Jaxpr):
+        return _pretty(v, indent)
+    inner = "\n".join(f"{pad}  {_pretty(j, indent + 2)}" for j in v)
+    return f"(\n{inner}\n{pad})"
+
+
+def _is_program(v):
+    return isinstance(v, Jaxpr) or (isinstance(v, tuple) and v and
+                                    all(isinstance(j, Jaxpr) for j in v))
+
+
+def _pretty(jaxpr: Jaxpr, indent: int = 0) -> str:
     gen = _names()
     names: dict[Var, str] = {}
 
@@ -331,14 +345,19 @@ def _pretty(jaxpr: Jaxpr) -> str:
 
     consts = " ".join(binder(v) for v in jaxpr.constvars)
     ins = " ".join(binder(v) for v in jaxpr.invars)
+    pad = " " * indent
     lines = [f"{{ lambda {consts}; {ins}. let"]
     for eqn in jaxpr.eqns:
         outs = " ".join(binder(v) for v in eqn.outputs)
         params = ""
-        if eqn.params:
+        if any(_is_program(v) for v in eqn.params.values()):
+            params = "[\n" + "".join(
+                f"{pad}      {k}={_sub_program(v, indent + 6) if _is_program(v) else _param_str(v)}\n"
+                for k, v in eqn.params.items()) + f"{pad}    ]"
+        elif eqn.params:
             params = "[" + " ".join(f"{k}={_param_str(v)}" for k, v in eqn.params.items()) + "]"
         args = " ".join(name(a) for a in eqn.inputs)
-        lines.append(f"    {outs} = {eqn.prim.name}{params} {args}")
+        lines.append(f"{pad}    {outs} = {eqn.prim.name}{params} {args}")
     outs = ", ".join(name(v) for v in jaxpr.outvars)
-    lines.append(f"  in ({outs},) }}")
+    lines.append(f"{pad}  in ({outs},) }}")
     return "\n".join(lines)

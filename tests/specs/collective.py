@@ -23,17 +23,17 @@ def _one(strategy):
 
 
 SPECS = [
-    *[Spec("all_reduce", (lambda x, op=op: dist.all_reduce(x, op=op, group=G)),
+    *[Spec("process_all_reduce", (lambda x, op=op: dist.all_reduce(x, op=op, group=G)),
            _one(floats(shapes())), lambda x: x, id=op)
       for op in ("sum", "mean", "max", "min", "prod")],
-    Spec("all_reduce", lambda x: dist.all_reduce(x, op="bor", group=G),
+    Spec("process_all_reduce", lambda x: dist.all_reduce(x, op="bor", group=G),
          _one(ints(shapes())), lambda x: x, id="int_bor"),
-    Spec("all_gather", lambda x: dist.all_gather(x, group=G), _one(floats(shapes())),
+    Spec("process_all_gather", lambda x: dist.all_gather(x, group=G), _one(floats(shapes())),
          lambda x: x[None]),
-    Spec("all_gather", lambda x: dist.all_gather(x, group=G, tiled=True),
+    Spec("process_all_gather", lambda x: dist.all_gather(x, group=G, tiled=True),
          _one(floats(shapes(min_dims=1))), lambda x: x, id="tiled"),
-    *[Spec("reduce_scatter", (lambda x, op=op: dist.reduce_scatter(x, op=op, group=G)),
+    *[Spec("process_reduce_scatter", (lambda x, op=op: dist.reduce_scatter(x, op=op, group=G)),
            _one(floats(shapes(min_dims=1))), lambda x: x, id=op) for op in ("sum", "mean")],
-    Spec("broadcast", lambda x: dist.broadcast(x, 0, group=G), _one(floats(shapes())),
+    Spec("process_broadcast", lambda x: dist.broadcast(x, 0, group=G), _one(floats(shapes())),
          lambda x: x),
 ]

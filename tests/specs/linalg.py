@@ -182,3 +182,39 @@ SPECS = [
     Spec("pinv", lambda x: _mod(x).linalg.pinv(_spread(x, descending=True)), _one(_rect()),
          lambda x: np.linalg.pinv(_spread(x, descending=True))),
 ]
+
+
+# ---- lu (partial pivoting); the anti-diagonal spread makes every step pivot -----------
+def _anti(x):
+    m = _mod(x)
+    n = x.shape[-1]
+    d = np.zeros((n, n))
+    d[np.arange(n), np.arange(n)[::-1]] = np.arange(1, n + 1) * 2.0
+    return x + _const(m, d, x)
+
+
+def _lu_ref(x):
+    """LU with partial pivoting, one matrix at a time (Doolittle, written out)."""
+    a = _anti(x)
+    n = a.shape[-1]
+    flat = a.reshape(-1, n, n)
+    lus, pivs, perms = [], [], []
+    for m in flat:
+        m = m.copy()
+        perm, piv = np.arange(n), np.zeros(n, np.int32)
+        for k in range(n):
+            p = k + int(np.argmax(np.abs(m[k:, k])))
+            piv[k] = p
+            m[[k, p]] = m[[p, k]]
+            perm[[k, p]] = perm[[p, k]]
+            m[k + 1:, k] /= m[k, k]
+            m[k + 1:, k + 1:] -= np.outer(m[k + 1:, k], m[k, k + 1:])
+        lus.append(m), pivs.append(piv), perms.append(perm.astype(np.int32))
+    shp = a.shape[:-2]
+    return (np.array(lus).reshape(a.shape), np.array(pivs).reshape(shp + (n,)),
+            np.array(perms).reshape(shp + (n,)))
+
+
+SPECS += [
+    Spec("lu", lambda x: PL.lu_p.bind(_anti(x)), _one(_square()), _lu_ref),
+]

@@ -107,3 +107,24 @@ SPECS = [
     Spec("stable_argsort", _argsort_axis(0), _one(ints(shapes(min_dims=1), 0, 3)),
          lambda x: np.argsort(x, axis=0, kind="stable"), nondiff=True, id="ties_axis0"),
 ]
+
+# ---- incomplete gamma (derivative in x only: a's is not implemented) and Bessel ----
+_REF.update({
+    "gammainc": _sc.gammainc if _sc else None, "gammaincc": _sc.gammaincc if _sc else None,
+    "i0e": _sc.i0e if _sc else None, "i1e": _sc.i1e if _sc else None,
+})
+
+
+def _igamma_args():
+    return broadcastable(2, max_dims=2).flatmap(
+        lambda shp: st.tuples(floats(shp[0], 0.3, 6.0), floats(shp[1], 0.1, 12.0)))
+
+
+SPECS += [
+    Spec("igamma", lambda a, x: P.igamma_p.bind(a, x), _igamma_args, _REF["gammainc"],
+         diff_argnums=(1,), note=_NOTE or "derivative in x only (a's raises)", rtol=1e-9),
+    Spec("igammac", lambda a, x: P.igammac_p.bind(a, x), _igamma_args, _REF["gammaincc"],
+         diff_argnums=(1,), note=_NOTE or "derivative in x only (a's raises)", rtol=1e-9),
+    _row("bessel_i0e", lambda x: P.i0e_p.bind(x), _REF["i0e"], -25.0, 25.0, avoid=(0.0,)),
+    _row("bessel_i1e", lambda x: P.i1e_p.bind(x), _REF["i1e"], -25.0, 25.0, avoid=(0.0,)),
+]

@@ -72,7 +72,7 @@ SPECS = [
     Spec("invert", fnp.invert, _one(ints(shapes(), 0, 255, np.uint8)), np.invert,
          nondiff=True, id="uint8"),
     _float_row("real", fnp.real, np.real),
-    _float_row("imag", fnp.imag, np.imag, nondiff=True),
+    _float_row("imag", fnp.imag, np.imag),
     _float_row("conj", fnp.conj, np.conj),
     _float_row("convert_element_type", lambda x: fnp.astype(x, np.float32),
                lambda x: x.astype(np.float32), id="f64_to_f32", rtol=1e-4, fd_eps=1e-2,

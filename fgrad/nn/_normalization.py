@@ -1,0 +1,161 @@
+"""``torch.nn.functional`` normalisation: ``batch_norm``, ``layer_norm``, ``group_norm``.
+Compositions of primitives (derivatives come from ``mean``, ``sqrt`` ... no rules of
+their own), on facade tensors or Arrays, with PyTorch's formulas and errors:
+``(x - mean) / sqrt(var + eps) * weight + bias`` with the biased variance; running
+statistics (tensors, updated in place under ``no_grad`` with the unbiased variance).
+
+>>> import fgrad.numpy as fnp
+>>> layer_norm(fnp.asarray([[1.0, 3.0]]), (2,)).round(4).tolist()
+[[-1.0, 1.0]]
+"""
+from __future__ import annotations
+
+import math
+
+from ..facade import grad_mode as _grad_mode
+from .. import numpy as fnp
+from ._helpers import concrete, graph_mark, is_tensor, rename
+
+__all__ = ["batch_norm", "layer_norm", "group_norm"]
+
+
+def _channel_shape(x, n: int) -> tuple:
+    """``(1, C, 1, ...)``: per-channel values broadcast against ``x`` (channels on axis 1)."""
+    return (1, n) + (1,) * (x.ndim - 2)
+
+
+def _reshape(x, shape):
+    """``x.reshape(shape)``: the method both Arrays and tensors have."""
+    return x.reshape(shape)
+
+
+def _affine(y, weight, bias, shape):
+    if weight is not None:
+        y = y * (_reshape(weight, shape) if shape is not None else weight)
+    if bias is not None:
+        y = y + (_reshape(bias, shape) if shape is not None else bias)
+    return y
+
+
+def batch_norm(input, running_mean, running_var, weight=None, bias=None, training: bool = False,
+               momentum: float = 0.1, eps: float = 1e-5):
+    """Normalise each channel (axis 1) over the batch and spatial axes: with the batch's
+    statistics when ``training`` (and then ``running_mean``/``running_var``, if given as
+    tensors, become ``(1 - momentum) * running + momentum * batch``, the variance
+    unbiased), else with the running statistics.
+
+    >>> x = fnp.asarray([[1.0], [3.0]])
+    >>> batch_norm(x, None, None, training=True).round(4).tolist()
+    [[-1.0], [1.0]]
+    """
+    if input.ndim < 2:
+        raise ValueError(f"Expected 2D or higher input for batch_norm (got {input.ndim}D input)")
+    if not is_tensor(input):
+        input = fnp.asarray(input)
+    c = input.shape[1]
+    for name, stat in (("running_mean", running_mean), ("running_var", running_var),
+                       ("weight", weight), ("bias", bias)):
+        if stat is not None:
+            n = stat.numel() if is_tensor(stat) else math.prod(stat.shape)
+            if n != c:
+                raise RuntimeError(f"{name} should contain {c} elements not {n}")
+    shape = _channel_shape(input, c)
+    axes = (0,) + tuple(range(2, input.ndim))
+    since = graph_mark()
+    if training:
+        count = input.numel() // c if is_tensor(input) else input.size // c
+        if count == 1:
+            size = input.size() if is_tensor(input) else tuple(input.shape)
+            raise ValueError("Expected more than 1 value per channel when training, got input "
+                             f"size {size}")
+        mean = fnp.mean(input, axis=axes, keepdims=True)
+        xc = input - mean
+        var = fnp.mean(xc * xc, axis=axes, keepdims=True)
+        if running_mean is not None or running_var is not None:
+            _update_running(running_mean, running_var, mean, var, momentum, count)
+        # the per-channel factor inv_std * weight first: two passes over the input, not three
+        scale = 1.0 / fnp.sqrt(var + eps)
+        if weight is not None:
+            scale = scale * _reshape(weight, shape)
+        y = xc * scale
+        if bias is not None:
+            y = y + _reshape(bias, shape)
+    else:
+        if running_mean is None or running_var is None:
+            raise RuntimeError("batch_norm: running_mean and running_var are needed when not "
+                               "training")
+        # y = x * a + c with per-channel a = weight / sqrt(var + eps), c = bias - mean * a
+        a = 1.0 / fnp.sqrt(_reshape(running_var, shape) + eps)
+        if weight is not None:
+            a = a * _reshape(weight, shape)
+        c = -_reshape(running_mean, shape) * a
+        if bias is not None:
+            c = c + _reshape(bias, shape)
+        y = input * a + c
+    return rename(y, "NativeBatchNormBackward0", since)
+
+
+def _update_running(running_mean, running_var, mean, var, momentum, count):
+    """In place, as PyTorch: ``running = momentum * batch + (1 - momentum) * running``
+    (the variance unbiased by ``count / (count - 1)``). Only concrete tensors are updated:
+    inside a transform the statistics are tracers and the buffers are left as they are."""
+    if not (concrete(mean) and is_tensor(mean)):
+        return
+    with _grad_mode.no_grad():
+        if running_mean is not None:
+            m = _reshape(mean.detach(), tuple(running_mean.shape))
+            running_mean.copy_(momentum * m + (1 - momentum) * running_mean)
+        if running_var is not None:
+            v = _reshape(var.detach(), tuple(running_var.shape)) * (count / (count - 1))
+            running_var.copy_(momentum * v + (1 - momentum) * running_var)
+
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps: float = 1e-5):
+    """Normalise over the trailing ``normalized_shape`` axes, then scale and shift
+    elementwise by ``weight`` and ``bias`` (of that shape).
+
+    >>> layer_norm(fnp.asarray([[0.0, 2.0, 4.0]]), 3).round(4).tolist()
+    [[-1.2247, 0.0, 1.2247]]
+    """
+    ns = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    if not is_tensor(input):
+        input = fnp.asarray(input)
+    k = len(ns)
+    if k == 0 or tuple(input.shape[input.ndim - k:]) != ns or input.ndim < k:
+        raise RuntimeError(f"Given normalized_shape={list(ns)}, expected input with shape "
+                           f"[*, {', '.join(str(d) for d in ns)}], but got input of size"
+                           f"{list(input.shape)}")
+    axes = tuple(range(input.ndim - k, input.ndim))
+    since = graph_mark()
+    mean = fnp.mean(input, axis=axes, keepdims=True)
+    xc = input - mean
+    var = fnp.mean(xc * xc, axis=axes, keepdims=True)
+    y = xc * (1.0 / fnp.sqrt(var + eps))
+    return rename(_affine(y, weight, bias, None), "NativeLayerNormBackward0", since)
+
+
+def group_norm(input, num_groups: int, weight=None, bias=None, eps: float = 1e-5):
+    """Split the channels (axis 1) into ``num_groups`` groups and normalise each group
+    over its channels and spatial axes, then scale and shift per channel.
+
+    >>> group_norm(fnp.asarray([[[0.0], [2.0]]]), 1).round(4).tolist()
+    [[[-1.0], [1.0]]]
+    """
+    if not is_tensor(input):
+        input = fnp.asarray(input)
+    if input.ndim < 2:
+        raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received "
+                           f"{input.ndim}")
+    n, c = input.shape[0], input.shape[1]
+    if c % num_groups != 0:
+        raise RuntimeError("Expected number of channels in input to be divisible by "
+                           f"num_groups, but got input of shape {list(input.shape)} and "
+                           f"num_groups={num_groups}")
+    since = graph_mark()
+    g = _reshape(input, (n, num_groups, -1))
+    mean = fnp.mean(g, axis=2, keepdims=True)
+    gc = g - mean
+    var = fnp.mean(gc * gc, axis=2, keepdims=True)
+    y = _reshape(gc * (1.0 / fnp.sqrt(var + eps)), tuple(input.shape))
+    return rename(_affine(y, weight, bias, _channel_shape(input, c)),
+                  "NativeGroupNormBackward0", since)
