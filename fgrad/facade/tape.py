@@ -92,7 +92,7 @@ class GradNode(Node):
                 raise RuntimeError(_modified_message(
                     vc[0], version, shape, dtype, self if producer is _THIS_NODE else producer,
                     index))
-        if self.prim.nondiff:       # a _ZERO_GRAD primitive
+        if self.prim.nondiff:       # a zero_derivative primitive (floor, sign ...)
             return [zeros(x.shape, x.dtype, x.device) if p is not None else None
                     for x, p in zip(self.inputs, self.parents)]
         if not _engine.create_graph:
@@ -161,9 +161,6 @@ class _Engine:
         self.callbacks.append(fn)
 
 
-# piecewise-constant primitives that PyTorch records (``FloorBackward0``...) with zero
-# gradients, so ``x.floor().sum().backward()`` works and gives ``x.grad`` zeros
-_ZERO_GRAD = frozenset({"sign", "floor", "ceil", "round"})
 
 
 _engine = _Engine()

@@ -38,7 +38,7 @@ from ..transforms.core import ShapedArray, Tracer, bind, register_bind_handler, 
 from ..transforms.reverse import make_node
 from .attributes import TensorAttributes
 from .size import Size, _COPY_SLICES, _VIEW_NAMES, _broadcast_error, _broadcastable, _c_type, _device_mismatch, _host_index, _index_node_name, _type_name, broadcasts_to
-from .tape import _engine, GradNode, LEAF_INPLACE, NUMPY_REQUIRES_GRAD, VIEW_OF_LEAF_INPLACE, _RemovableHandle, _THIS_NODE, _ZERO_GRAD, graph_mark
+from .tape import _engine, GradNode, LEAF_INPLACE, NUMPY_REQUIRES_GRAD, VIEW_OF_LEAF_INPLACE, _RemovableHandle, _THIS_NODE, graph_mark
 from ..numpy._elementwise import stop_gradient
 from ..primitives.transfer import device_put
 from ..numpy._indexing import _index
@@ -94,7 +94,7 @@ def _record(prim, args, params):
     results = [Tensor._wrap(o) for o in outs]
     _link_views(results, args)
     if needs_grad and _grad_mode._state.enabled and (not prim.nondiff
-                                                     or prim.name in _ZERO_GRAD):
+                                                     or getattr(prim, "zero_derivative", False)):
         diff = [o.dtype.kind in "fc" for o in outs]
         if True in diff:
             _attach_node(prim, params, args, vals, out, results, diff)

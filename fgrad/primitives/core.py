@@ -56,6 +56,9 @@ class Primitive:
         self.batch_takes_axis = False     # batch(vals, dims, axis=(size, name), **params)
         self.batch: Callable | None = None
         self.nondiff = False              # outputs carry no gradient (ints, bools, argmax ...)
+        # Piecewise constant (floor, sign ...): the derivative is zero where it exists; the
+        # facade still records a node (``FloorBackward0``) whose gradient is zeros, as PyTorch.
+        self.zero_derivative = False
         self.broadcasting = False         # element-wise over inputs broadcast as NumPy does
         # Has a side effect (debug printing): jit keeps it in the program even when its
         # outputs are unused, and never folds it at trace time or merges two of them.
