@@ -30,6 +30,10 @@ def test_imports_that_run_back_up_do_not_grow():
     assert len(REPORT["back_up"]) <= KNOWN_BACK_UP, REPORT["back_up"]
 
 
+def test_the_facade_uses_only_public_or_documented_core_names():
+    assert REPORT["internals"] == []
+
+
 def test_no_source_file_over_the_line_budget():
     assert REPORT["long"] == []
 

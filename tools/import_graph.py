@@ -26,7 +26,8 @@ FACADE_PREFIXES = ("fgrad.facade", "fgrad.nn", "fgrad.optim", "fgrad.autograd", 
                    "fgrad.profiler", "fgrad.accelerator", "fgrad.serialization")
 CORE_PREFIXES = ("fgrad.transforms", "fgrad.primitives", "fgrad.numpy", "fgrad.devices",
                  "fgrad._array", "fgrad._methods", "fgrad.tree_util", "fgrad._dtypes",
-                 "fgrad._axes", "fgrad.errors")
+                 "fgrad._axes", "fgrad.errors", "fgrad.lax", "fgrad.scipy", "fgrad.random",
+                 "fgrad.tree", "fgrad.debug", "fgrad.flatten_util", "fgrad.test_util")
 
 
 def module_name(path: Path) -> str:
@@ -144,6 +145,48 @@ def floors(top: dict, comps: list[list[str]]) -> dict[str, int]:
     return {m: of(rep[m]) for m in top}
 
 
+# Core internals the facade may use (documented in ARCHITECTURE.md); anything else it
+# takes from the core must be public.
+DOCUMENTED_INTERNALS = {
+    ("fgrad.transforms.api", "_rewrap_output"),     # wrap a computed value like a given leaf
+    ("fgrad.transforms.reverse", "_sequence"),      # the counter that orders recorded nodes
+    ("fgrad.transforms.core", "_state"),            # the transform stack (is one active?)
+    ("fgrad.numpy._indexing", "_index"),            # x[idx] with NumPy's index rules
+    ("fgrad.numpy._indexing", "_update"),           # x.at[idx].set/add/... with a mode
+    ("fgrad.numpy", "_update"),
+    ("fgrad.primitives.reductions", "_kept_shape"),   # the shape of a keepdims reduction
+    ("fgrad.primitives.shape", "_normalize_shape"),   # a shape argument as ints
+    ("fgrad.primitives.convolution", "_conv_vjp_lhs"),  # conv_transpose (nn)
+}
+
+
+def private_core_names(modules: dict) -> list:
+    """(importer, core module, name) for each underscore name a facade-layer module takes
+    from the core, by ``from core import _name`` or ``fnp._name``."""
+    out = []
+    for mod, path in modules.items():
+        if not mod.startswith(FACADE_PREFIXES):
+            continue
+        tree = ast.parse(path.read_text(), str(path))
+        aliases = {}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                for t in resolve(mod, node, modules):
+                    if not t.startswith(CORE_PREFIXES) and t != "fgrad.numpy":
+                        continue
+                    for a in node.names:
+                        if f"{t}.{a.name}" in modules or t.endswith("." + a.name):
+                            aliases[a.asname or a.name] = t if t.endswith("." + a.name) \
+                                else f"{t}.{a.name}"
+                        elif a.name.startswith("_") and not a.name.startswith("__"):
+                            out.append((mod, t, a.name))
+            elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and \
+                    node.attr.startswith("_") and not node.attr.startswith("__") and \
+                    node.value.id in aliases:
+                out.append((mod, aliases[node.value.id], node.attr))
+    return sorted(set(out))
+
+
 def report():
     modules, top, inner = graph()
     comps = loops(top)
@@ -157,8 +200,9 @@ def report():
     core = [m for m in modules if m.startswith(CORE_PREFIXES)]
     core_to_facade = sorted((m, t) for m in core for t in top[m] | inner[m] if t in facade)
     facade_loops = [c for c in comps if any(m in facade for m in c)]
+    internals = [x for x in private_core_names(modules) if x[1:] not in DOCUMENTED_INTERNALS]
     return dict(modules=modules, top=top, floor=floor, loops=comps, back_up=back_up, long=long,
-                core_to_facade=core_to_facade, facade_loops=facade_loops)
+                core_to_facade=core_to_facade, facade_loops=facade_loops, internals=internals)
 
 
 def problems(r) -> list[str]:
@@ -173,6 +217,8 @@ def problems(r) -> list[str]:
         out.append(f"the core imports the facade: {r['core_to_facade']}")
     for m, n in r["long"]:
         out.append(f"{m}: {n} lines (at most {MAX_LINES})")
+    for m, t, n in r["internals"]:
+        out.append(f"{m} uses the core's undocumented {t}.{n}")
     return out
 
 
