@@ -1,5 +1,6 @@
-"""The ``torch``-named functions of the facade: every ``ops`` function returning ``Tensor``s
-(``out=``, PyTorch's grad_fn names for composites), and the ``Tensor`` methods made from them.
+"""How an ``ops`` function becomes a ``torch``-named function returning ``Tensor``s (``out=``,
+PyTorch's grad_fn names for composites; the functions themselves are in ``torch_functions``),
+and the few functions defined here (``result_type``, ``softmax`` ...).
 
 >>> import fgrad
 >>> fgrad.sin(fgrad.tensor([0.0]))
