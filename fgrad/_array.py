@@ -6,6 +6,7 @@ import numpy as np
 from . import errors
 from ._methods import ArrayMethods
 from .devices import CPU
+from .devices import get
 
 
 class Array(ArrayMethods):
@@ -27,7 +28,6 @@ class Array(ArrayMethods):
     __hash__ = None
 
     def __init__(self, value, device=None):
-        from .devices import get
         dev = get(device)
         if not dev.is_native(value):
             value = dev.from_host(np.asarray(value))

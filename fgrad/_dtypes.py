@@ -142,7 +142,12 @@ def is_complex(t) -> bool:
     return to_numpy(t.dtype).kind == "c"
 
 
-globals().update(_BY_NAME)
+int8 = _BY_NAME["int8"]
+uint8 = _BY_NAME["uint8"]
+uint16 = _BY_NAME["uint16"]
+uint32 = _BY_NAME["uint32"]
+uint64 = _BY_NAME["uint64"]
+bool = _BY_NAME["bool"]
 float = float32 = _BY_NAME["float32"]   # noqa: A001  (torch.float)
 double = float64 = _BY_NAME["float64"]
 half = float16 = _BY_NAME["float16"]

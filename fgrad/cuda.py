@@ -7,6 +7,7 @@ True
 from __future__ import annotations
 
 from .devices import cuda as _backend
+from .devices import get
 
 _seed: int | None = None
 
@@ -67,5 +68,4 @@ manual_seed_all = manual_seed
 def synchronize(device=None) -> None:
     """Wait for the queued work of a CUDA device."""
     _require("synchronize")
-    from .devices import get
     get(device if device is not None else "cuda").synchronize()

@@ -41,11 +41,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Callable
 
-from . import _grad_mode
+from .facade import grad_mode as _grad_mode
 from ._array import Array
-from ._facade import FUNCTIONS
+from .facade.torch_functions import FUNCTIONS
 from .nn import Module
-from .tensor import Tensor
+from .facade.tensor import Tensor
 from .transforms import api as _api
 from .transforms import derived as _derived
 from .transforms.core import Tracer

@@ -45,6 +45,7 @@ from ._axes import normalize_axis
 from .primitives import special as _sp
 from .primitives import unary as _U
 from .transforms.core import Tracer
+from .primitives.transfer import device_put
 
 __all__ = ["key", "PRNGKey", "key_data", "split", "fold_in", "bits", "uniform", "normal",
            "randint", "bernoulli", "categorical", "permutation", "choice",
@@ -261,14 +262,12 @@ def truncated_normal(key: Any, lower, upper, shape: Shape | None = None, dtype=N
     b = _sp.erf_p.bind(fnp.asarray(upper / sqrt2, dtype=dtype) if isinstance(upper, float)
                        else upper / sqrt2)
     if k.device is not a.device:
-        from .primitives.transfer import device_put
         a, b = device_put(a, k.device), device_put(b, k.device)
     u = uniform(k, shape, dtype, a, b)
     out = sqrt2 * _sp.erf_inv_p.bind(u)
     lo = fnp.nextafter(fnp.stop_gradient(fnp.asarray(lower, dtype=dtype)), np.inf)
     hi = fnp.nextafter(fnp.stop_gradient(fnp.asarray(upper, dtype=dtype)), -np.inf)
     if k.device is not lo.device:
-        from .primitives.transfer import device_put
         lo, hi = device_put(lo, k.device), device_put(hi, k.device)
     return fnp.clip(out, lo, hi)
 

@@ -38,7 +38,7 @@ from . import _dtypes
 from ._array import Array
 from .devices import CPU, Device, get as get_device
 from .nn import Parameter
-from .tensor import Size, Tensor
+from .facade.tensor import Size, Tensor
 from .transforms.core import Tracer
 
 __all__ = ["save", "load", "add_safe_globals", "get_safe_globals", "clear_safe_globals"]
@@ -58,7 +58,8 @@ def _builtin_safe() -> dict:
         ("builtins", "range"): range,
         ("builtins", "bytearray"): bytearray,
         ("_codecs", "encode"): codecs.encode,     # how protocol 2 writes bytes
-        ("fgrad.tensor", "Size"): Size,
+        ("fgrad.facade.size", "Size"): Size,
+        ("fgrad.tensor", "Size"): Size,           # files written before fgrad/facade/ existed
         ("fgrad._dtypes", "from_numpy"): _dtypes.from_numpy,
         ("numpy", "dtype"): np.dtype,
         ("numpy.core.multiarray", "scalar"): scalar,

@@ -204,7 +204,7 @@ def test_post_accumulate_grad_hook_sees_the_accumulated_grad():
 
 
 def test_queue_callback_runs_after_the_last_gradient():
-    from fgrad.tensor import _engine
+    from fgrad.facade.tape import _engine
     a = fgrad.tensor(1.0, requires_grad=True)
     b = fgrad.tensor(2.0, requires_grad=True)
     log = []

@@ -1,4 +1,4 @@
-"""``fgrad._tensor_str.format_tensor`` prints exactly what PyTorch's ``repr`` prints.
+"""``fgrad.facade.printing.format_tensor`` prints exactly what PyTorch's ``repr`` prints.
 
 Every case builds a NumPy array, prints it with ``format_tensor`` and compares
 with ``repr(torch.from_numpy(array))`` (``torch.`` -> ``fgrad.``), under the
@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings, strategies as st
 from hypothesis.extra import numpy as hnp
 
-from fgrad import _tensor_str
-from fgrad._tensor_str import format_tensor
+from fgrad.facade import printing as _tensor_str
+from fgrad.facade.printing import format_tensor
 
 torch = pytest.importorskip("torch")
 

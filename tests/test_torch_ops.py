@@ -1,4 +1,4 @@
-"""``fgrad._torch_ops`` against PyTorch: values, dtypes, gradients (``fgrad.vjp`` vs
+"""``fgrad.facade.ops`` against PyTorch: values, dtypes, gradients (``fgrad.vjp`` vs
 ``torch.autograd``) and error messages, with ``fgrad.Array`` inputs."""
 import numpy as np
 import pytest
@@ -7,7 +7,7 @@ from hypothesis import given, settings, strategies as st
 
 import fgrad
 import fgrad.numpy as fnp
-from fgrad import _torch_ops as T
+from fgrad.facade import ops as T
 
 DTYPES = [np.float32, np.float64]
 
@@ -268,7 +268,7 @@ def test_return_type_repr_and_fields():
     assert "\nindices=" in repr(r) and repr(r).endswith(")")
     v, i = r
     assert r.values is v and r.indices is i and isinstance(r, tuple)
-    assert type(r) is fgrad._torch_ops.return_types.max
+    assert type(r) is fgrad.facade.ops.return_types.max
 
 
 def test_scans_norms_counts():

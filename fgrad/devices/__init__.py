@@ -5,6 +5,7 @@ from .base import Device
 from .cpu import CPU
 from .standin import STANDIN
 from . import cuda as _cuda
+from .cuda import CUDADevice
 
 _cuda_devices: dict[int, Device] = {}
 
@@ -34,7 +35,6 @@ def get(spec=None) -> Device:
     if kind == "cuda":
         i = int(idx) if idx else 0
         if i not in _cuda_devices:
-            from .cuda import CUDADevice
             _cuda_devices[i] = CUDADevice(i)
         return _cuda_devices[i]
     raise RuntimeError(

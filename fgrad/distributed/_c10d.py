@@ -16,7 +16,7 @@ import numpy as np
 from .. import cuda as _cuda
 from ..numpy import asarray as _asarray, concatenate as _concatenate, ravel as _ravel
 from ..primitives import collective as C
-from ..tensor import Tensor
+from ..facade.tensor import Tensor
 from ..transforms.core import Tracer, aval_of
 from ..tree_util import tree_flatten, tree_map, tree_unflatten
 from ._backend import (LocalGroup, MPIGroup, NCCLGroup, ProcessGroup, ReduceOp, Work,

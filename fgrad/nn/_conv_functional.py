@@ -15,10 +15,11 @@ import math
 
 import numpy as np
 
-from .. import _facade, numpy as fnp
+from .. import numpy as fnp
+from ..facade import creation as _creation
 from ..primitives import convolution as P, shape as S
 from ..transforms.core import ShapedArray
-from ..tensor import Tensor, name_node
+from ..facade.tensor import Tensor, name_node
 
 __all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
            "conv_transpose3d", "max_pool1d", "max_pool2d", "max_pool3d", "avg_pool1d",
@@ -458,7 +459,7 @@ def _adaptive_max(input, output_size, return_indices, nd):
     table = np.transpose(flat, tuple(o - 2 for o in order[2:])).reshape(-1)
     first = np.arange(math.prod(sizes), dtype=np.int64).reshape(tuple(sizes)) * k
     pick = fnp.asarray(first, device=x.device) + (am.detach() if isinstance(am, Tensor) else am)
-    table = (_facade.as_tensor(table, device=x.device) if isinstance(pick, Tensor)
+    table = (_creation.as_tensor(table, device=x.device) if isinstance(pick, Tensor)
              else fnp.asarray(table, device=x.device))
     idx = table[pick]
     return out, _unbatch(idx, unbatched)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import _facade
+from ..facade import sampling as _sampling
 from .. import numpy as fnp
 from ._helpers import const_like, is_tensor
 
@@ -35,7 +35,7 @@ def dropout(input, p: float = 0.5, training: bool = True, inplace: bool = False)
         return input
     if not is_tensor(input):
         input = fnp.asarray(input)
-    keep = _facade._host_rng().random(tuple(input.shape)) < 1.0 - p
+    keep = _sampling._host_rng().random(tuple(input.shape)) < 1.0 - p
     scale = 0.0 if p == 1.0 else 1.0 / (1.0 - p)
     dtype = input._np_dtype if is_tensor(input) else np.dtype(input.dtype)
     mask = const_like((keep * scale).astype(dtype), input)

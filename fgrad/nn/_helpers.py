@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..primitives.creation import from_host
-from ..tensor import Tensor, name_node, graph_mark
+from ..facade.tensor import Tensor, name_node
+from ..facade.tape import graph_mark
 from ..transforms.core import Tracer
 
 __all__ = ["is_tensor", "legacy_reduction", "reduce", "rename", "const_like", "concrete",

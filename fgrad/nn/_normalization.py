@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 
-from .. import _grad_mode
+from ..facade import grad_mode as _grad_mode
 from .. import numpy as fnp
 from ._helpers import concrete, graph_mark, is_tensor, rename
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import _grad_mode
+from ..facade import grad_mode as _grad_mode
 from .. import numpy as fnp
 from ._helpers import concrete, const_like, is_tensor
 

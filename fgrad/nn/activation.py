@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import warnings
 
-from .. import _facade
+from ..facade import functions as _functions, torch_functions as _torch_functions
 from . import functional as F
 from .modules import Module
 
@@ -37,7 +37,7 @@ class ReLU(Module):
         self.inplace = inplace
 
     def forward(self, input):
-        return input.relu_() if self.inplace else _facade.FUNCTIONS["relu"](input)
+        return input.relu_() if self.inplace else _torch_functions.FUNCTIONS["relu"](input)
 
     def extra_repr(self) -> str:
         return "inplace=True" if self.inplace else ""
@@ -47,14 +47,14 @@ class Tanh(Module):
     """``tanh(x)`` elementwise."""
 
     def forward(self, input):
-        return _facade.FUNCTIONS["tanh"](input)
+        return _torch_functions.FUNCTIONS["tanh"](input)
 
 
 class Sigmoid(Module):
     """``1 / (1 + exp(-x))`` elementwise."""
 
     def forward(self, input):
-        return _facade.FUNCTIONS["sigmoid"](input)
+        return _torch_functions.FUNCTIONS["sigmoid"](input)
 
 
 class GELU(Module):
@@ -157,7 +157,7 @@ class Softmax(Module):
 
     def forward(self, input):
         dim = self.dim if self.dim is not None else _softmax_dim("softmax", input.ndim)
-        return _facade.softmax(input, dim)
+        return _functions.softmax(input, dim)
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}"
@@ -172,7 +172,7 @@ class LogSoftmax(Module):
 
     def forward(self, input):
         dim = self.dim if self.dim is not None else _softmax_dim("log_softmax", input.ndim)
-        return _facade.log_softmax(input, dim)
+        return _functions.log_softmax(input, dim)
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}"

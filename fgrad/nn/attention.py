@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import math
 
-from .. import _facade
-from ..tensor import Tensor
+from .. import _dtypes
+from ..facade import creation as _creation, functions as _functions, torch_functions as _torch_functions
+from ..facade.tensor import Tensor
 from . import functional as F
 from . import init
 from .linear_layers import Linear
@@ -36,15 +37,15 @@ class NonDynamicallyQuantizableLinear(Linear):
 
 
 def _fn(name):
-    return _facade.FUNCTIONS[name]
+    return _torch_functions.FUNCTIONS[name]
 
 
 def _float_mask(mask, name: str, dtype):
     """A boolean mask as 0 / -inf of ``dtype`` (True masked); a float mask as it is."""
     if mask is None:
         return None
-    if mask.dtype == _facade._dtypes.bool_:
-        return _facade.zeros_like(mask, dtype=dtype).masked_fill(mask, -math.inf)
+    if mask.dtype == _dtypes.bool_:
+        return _creation.zeros_like(mask, dtype=dtype).masked_fill(mask, -math.inf)
     if not mask.is_floating_point():
         raise AssertionError(f"only bool and floating types of {name} are supported")
     return mask
@@ -54,7 +55,7 @@ def _pad_last(mask):
     """One more zero column on the last axis (for ``add_bias_kv``/``add_zero_attn``)."""
     if mask is None:
         return None
-    zeros = _facade.zeros(tuple(mask.shape[:-1]) + (1,), dtype=mask.dtype, device=mask.device)
+    zeros = _creation.zeros(tuple(mask.shape[:-1]) + (1,), dtype=mask.dtype, device=mask.device)
     return _fn("cat")([mask, zeros], -1)
 
 
@@ -82,23 +83,23 @@ class MultiheadAttention(Module):
             raise AssertionError("embed_dim must be divisible by num_heads")
         kw = {"device": device, "dtype": dtype}
         if not self._qkv_same_embed_dim:
-            self.q_proj_weight = Parameter(_facade.empty((embed_dim, embed_dim), **kw))
-            self.k_proj_weight = Parameter(_facade.empty((embed_dim, self.kdim), **kw))
-            self.v_proj_weight = Parameter(_facade.empty((embed_dim, self.vdim), **kw))
+            self.q_proj_weight = Parameter(_creation.empty((embed_dim, embed_dim), **kw))
+            self.k_proj_weight = Parameter(_creation.empty((embed_dim, self.kdim), **kw))
+            self.v_proj_weight = Parameter(_creation.empty((embed_dim, self.vdim), **kw))
             self.register_parameter("in_proj_weight", None)
         else:
-            self.in_proj_weight = Parameter(_facade.empty((3 * embed_dim, embed_dim), **kw))
+            self.in_proj_weight = Parameter(_creation.empty((3 * embed_dim, embed_dim), **kw))
             self.register_parameter("q_proj_weight", None)
             self.register_parameter("k_proj_weight", None)
             self.register_parameter("v_proj_weight", None)
         if bias:
-            self.in_proj_bias = Parameter(_facade.empty(3 * embed_dim, **kw))
+            self.in_proj_bias = Parameter(_creation.empty(3 * embed_dim, **kw))
         else:
             self.register_parameter("in_proj_bias", None)
         self.out_proj = NonDynamicallyQuantizableLinear(embed_dim, embed_dim, bias=bias, **kw)
         if add_bias_kv:
-            self.bias_k = Parameter(_facade.empty((1, 1, embed_dim), **kw))
-            self.bias_v = Parameter(_facade.empty((1, 1, embed_dim), **kw))
+            self.bias_k = Parameter(_creation.empty((1, 1, embed_dim), **kw))
+            self.bias_v = Parameter(_creation.empty((1, 1, embed_dim), **kw))
         else:
             self.bias_k = self.bias_v = None
         self.add_zero_attn = add_zero_attn
@@ -193,7 +194,7 @@ class MultiheadAttention(Module):
         k = k.reshape(k.shape[0], bsz * heads, hd).transpose(0, 1)
         v = v.reshape(v.shape[0], bsz * heads, hd).transpose(0, 1)
         if self.add_zero_attn:
-            zeros = _facade.zeros((bsz * heads, 1, hd), dtype=k.dtype, device=k.device)
+            zeros = _creation.zeros((bsz * heads, 1, hd), dtype=k.dtype, device=k.device)
             k = _fn("cat")([k, zeros], 1)
             v = _fn("cat")([v, zeros], 1)
             attn_mask, key_padding_mask = _pad_last(attn_mask), _pad_last(key_padding_mask)
@@ -209,7 +210,7 @@ class MultiheadAttention(Module):
         scores = _fn("bmm")(q * math.sqrt(1.0 / float(hd)), k.transpose(-2, -1))
         if attn_mask is not None:
             scores = scores + attn_mask
-        weights = _facade.softmax(scores, -1)
+        weights = _functions.softmax(scores, -1)
         if dropout_p > 0.0:
             weights = F.dropout(weights, dropout_p)
         out = _fn("bmm")(weights, v)

@@ -17,7 +17,9 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any, Iterable, Iterator
 
-from ..tensor import Tensor, _type_name
+from ..facade.tensor import Tensor
+
+from ..facade.size import _type_name
 from .modules import Module, Parameter, _addindent
 
 __all__ = ["Sequential", "ModuleList", "ModuleDict", "ParameterList", "ParameterDict"]

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 
-from .. import _facade, _grad_mode
+from ..facade import creation as _creation, grad_mode as _grad_mode
 from . import _conv_functional as F
 from .modules import Module, Parameter
 
@@ -67,9 +67,9 @@ class _ConvNd(Module):
             shape = (in_channels, out_channels // groups) + self.kernel_size
         else:
             shape = (out_channels, in_channels // groups) + self.kernel_size
-        self.weight = Parameter(_facade.empty(shape, device=device, dtype=dtype))
+        self.weight = Parameter(_creation.empty(shape, device=device, dtype=dtype))
         if bias:
-            self.bias = Parameter(_facade.empty(out_channels, device=device, dtype=dtype))
+            self.bias = Parameter(_creation.empty(out_channels, device=device, dtype=dtype))
         else:
             self.register_parameter("bias", None)
         self.reset_parameters()

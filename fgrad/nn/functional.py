@@ -20,8 +20,13 @@ import numpy as np
 from .. import numpy as fnp
 from .._axes import normalize_axis
 from ..primitives import unary as _U
+from ..scipy import special as _special
 from ..scipy.special import logsumexp, erf  # noqa: F401  (logsumexp is re-exported)
 from ..transforms.core import bind
+from ..facade.tensor import Tensor
+from ..facade.tensor import name_node
+from ..facade.torch_functions import FUNCTIONS
+from ..facade.creation import ones_like
 
 __all__ = ["relu", "relu6", "elu", "selu", "celu", "gelu", "silu", "swish", "softplus",
            "sigmoid", "log_sigmoid", "softmax", "log_softmax", "one_hot", "standardize",
@@ -220,13 +225,6 @@ def hard_sigmoid(x):
     return relu6(fnp.asarray(x) + 3.0) / 6.0
 
 
-def _shifted(x, axis):
-    """``x - max(x, axis)``, the max a constant for the derivative (finite where max is inf)."""
-    m = fnp.stop_gradient(fnp.max(x, axis=axis, keepdims=True))
-    m = fnp.where(fnp.isfinite(m), m, 0.0)
-    return x - m
-
-
 def softmax(x, axis: int | tuple | None = None, *, dim: int | None = None):
     """``exp(x) / sum(exp(x), axis)`` with the maximum subtracted first (stable; a row
     of all ``-inf`` gives NaN, as JAX). ``axis`` (default -1) or PyTorch's ``dim``.
@@ -234,10 +232,7 @@ def softmax(x, axis: int | tuple | None = None, *, dim: int | None = None):
     >>> softmax(fnp.asarray([1000.0, 0.0])).tolist()
     [1.0, 0.0]
     """
-    x = fnp.asarray(x)
-    axis = _axis(axis, dim)
-    e = fnp.exp(_shifted(x, axis))
-    return e / fnp.sum(e, axis=axis, keepdims=True)
+    return _special.softmax(x, _axis(axis, dim))
 
 
 def log_softmax(x, axis: int | tuple | None = None, *, dim: int | None = None):
@@ -246,10 +241,7 @@ def log_softmax(x, axis: int | tuple | None = None, *, dim: int | None = None):
     >>> log_softmax(fnp.asarray([1000.0, 0.0])).tolist()
     [0.0, -1000.0]
     """
-    x = fnp.asarray(x)
-    axis = _axis(axis, dim)
-    s = _shifted(x, axis)
-    return s - fnp.log(fnp.sum(fnp.exp(s), axis=axis, keepdims=True))
+    return _special.log_softmax(x, _axis(axis, dim))
 
 
 def one_hot(x, num_classes: int, dtype=np.float64, axis: int = -1):
@@ -311,13 +303,11 @@ def normalize(x, p: float = 2.0, dim: int = 1, eps: float = 1e-12, *, axis: int 
 # methods and functions that both accept.
 
 def _is_tensor(x) -> bool:
-    from ..tensor import Tensor
     return isinstance(x, Tensor)
 
 
 def _rename(out, name: str):
     """Show the last graph node of a facade result under PyTorch's name (``MseLossBackward0``)."""
-    from ..tensor import name_node
     return name_node(out, name)
 
 
@@ -345,7 +335,6 @@ def linear(input, weight, bias=None):
     [[3.5]]
     """
     if _is_tensor(input) and bias is not None and input.ndim == 2 and weight.ndim == 2:
-        from .._facade import FUNCTIONS
         return FUNCTIONS["addmm"](bias, input, weight.T)
     if not _is_tensor(input) and not _is_tensor(weight):
         input, weight = fnp.asarray(input), fnp.asarray(weight)
@@ -433,7 +422,6 @@ def _is_floating(x) -> bool:
 
 
 def _tensor_ones_like(t):
-    from .._facade import ones_like
     return ones_like(t)
 
 

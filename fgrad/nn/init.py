@@ -18,10 +18,10 @@ from __future__ import annotations
 import math
 import warnings
 
-from .. import _facade, _grad_mode
+from ..facade import creation as _creation, grad_mode as _grad_mode
 from .. import linalg as _linalg
 from ..scipy.special import erfinv as _erfinv
-from ..tensor import Tensor
+from ..facade.tensor import Tensor
 
 __all__ = ["calculate_gain", "uniform_", "normal_", "trunc_normal_", "constant_", "zeros_",
            "ones_", "eye_", "xavier_uniform_", "xavier_normal_", "kaiming_uniform_",
@@ -97,7 +97,7 @@ def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float 
     lo, hi = cdf((a - mean) / std), cdf((b - mean) / std)
 
     def draw(t):
-        u = _facade.empty(tuple(t.shape), device=t.device).double()
+        u = _creation.empty(tuple(t.shape), device=t.device).double()
         u.uniform_(2 * lo - 1, 2 * hi - 1)
         v = _erfinv(u) * (std * math.sqrt(2.0)) + mean
         t.copy_(v.clamp(min=a, max=b))
@@ -129,7 +129,7 @@ def eye_(tensor: Tensor) -> Tensor:
     """
     if tensor.ndim != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
-    return _fill(tensor, lambda t: t.copy_(_facade.eye(*t.shape, dtype=t.dtype,
+    return _fill(tensor, lambda t: t.copy_(_creation.eye(*t.shape, dtype=t.dtype,
                                                        device=t.device)))
 
 
@@ -207,7 +207,7 @@ def orthogonal_(tensor: Tensor, gain: float = 1, generator=None) -> Tensor:
     cols = tensor.numel() // rows
 
     def draw(t):
-        flat = _facade.empty(rows, cols, dtype=t.dtype, device=t.device).normal_()
+        flat = _creation.empty(rows, cols, dtype=t.dtype, device=t.device).normal_()
         if rows < cols:
             flat = flat.T
         q, r = _linalg.qr(flat)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from .. import _facade, _grad_mode
+from ..facade import creation as _creation, grad_mode as _grad_mode
 from . import functional as F
 from .modules import Module, Parameter
 
@@ -42,10 +42,10 @@ class Linear(Module):
         super().__init__()
         self.in_features = in_features
         self.out_features = out_features
-        self.weight = Parameter(_facade.empty((out_features, in_features), device=device,
+        self.weight = Parameter(_creation.empty((out_features, in_features), device=device,
                                               dtype=dtype))
         if bias:
-            self.bias = Parameter(_facade.empty(out_features, device=device, dtype=dtype))
+            self.bias = Parameter(_creation.empty(out_features, device=device, dtype=dtype))
         else:
             self.register_parameter("bias", None)
         self.reset_parameters()

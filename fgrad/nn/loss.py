@@ -9,7 +9,7 @@ tensor(1.)
 """
 from __future__ import annotations
 
-from ..tensor import Tensor
+from ..facade.tensor import Tensor
 from . import functional as F
 from .modules import Module
 

@@ -24,10 +24,11 @@ from collections import OrderedDict, namedtuple
 from typing import Any, Iterator
 
 
-from .. import _dtypes, _grad_mode
-from .. import _facade
+from .. import _dtypes
+from ..facade import grad_mode as _grad_mode
+from ..facade import creation as _creation, methods as _methods
 from ..autograd import Function
-from ..tensor import Tensor, parse_to_args
+from ..facade.tensor import Tensor, parse_to_args
 from ..transforms.api import register_leaf_adapter
 
 __all__ = ["Parameter", "Module", "RemovableHandle"]
@@ -46,7 +47,7 @@ class Parameter(Tensor):
 
     def __new__(cls, data: Tensor | None = None, requires_grad: bool = True):
         if data is None:
-            data = _facade.empty(0)
+            data = _creation.empty(0)
         if not isinstance(data, Tensor):
             raise TypeError(f"Parameter: data must be a Tensor, got {type(data).__name__}")
         src = data.detach()
@@ -83,7 +84,7 @@ def _rebuild_parameter(data, requires_grad):
 
 
 # the transforms see a Parameter as they see a Tensor (leaf adapters are per exact type)
-register_leaf_adapter(Parameter, _facade._unwrap, _facade._wrap_leaf)
+register_leaf_adapter(Parameter, _methods._unwrap, _methods._wrap_leaf)
 
 
 # ===================================================================== Module ===

@@ -15,7 +15,8 @@ BatchNorm1d(3, eps=1e-05, momentum=0.1, affine=True, bias=True, track_running_st
 """
 from __future__ import annotations
 
-from .. import _dtypes, _facade, _grad_mode
+from .. import _dtypes
+from ..facade import creation as _creation, grad_mode as _grad_mode
 from . import functional as F
 from .modules import Module, Parameter
 
@@ -26,9 +27,9 @@ def _affine_parameters(module: Module, shape, affine: bool, bias: bool, kw: dict
     """The per-feature ``weight`` (ones) and ``bias`` (zeros) of a normalisation layer of
     ``shape``, registered as None where ``affine``/``bias`` turn them off."""
     if affine:
-        module.weight = Parameter(_facade.ones(shape, **kw))
+        module.weight = Parameter(_creation.ones(shape, **kw))
         if bias:
-            module.bias = Parameter(_facade.zeros(shape, **kw))
+            module.bias = Parameter(_creation.zeros(shape, **kw))
         else:
             module.register_parameter("bias", None)
     else:
@@ -57,10 +58,10 @@ class _BatchNorm(Module):
         kw = {"device": device, "dtype": dtype}
         _affine_parameters(self, num_features, affine, bias, kw)
         if track_running_stats:
-            self.register_buffer("running_mean", _facade.zeros(num_features, **kw))
-            self.register_buffer("running_var", _facade.ones(num_features, **kw))
+            self.register_buffer("running_mean", _creation.zeros(num_features, **kw))
+            self.register_buffer("running_var", _creation.ones(num_features, **kw))
             self.register_buffer("num_batches_tracked",
-                                 _facade.tensor(0, dtype=_dtypes.int64, device=device))
+                                 _creation.tensor(0, dtype=_dtypes.int64, device=device))
         else:
             self.register_buffer("running_mean", None)
             self.register_buffer("running_var", None)

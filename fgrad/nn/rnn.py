@@ -23,8 +23,8 @@ import math
 import numbers
 import warnings
 
-from .. import _facade
-from ..tensor import Tensor
+from ..facade import creation as _creation, torch_functions as _torch_functions
+from ..facade.tensor import Tensor
 from . import functional as F
 from . import init
 from .modules import Module, Parameter
@@ -35,11 +35,11 @@ _GATES = {"LSTM": 4, "GRU": 3, "RNN_TANH": 1, "RNN_RELU": 1}
 
 
 def _stack(tensors, dim=0):
-    return _facade.FUNCTIONS["stack"](tensors, dim)
+    return _torch_functions.FUNCTIONS["stack"](tensors, dim)
 
 
 def _cat(tensors, dim=0):
-    return _facade.FUNCTIONS["cat"](tensors, dim)
+    return _torch_functions.FUNCTIONS["cat"](tensors, dim)
 
 
 class RNNBase(Module):
@@ -105,7 +105,7 @@ class RNNBase(Module):
                     shapes += [("weight_hr", (proj_size, hidden_size))]
                 for kind, shape in shapes:
                     name = f"{kind}_l{layer}{suffix}"
-                    setattr(self, name, Parameter(_facade.empty(shape, **kw)))
+                    setattr(self, name, Parameter(_creation.empty(shape, **kw)))
                     self._flat_weights_names.append(name)
         self.reset_parameters()
 
@@ -238,7 +238,7 @@ class RNNBase(Module):
         return input, batched, input.shape[1]
 
     def _zeros(self, input, batch, size):
-        return _facade.zeros(self._expected_hidden(batch, size), dtype=input.dtype,
+        return _creation.zeros(self._expected_hidden(batch, size), dtype=input.dtype,
                              device=input.device)
 
     def _finish(self, out, batched):

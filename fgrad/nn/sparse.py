@@ -10,7 +10,7 @@ fgrad.Size([1, 2, 3])
 """
 from __future__ import annotations
 
-from .. import _facade, _grad_mode
+from ..facade import creation as _creation, grad_mode as _grad_mode
 from . import functional as F
 from .modules import Module, Parameter
 
@@ -43,7 +43,7 @@ class Embedding(Module):
         self.scale_grad_by_freq = scale_grad_by_freq
         self.sparse = sparse
         if _weight is None:
-            self.weight = Parameter(_facade.empty((num_embeddings, embedding_dim),
+            self.weight = Parameter(_creation.empty((num_embeddings, embedding_dim),
                                                   device=device, dtype=dtype),
                                     requires_grad=not _freeze)
             self.reset_parameters()

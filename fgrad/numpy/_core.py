@@ -10,6 +10,9 @@ from .._array import Array, wrap_raw
 from ..devices import CPU, get as get_device
 from ..primitives import unary as U
 from ..transforms.core import Tracer, SCALAR_TYPES, _bind_handlers
+from ..primitives.transfer import device_put
+from ..primitives.shape import reshape
+from ..primitives.shape import broadcast_to
 
 # dtypes, as NumPy's
 bool_ = np.bool_
@@ -65,7 +68,6 @@ def asarray(a: Any, dtype=None, device=None, copy=None) -> Array:
     if isinstance(a, (Array, Tracer)) or type(a) in _bind_handlers:   # (facade tensors too)
         out = a if dtype is None else U.convert(a, np.dtype(dtype))
         if device is not None and isinstance(out, Array):
-            from ..primitives.transfer import device_put
             out = device_put(out, device)
         return out
     host = _host_copy(a, dtype)
@@ -81,7 +83,6 @@ def array(a: Any, dtype=None, copy: bool = True, device=None, ndmin: int = 0) ->
     """Like ``asarray`` (an Array is immutable, so ``copy`` never matters)."""
     out = asarray(a, dtype=dtype, device=device)
     if ndmin > out.ndim:
-        from ..primitives.shape import reshape
         out = reshape(out, (1,) * (ndmin - out.ndim) + tuple(out.shape))
     return out
 
@@ -115,7 +116,6 @@ def full(shape, fill_value, dtype=None, device=None) -> Array:
     dev = get_device(device)
     shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
     if isinstance(fill_value, (Array, Tracer)):
-        from ..primitives.shape import broadcast_to
         v = fill_value if dtype is None else U.convert(fill_value, dtype)
         return broadcast_to(v, shape)
     return wrap_raw(dev.xp.full(shape, fill_value, dtype=dtype), dev)

@@ -17,6 +17,9 @@ from ..transforms.core import Tracer
 from .._array import wrap_raw
 from ._core import asarray, arange
 from ._shape import concatenate, moveaxis
+from ._elementwise import floor
+from ._elementwise import log10, sign, abs as abs_
+from ._core import zeros
 
 __all__ = ["linspace", "logspace", "geomspace", "vander"]
 
@@ -70,7 +73,6 @@ def linspace(start, stop, num: int = 50, endpoint: bool = True, retstep: bool = 
 def _cast(x, dtype):
     dtype = np.dtype(dtype)
     if dtype.kind in "iu" and x.dtype.kind == "f":
-        from ._elementwise import floor
         x = floor(x)
     return U.convert(x, dtype)
 
@@ -101,7 +103,6 @@ def geomspace(start, stop, num: int = 50, endpoint: bool = True, dtype=None,
     >>> fnp.geomspace(1, 100, 3)
     Array([  1.,  10., 100.])
     """
-    from ._elementwise import log10, sign, abs as abs_
     start, stop = asarray(start), asarray(stop)
     for v, name in ((start, "start"), (stop, "stop")):
         if not isinstance(v, Tracer) and np.any(v._host() == 0):
@@ -151,6 +152,5 @@ def vander(x, N: int | None = None, increasing: bool = False) -> Array:
     powers = np.arange(n) if increasing else np.arange(n)[::-1]
     cols = [S.reshape(x ** int(p) if p else x * 0 + 1, (x.shape[0], 1)) for p in powers]
     if not cols:
-        from ._core import zeros
         return zeros((x.shape[0], 0), x.dtype, x.device)
     return concatenate(cols, 1)

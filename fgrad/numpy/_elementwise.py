@@ -7,6 +7,10 @@ from ..primitives import binary as B, unary as U
 from ..primitives.core import REGISTRY
 from ..transforms.core import bind
 from ._core import asarray
+from ._indexing import nonzero
+from ._reductions import all as all_
+from ..tree_util import tree_map
+from ..transforms.api import from_output, _rewrap_output
 
 # Python floats, so they promote weakly (a NumPy float64 scalar would turn float32 into float64)
 _LN2 = float(np.log(2.0))
@@ -40,41 +44,74 @@ def _wrap_binary(prim, name):
     return f
 
 
-_UNARY = {
-    "negative": U.neg_p, "exp": U.exp_p, "expm1": U.expm1_p, "log": U.log_p,
-    "log1p": U.log1p_p, "sqrt": U.sqrt_p, "sin": U.sin_p, "cos": U.cos_p, "tan": U.tan_p,
-    "tanh": U.tanh_p, "sinh": U.sinh_p, "cosh": U.cosh_p, "arcsin": U.arcsin_p,
-    "arccos": U.arccos_p, "arctan": U.arctan_p, "arcsinh": U.arcsinh_p,
-    "arccosh": U.arccosh_p, "arctanh": U.arctanh_p, "abs": U.abs_p, "sign": U.sign_p,
-    "floor": U.floor_p, "ceil": U.ceil_p, "isfinite": U.isfinite_p, "isnan": U.isnan_p,
-    "isinf": U.isinf_p, "logical_not": U.logical_not_p, "invert": U.invert_p,
-    "real": U.real_p, "imag": U.imag_p, "conj": U.conj_p,
-}
-_BINARY = {
-    "add": B.add_p, "subtract": B.sub_p, "multiply": B.mul_p, "true_divide": B.div_p,
-    "power": B.pow_p, "maximum": B.maximum_p, "minimum": B.minimum_p,
-    "arctan2": B.arctan2_p, "logaddexp": B.logaddexp_p, "remainder": B.remainder_p,
-    "hypot": B.hypot_p,
-    "floor_divide": B.floor_divide_p, "nextafter": B.nextafter_p,
-    **{n: REGISTRY[n] for n in ("equal", "not_equal", "less", "less_equal", "greater",
-                                "greater_equal", "logical_and", "logical_or", "logical_xor",
-                                "bitwise_and", "bitwise_or", "bitwise_xor", "left_shift",
-                                "right_shift")},
-}
-for _n, _p in _UNARY.items():
-    globals()[_n] = _wrap_unary(_p, _n)
-for _n, _p in _BINARY.items():
-    globals()[_n] = _wrap_binary(_p, _n)
+# the element-wise wrappers, one per primitive, by name
+negative = _wrap_unary(U.neg_p, "negative")
+exp = _wrap_unary(U.exp_p, "exp")
+expm1 = _wrap_unary(U.expm1_p, "expm1")
+log = _wrap_unary(U.log_p, "log")
+log1p = _wrap_unary(U.log1p_p, "log1p")
+sqrt = _wrap_unary(U.sqrt_p, "sqrt")
+sin = _wrap_unary(U.sin_p, "sin")
+cos = _wrap_unary(U.cos_p, "cos")
+tan = _wrap_unary(U.tan_p, "tan")
+tanh = _wrap_unary(U.tanh_p, "tanh")
+sinh = _wrap_unary(U.sinh_p, "sinh")
+cosh = _wrap_unary(U.cosh_p, "cosh")
+arcsin = _wrap_unary(U.arcsin_p, "arcsin")
+arccos = _wrap_unary(U.arccos_p, "arccos")
+arctan = _wrap_unary(U.arctan_p, "arctan")
+arcsinh = _wrap_unary(U.arcsinh_p, "arcsinh")
+arccosh = _wrap_unary(U.arccosh_p, "arccosh")
+arctanh = _wrap_unary(U.arctanh_p, "arctanh")
+abs = _wrap_unary(U.abs_p, "abs")
+sign = _wrap_unary(U.sign_p, "sign")
+floor = _wrap_unary(U.floor_p, "floor")
+ceil = _wrap_unary(U.ceil_p, "ceil")
+isfinite = _wrap_unary(U.isfinite_p, "isfinite")
+isnan = _wrap_unary(U.isnan_p, "isnan")
+isinf = _wrap_unary(U.isinf_p, "isinf")
+logical_not = _wrap_unary(U.logical_not_p, "logical_not")
+invert = _wrap_unary(U.invert_p, "invert")
+real = _wrap_unary(U.real_p, "real")
+imag = _wrap_unary(U.imag_p, "imag")
+conj = _wrap_unary(U.conj_p, "conj")
+add = _wrap_binary(B.add_p, "add")
+subtract = _wrap_binary(B.sub_p, "subtract")
+multiply = _wrap_binary(B.mul_p, "multiply")
+true_divide = _wrap_binary(B.div_p, "true_divide")
+power = _wrap_binary(B.pow_p, "power")
+maximum = _wrap_binary(B.maximum_p, "maximum")
+minimum = _wrap_binary(B.minimum_p, "minimum")
+arctan2 = _wrap_binary(B.arctan2_p, "arctan2")
+logaddexp = _wrap_binary(B.logaddexp_p, "logaddexp")
+remainder = _wrap_binary(B.remainder_p, "remainder")
+hypot = _wrap_binary(B.hypot_p, "hypot")
+floor_divide = _wrap_binary(B.floor_divide_p, "floor_divide")
+nextafter = _wrap_binary(B.nextafter_p, "nextafter")
+equal = _wrap_binary(REGISTRY["equal"], "equal")
+not_equal = _wrap_binary(REGISTRY["not_equal"], "not_equal")
+less = _wrap_binary(REGISTRY["less"], "less")
+less_equal = _wrap_binary(REGISTRY["less_equal"], "less_equal")
+greater = _wrap_binary(REGISTRY["greater"], "greater")
+greater_equal = _wrap_binary(REGISTRY["greater_equal"], "greater_equal")
+logical_and = _wrap_binary(REGISTRY["logical_and"], "logical_and")
+logical_or = _wrap_binary(REGISTRY["logical_or"], "logical_or")
+logical_xor = _wrap_binary(REGISTRY["logical_xor"], "logical_xor")
+bitwise_and = _wrap_binary(REGISTRY["bitwise_and"], "bitwise_and")
+bitwise_or = _wrap_binary(REGISTRY["bitwise_or"], "bitwise_or")
+bitwise_xor = _wrap_binary(REGISTRY["bitwise_xor"], "bitwise_xor")
+left_shift = _wrap_binary(REGISTRY["left_shift"], "left_shift")
+right_shift = _wrap_binary(REGISTRY["right_shift"], "right_shift")
 
-absolute = abs  # noqa: F821
-conjugate = conj  # noqa: F821
-divide = true_divide  # noqa: F821
-mod = remainder  # noqa: F821
-pow = power  # noqa: F821
-bitwise_not = invert  # noqa: F821
-arcsin, arccos, arctan = arcsin, arccos, arctan  # noqa: F821
-asin, acos, atan, atan2 = arcsin, arccos, arctan, arctan2  # noqa: F821
-asinh, acosh, atanh = arcsinh, arccosh, arctanh  # noqa: F821
+absolute = abs
+conjugate = conj
+divide = true_divide
+mod = remainder
+pow = power
+bitwise_not = invert
+arcsin, arccos, arctan = arcsin, arccos, arctan
+asin, acos, atan, atan2 = arcsin, arccos, arctan, arctan2
+asinh, acosh, atanh = arcsinh, arccosh, arctanh
 
 
 def round(x, decimals: int = 0):
@@ -87,7 +124,7 @@ around = round
 
 def trunc(x):
     """Round toward zero; zero derivative."""
-    return where(less(x, 0), ceil(x), floor(x))  # noqa: F821
+    return where(less(x, 0), ceil(x), floor(x))
 
 
 fix = trunc
@@ -99,28 +136,28 @@ def rint(x):
 
 def square(x):
     """``x * x``."""
-    return multiply(x, x)  # noqa: F821
+    return multiply(x, x)
 
 
 def reciprocal(x):
-    return true_divide(1.0, x)  # noqa: F821
+    return true_divide(1.0, x)
 
 
 def cbrt(x):
     """Real cube root (negative inputs give negative roots)."""
-    return sign(x) * power(abs(x), 1.0 / 3.0)  # noqa: F821
+    return sign(x) * power(abs(x), 1.0 / 3.0)
 
 
 def exp2(x):
-    return power(2.0, x)  # noqa: F821
+    return power(2.0, x)
 
 
 def log2(x):
-    return log(x) / _LN2  # noqa: F821
+    return log(x) / _LN2
 
 
 def log10(x):
-    return log(x) / _LN10  # noqa: F821
+    return log(x) / _LN10
 
 
 def _inexact(*xs):
@@ -138,11 +175,11 @@ def logaddexp2(x, y):
 
 
 def deg2rad(x):
-    return multiply(x, np.pi / 180.0)  # noqa: F821
+    return multiply(x, np.pi / 180.0)
 
 
 def rad2deg(x):
-    return multiply(x, 180.0 / np.pi)  # noqa: F821
+    return multiply(x, 180.0 / np.pi)
 
 
 radians, degrees = deg2rad, rad2deg
@@ -150,15 +187,15 @@ radians, degrees = deg2rad, rad2deg
 
 def sinc(x):
     """``sin(pi x) / (pi x)``, 1 at 0."""
-    px = multiply(x, np.pi)  # noqa: F821
-    safe = where(equal(px, 0), 1.0, px)  # noqa: F821
-    return where(equal(px, 0), 1.0, sin(safe) / safe)  # noqa: F821
+    px = multiply(x, np.pi)
+    safe = where(equal(px, 0), 1.0, px)
+    return where(equal(px, 0), 1.0, sin(safe) / safe)
 
 
 def fmod(x, y):
     """C-style remainder, with the sign of ``x``: ``copysign(remainder(|x|, |y|), x)``."""
-    r = remainder(abs(x), abs(y))  # noqa: F821
-    return where(less(x, 0), negative(r), r)  # noqa: F821
+    r = remainder(abs(x), abs(y))
+    return where(less(x, 0), negative(r), r)
 
 
 def positive(x):
@@ -168,21 +205,20 @@ def positive(x):
 def heaviside(x, h0):
     """0 where x < 0, 1 where x > 0, ``h0`` where x == 0 (nan stays nan)."""
     x, h0 = _inexact(x, h0)
-    one = where(greater(x, 0), 1.0, h0)  # noqa: F821
-    out = where(less(x, 0), 0.0, one)  # noqa: F821
-    out = where(isnan(x), x, out)  # noqa: F821
+    one = where(greater(x, 0), 1.0, h0)
+    out = where(less(x, 0), 0.0, one)
+    out = where(isnan(x), x, out)
     dt = np.result_type(*[a if isinstance(a, (int, float)) else a.dtype for a in (x, h0)])
     return U.convert(out, dt) if out.dtype != dt else out
 
 
 def signbit(x):
-    return less(x, 0) | (equal(x, 0) & less(true_divide(1.0, x), 0))  # noqa: F821
+    return less(x, 0) | (equal(x, 0) & less(true_divide(1.0, x), 0))
 
 
 def where(condition, x=None, y=None):
     """``x`` where ``condition`` else ``y`` (broadcasting); one argument: ``nonzero``."""
     if x is None and y is None:
-        from ._indexing import nonzero
         return nonzero(condition)
     if x is None or y is None:
         raise ValueError("where: either both or neither of x and y should be given")
@@ -196,24 +232,23 @@ def clip(a, a_min=None, a_max=None, *, min=None, max=None):
     hi = a_max if a_max is not None else max
     out = asarray(a) if not isinstance(a, (int, float)) else a
     if lo is not None:
-        out = maximum(out, lo)  # noqa: F821
+        out = maximum(out, lo)
     if hi is not None:
-        out = minimum(out, hi)  # noqa: F821
+        out = minimum(out, hi)
     return out
 
 
 def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
     a, b = asarray(a), asarray(b)
-    close = less_equal(abs(a - b), atol + rtol * abs(b))  # noqa: F821
-    both_inf = equal(a, b)  # noqa: F821
+    close = less_equal(abs(a - b), atol + rtol * abs(b))
+    both_inf = equal(a, b)
     out = close | both_inf
     if equal_nan:
-        out = out | (isnan(a) & isnan(b))  # noqa: F821
+        out = out | (isnan(a) & isnan(b))
     return out
 
 
 def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:
-    from ._reductions import all as all_
     return bool(all_(isclose(a, b, rtol, atol, equal_nan)))
 
 
@@ -221,8 +256,7 @@ def array_equal(a, b) -> bool:
     a, b = asarray(a), asarray(b)
     if a.shape != b.shape:
         return False
-    from ._reductions import all as all_
-    return bool(all_(equal(a, b)))  # noqa: F821
+    return bool(all_(equal(a, b)))
 
 
 def nan_to_num(x, nan=0.0, posinf=None, neginf=None):
@@ -230,9 +264,9 @@ def nan_to_num(x, nan=0.0, posinf=None, neginf=None):
     info = np.finfo(x.dtype) if x.dtype.kind == "f" else None
     posinf = info.max if posinf is None and info else posinf
     neginf = info.min if neginf is None and info else neginf
-    x = where(isnan(x), nan, x)  # noqa: F821
-    x = where(equal(x, np.inf), posinf, x)  # noqa: F821
-    return where(equal(x, -np.inf), neginf, x)  # noqa: F821
+    x = where(isnan(x), nan, x)
+    x = where(equal(x, np.inf), posinf, x)
+    return where(equal(x, -np.inf), neginf, x)
 
 
 def stop_gradient(x):
@@ -242,6 +276,4 @@ def stop_gradient(x):
     >>> fgrad.grad(lambda x: x * fgrad.stop_gradient(x))(3.0)
     Array(3.)
     """
-    from ..tree_util import tree_map
-    from ..transforms.api import from_output, _rewrap_output
     return tree_map(lambda l: _rewrap_output(bind(U.stop_gradient_p, from_output(l)), l), x)

@@ -13,6 +13,14 @@ from ._core import asarray, full, zeros_like
 from ._shape import broadcast_to
 from ._elementwise import (where, isnan, maximum, minimum, arctan2, power, abs as abs_,
                            real, imag)
+from ._elementwise import signbit
+from ._elementwise import floor_divide, remainder
+from ._elementwise import trunc
+from ._elementwise import remainder
+from ._reductions import cumsum
+from ._stacking import diff
+from ._shape import concatenate
+from ..primitives import shape as S
 
 __all__ = ["fmax", "fmin", "float_power", "angle", "fabs", "real_if_close", "piecewise",
            "iscomplexobj", "isrealobj", "iscomplex", "isreal", "isscalar", "copysign", "divmod",
@@ -178,7 +186,6 @@ def copysign(x1, x2) -> Array:
     >>> fnp.copysign(fnp.asarray([1.0, -2.0]), -0.0)
     Array([-1., -2.])
     """
-    from ._elementwise import signbit
     x1, x2 = asarray(x1), asarray(x2)
     if x1.dtype.kind in "biu":
         x1 = U.convert(x1, np.float64)
@@ -193,7 +200,6 @@ def divmod(x1, x2) -> tuple:
     >>> fnp.divmod(fnp.asarray([7, -7]), 2)
     (Array([ 3, -4]), Array([1, 1]))
     """
-    from ._elementwise import floor_divide, remainder
     return floor_divide(x1, x2), remainder(x1, x2)
 
 
@@ -204,7 +210,6 @@ def modf(x) -> tuple:
     >>> fnp.modf(fnp.asarray([1.5, -2.25]))
     (Array([ 0.5 , -0.25]), Array([ 1., -2.]))
     """
-    from ._elementwise import trunc
     x = asarray(x)
     if x.dtype.kind in "biu":
         x = U.convert(x, np.float64)
@@ -250,11 +255,6 @@ def unwrap(p, discont=None, axis: int = -1, *, period=2 * np.pi) -> Array:
     >>> fnp.unwrap(fnp.asarray([0.0, 3.0, 6.5]))
     Array([0.        , 3.        , 0.21681469])
     """
-    from ._elementwise import remainder
-    from ._reductions import cumsum
-    from ._stacking import diff
-    from ._shape import concatenate
-    from ..primitives import shape as S
     p = asarray(p)
     if p.dtype.kind in "biu":
         p = U.convert(p, np.float64)

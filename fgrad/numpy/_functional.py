@@ -20,6 +20,9 @@ from ._indexing import diag, take, from_host, _concrete_host
 from ._reductions import all as _all
 from ._shape import (broadcast_arrays, concatenate, moveaxis, ravel, reshape, swapaxes,
                      atleast_1d, stack)
+from ._sorting import reject_out
+from ._elementwise import clip
+from ._setops import flatnonzero
 
 __all__ = ["vectorize", "apply_along_axis", "fromfunction", "block", "choose", "extract",
            "trim_zeros", "diagflat", "matrix_transpose", "array_equiv", "copy"]
@@ -144,8 +147,6 @@ def choose(a, choices, out=None, mode: str = "raise"):
     >>> fnp.choose(fnp.asarray([0, 1, 0]), [fnp.asarray([1, 2, 3]), fnp.asarray([4, 5, 6])])
     Array([1, 5, 3])
     """
-    from ._sorting import reject_out
-    from ._elementwise import clip
     reject_out(out, "choose")
     a = asarray(a)
     n = len(choices)
@@ -176,7 +177,6 @@ def extract(condition, arr, *, size: int | None = None, fill_value=0):
     >>> fnp.extract(fnp.asarray([True, False, True]), fnp.asarray([1, 2, 3]))
     Array([1, 3])
     """
-    from ._setops import flatnonzero
     arr = ravel(asarray(arr))
     idx = flatnonzero(ravel(asarray(condition)), size=size, fill_value=-1)
     if size is None:

@@ -29,6 +29,8 @@ from ..primitives import binary as B, indexing as I, shape as S, unary as U
 from ..primitives.creation import from_host, full, iota
 from ..transforms.core import Tracer, _bind_handlers, bind
 from ._core import asarray, iter_leaves
+from ._reductions import sum as sum_
+from ..devices import get
 
 __all__ = ["take", "take_along_axis", "put_along_axis", "diag", "diagonal", "trace",
            "nonzero", "argwhere", "flatnonzero", "compress", "select", "searchsorted",
@@ -738,7 +740,6 @@ def trace(a, offset: int = 0, axis1: int = 0, axis2: int = 1, dtype=None) -> Arr
     >>> trace(asarray([[1.0, 2.0], [3.0, 4.0]]))
     Array(5.)
     """
-    from ._reductions import sum as sum_
     return sum_(diagonal(a, offset, axis1, axis2), axis=-1, dtype=dtype)
 
 
@@ -828,7 +829,6 @@ def searchsorted(a, v, side: str = "left", sorter=None) -> Array:
     >>> searchsorted(asarray([1, 2, 3]), asarray([2, 5]))
     Array([1, 3])
     """
-    from ._reductions import sum as sum_
     a = asarray(a)
     if a.ndim != 1:
         raise ValueError(f"searchsorted: a must be 1-d, got shape {tuple(a.shape)}")
@@ -857,7 +857,6 @@ def tril_indices(n: int, k: int = 0, m: int | None = None, device=None) -> tuple
     >>> tril_indices(2)
     (Array([0, 1, 1]), Array([0, 0, 1]))
     """
-    from ..devices import get
     return _host_pair(*np.tril_indices(n, k, m), get(device))
 
 
@@ -867,7 +866,6 @@ def triu_indices(n: int, k: int = 0, m: int | None = None, device=None) -> tuple
     >>> triu_indices(2)
     (Array([0, 0, 1]), Array([0, 1, 1]))
     """
-    from ..devices import get
     return _host_pair(*np.triu_indices(n, k, m), get(device))
 
 
@@ -887,7 +885,6 @@ def diag_indices(n: int, ndim: int = 2, device=None) -> tuple:
     >>> diag_indices(2)
     (Array([0, 1]), Array([0, 1]))
     """
-    from ..devices import get
     r = from_host(np.arange(n, dtype=np.int64), get(device))
     return (r,) * ndim
 

@@ -20,6 +20,9 @@ from ._elementwise import where, abs as abs_, sqrt, clip
 from ._indexing import take
 from ._reductions import sum as _sum
 from ._shape import concatenate, ravel, reshape
+from ..primitives import indexing as I
+from ._indexing import from_host
+from . import linalg
 
 __all__ = ["searchsorted", "interp", "polyval", "polyfit", "polyder", "polyint", "polyadd",
            "polysub", "polymul"]
@@ -197,8 +200,6 @@ def polymul(a1, a2) -> Array:
     >>> fnp.polymul(fnp.asarray([1, 1]), fnp.asarray([1, -1]))
     Array([ 1,  0, -1])
     """
-    from ..primitives import indexing as I
-    from ._indexing import from_host
     a, b = ravel(asarray(a1)), ravel(asarray(a2))
     na, nb = a.shape[0], b.shape[0]
     outer = reshape(S.reshape(a, (na, 1)) * S.reshape(b, (1, nb)), (na * nb,))
@@ -218,7 +219,6 @@ def polyfit(x, y, deg: int, rcond=None, full: bool = False, w=None, cov=False):
     >>> fnp.round(fnp.polyfit(fnp.asarray([0.0, 1.0, 2.0]), fnp.asarray([1.0, 3.0, 5.0]), 1), 6)
     Array([2., 1.])
     """
-    from . import linalg
     deg = int(deg)
     if deg < 0:
         raise ValueError("polyfit: expected deg >= 0")

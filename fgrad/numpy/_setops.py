@@ -26,6 +26,8 @@ from ._indexing import from_host, take, _concrete_host
 from ._reductions import sum as _sum, any as _any, max as _max, min as _min, cumsum
 from ._shape import ravel, concatenate, moveaxis, reshape, stack
 from ._stacking import diff
+from ._creation_more import linspace
+from ._indexing import searchsorted
 
 __all__ = ["unique", "unique_values", "unique_counts", "unique_inverse", "unique_all",
            "nonzero", "argwhere", "flatnonzero", "isin", "in1d", "intersect1d", "union1d",
@@ -448,7 +450,6 @@ def histogram_bin_edges(a, bins=10, range=None, weights=None) -> Array:
         lo, hi = _min(a), _max(a)
     else:
         lo, hi = range
-    from ._creation_more import linspace
     lo, hi = asarray(lo), asarray(hi)
     dt = np.result_type(a.dtype, np.float64) if a.dtype.kind in "biu" else a.dtype
     lo, hi = U.convert(lo, dt), U.convert(hi, dt)
@@ -468,7 +469,6 @@ def histogram(a, bins=10, range=None, density=None, weights=None):
     a = ravel(asarray(a))
     edges = histogram_bin_edges(a, bins, range, weights)
     nb = edges.shape[0] - 1
-    from ._indexing import searchsorted
     idx = searchsorted(edges, a, side="right") - 1
     last = S.slice_axis(edges, 0, nb, nb + 1)
     idx = where(a == S.reshape(last, ()), nb - 1, idx)
@@ -490,7 +490,6 @@ def digitize(x, bins, right: bool = False) -> Array:
     >>> fnp.digitize(fnp.asarray([0.5, 1.0, 2.5]), fnp.asarray([1.0, 2.0]))
     Array([0, 1, 2])
     """
-    from ._indexing import searchsorted
     bins = asarray(bins)
     if bins.ndim != 1:
         raise ValueError("digitize: bins must be 1-dimensional")

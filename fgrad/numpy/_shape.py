@@ -10,6 +10,7 @@ from ..transforms.core import bind
 from ._core import asarray
 from .._axes import (normalize_axes, normalize_axis, normalize_distinct,
                      normalize_permutation, axis_tuple)
+from ._indexing import take
 
 
 def reshape(a, newshape=None, order="C", *, shape=None):
@@ -373,6 +374,5 @@ def repeat(a, repeats, axis=None):
     reps = np.asarray(repeats)
     if reps.ndim == 0:
         return repeat(a, int(reps), axis)
-    from ._indexing import take
     idx = np.repeat(np.arange(a.shape[axis]), reps)
     return take(a, from_host(idx, a.device), axis=axis)

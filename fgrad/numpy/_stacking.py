@@ -19,6 +19,9 @@ from ._reductions import normalize_axes, sum as _sum, cumsum
 from ._shape import (atleast_1d, atleast_3d, concatenate, array_split, split, ravel,
                      moveaxis, flip, swapaxes, reshape, broadcast_to, vstack, expand_dims)
 from ._sorting import reject_out
+from .. import errors
+from ._shape import stack
+from ._reductions import cumprod
 
 __all__ = ["vsplit", "hsplit", "dsplit", "row_stack", "rollaxis", "rot90", "append", "insert",
            "delete", "diff", "ediff1d", "gradient", "meshgrid", "indices", "tri", "trapezoid",
@@ -159,7 +162,6 @@ def _static_indices(obj, n, name):
     if isinstance(obj, slice):
         return np.arange(n)[obj], False
     if isinstance(obj, Tracer):
-        from .. import errors
         raise errors.ConcretizationTypeError(
             f"{name}: the index argument must be concrete (its values set the output shape); "
             "under a transform pass a Python int, slice or sequence")
@@ -419,7 +421,6 @@ def indices(dimensions, dtype=np.int64, sparse: bool = False):
     grids = meshgrid(*[arange(d, dtype=dtype) for d in dims], indexing="ij", sparse=sparse)
     if sparse:
         return tuple(grids)
-    from ._shape import stack
     if not dims:
         return full((0,), 0, dtype)
     return stack(grids, 0)
@@ -486,7 +487,6 @@ def cumulative_prod(x, *, axis: int | None = None, dtype=None,
     >>> fnp.cumulative_prod(fnp.asarray([1, 2, 3]))
     Array([1, 2, 6])
     """
-    from ._reductions import cumprod
     return _cumulative(x, axis, dtype, include_initial, cumprod, 1, "cumulative_prod")
 
 

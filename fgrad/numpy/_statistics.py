@@ -26,6 +26,7 @@ from ._indexing import take, take_along_axis, from_host
 from ._reductions import (normalize_axes, sum as _sum, max as _max, min as _min, mean,
                           argmax, argmin, cumsum, cumprod, all as _all)
 from ._sorting import reject_out
+from ._contraction import matmul
 
 __all__ = ["quantile", "percentile", "median", "nanquantile", "nanpercentile", "nanmedian",
            "nanvar", "nanstd", "nanargmax", "nanargmin", "nancumsum", "nancumprod", "average",
@@ -434,7 +435,6 @@ def cov(m, y=None, rowvar: bool = True, bias: bool = False, ddof=None, fweights=
     Array([[ 1., -1.],
            [-1.,  1.]])
     """
-    from ._contraction import matmul
     X = _2d(m, dtype)
     if not rowvar and X.shape[0] != 1:
         X = X.T

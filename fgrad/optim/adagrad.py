@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from typing import Callable
 
-from .. import _grad_mode
-from .._facade import full_like, tensor
+from ..facade import grad_mode as _grad_mode
+from ..facade.creation import full_like, tensor
 from .optimizer import Optimizer, _check_lr
 
 __all__ = ["Adagrad"]

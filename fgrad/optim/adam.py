@@ -14,8 +14,9 @@ from __future__ import annotations
 import math
 from typing import Callable
 
-from .. import _grad_mode
-from .._facade import FUNCTIONS, tensor, zeros_like
+from ..facade import grad_mode as _grad_mode
+from ..facade.creation import tensor, zeros_like
+from ..facade.torch_functions import FUNCTIONS
 from .optimizer import Optimizer, _check_lr
 
 __all__ = ["Adam", "AdamW"]

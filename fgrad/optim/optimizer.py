@@ -16,9 +16,9 @@ import copy
 from collections import defaultdict
 from typing import Callable, Iterable
 
-from .. import _grad_mode
+from ..facade import grad_mode as _grad_mode
 from ..nn.modules import _zero_grad
-from ..tensor import Tensor
+from ..facade.tensor import Tensor
 
 __all__ = ["Optimizer", "required"]
 

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from typing import Callable
 
-from .. import _grad_mode
-from .._facade import tensor, zeros_like
+from ..facade import grad_mode as _grad_mode
+from ..facade.creation import tensor, zeros_like
 from .optimizer import Optimizer, _check_lr
 
 __all__ = ["RMSprop"]

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from .. import _grad_mode
+from ..facade import grad_mode as _grad_mode
 from .optimizer import Optimizer, _check_lr
 
 __all__ = ["SGD"]

@@ -20,6 +20,7 @@ from .. import errors
 from ..transforms.core import ShapedArray
 from .core import Primitive, _cast_like, defjvp, defvjp, move_to_front, unbroadcast
 from . import reductions as R, shape as S
+from .creation import from_host
 
 
 # ================================================================== matmul ===
@@ -337,7 +338,6 @@ def _deltas(groups, like):
 
     ``groups`` is a list of (size, k): one k-way Kronecker delta per repeated index.
     """
-    from .creation import from_host
     mask = np.ones((), like.dtype)
     for n, k in groups:
         d = np.zeros((n,) * k, like.dtype)

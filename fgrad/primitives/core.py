@@ -56,6 +56,9 @@ class Primitive:
         self.batch_takes_axis = False     # batch(vals, dims, axis=(size, name), **params)
         self.batch: Callable | None = None
         self.nondiff = False              # outputs carry no gradient (ints, bools, argmax ...)
+        # Piecewise constant (floor, sign ...): the derivative is zero where it exists; the
+        # facade still records a node (``FloorBackward0``) whose gradient is zeros, as PyTorch.
+        self.zero_derivative = False
         self.broadcasting = False         # element-wise over inputs broadcast as NumPy does
         # Has a side effect (debug printing): jit keeps it in the program even when its
         # outputs are unused, and never folds it at trace time or merges two of them.
@@ -286,7 +289,6 @@ def dtype_rule_by_probe(prim: Primitive):
                     for a in avals_or_scalars) + tuple(sorted(
                         (k, v) for k, v in params.items() if isinstance(v, (int, str, float, type(None)))))
         if key not in cache:
-            from ..devices import CPU
             args = [np.ones((1,), a.dtype) if isinstance(a, ShapedArray) else type(a)(1)
                     for a in avals_or_scalars]
             cache[key] = np.asarray(prim.impl(CPU.xp, *args, **params)).dtype
@@ -296,3 +298,5 @@ def dtype_rule_by_probe(prim: Primitive):
 
 # The families below build on this module; imported last, their rules' helpers above use them.
 from . import reductions, shape, unary  # noqa: E402
+
+from ..devices import CPU

@@ -28,6 +28,12 @@ import numpy as np
 from ..transforms.core import ShapedArray, Zero, instantiate
 from .core import Primitive, move_to_front
 from . import shape as S
+from .creation import iota
+from .creation import zeros
+from .unary import convert
+from .creation import full, iota
+from .binary import select
+from .creation import full
 
 
 # ---- shared pieces -------------------------------------------------------------------
@@ -69,7 +75,6 @@ def _index_aval(op, x, idx):
 def _iota_column(n, idx):
     """``arange(n)`` shaped ``(n,) + (1,) * (idx.ndim - 2) + (1,)``, broadcast like a batched
     ``idx`` of shape ``(n,) + B + (k,)`` except in the last axis."""
-    from .creation import iota
     col = S.reshape(iota(n, idx.dtype, idx.device), (n,) + (1,) * (idx.ndim - 1))
     return S.broadcast_to(col, idx.shape[:-1] + (1,))
 
@@ -97,12 +102,10 @@ def _at(v, d, pos, n):
 
 
 def _zeros(aval, dtype=None):
-    from .creation import zeros
     return zeros(aval.shape, dtype or aval.dtype, aval.device)
 
 
 def _as_float(c, like):
-    from .unary import convert
     return convert(c, like.dtype)
 
 
@@ -224,7 +227,6 @@ scatter_add_p.vjp = lambda ct, needs, ans, x, idx, v: [
 # ct_v = ct at the update's position where that update was kept, 0 for overwritten ones.
 def _kept_updates(x, idx, v):
     """1.0 (in v's dtype) for each update whose value the scatter kept, else 0."""
-    from .creation import full, iota
     nb = int(np.prod(idx.shape[:-1], dtype=np.int64))
     ids = S.reshape(iota(nb, np.int64, idx.device), idx.shape[:-1])
     ids = S.broadcast_to(S.reshape(ids, ids.shape + (1,) * (v.ndim - ids.ndim)), v.shape)
@@ -256,8 +258,6 @@ scatter_p.vjp_uses = (frozenset({1}), frozenset(), frozenset({1}))
 #   v_j != 0:  E_j = Pnz / v_j * Zprod
 #   v_j == 0:  E_j = Pnz (Z == 1),  Pnz * (Zsum - v_j) (Z == 2),  0 (Z >= 3).
 def _exclusive_products(x, idx, v):
-    from .binary import select
-    from .creation import full
     is_zero = v == 0
     one = _as_float(is_zero, v)                          # 1.0 where v == 0
     safe = select(is_zero, one, v)                        # zeros replaced by 1

@@ -12,6 +12,8 @@ from ..transforms.core import ShapedArray
 from .core import Primitive, defjvp, defvjp, defnondiff, deflinear, move_to_front, unbroadcast
 from . import shape as S
 from .unary import convert
+from .creation import full
+from .creation import from_host
 
 
 def _reduced_shape(shape, axes):
@@ -202,7 +204,6 @@ def S_select(c, x, y):
 
 def S_full_like_slice(x, axis):
     """Ones shaped like ``x`` with ``axis`` of length 1."""
-    from .creation import full
     shape = x.shape[:axis] + (1,) + x.shape[axis + 1:]
     return S.broadcast_to(full((), 1, x.dtype, x.device), shape)
 
@@ -210,5 +211,4 @@ def S_full_like_slice(x, axis):
 
 def S_tri(n, like, k=0):
     """tri[r, c] = 1 where c <= r + k (NumPy's tri)."""
-    from .creation import from_host
     return from_host(np.tri(n, k=k, dtype=like.dtype), like.device)

@@ -10,6 +10,9 @@ import numpy as np
 from .. import errors
 from ..transforms.core import ShapedArray, Zero, instantiate
 from .core import Primitive, deflinear, defjvp, defvjp, move_to_front
+from .core import unbroadcast
+from .core import _cast_like
+from .creation import full
 
 
 def _normalize_shape(shape, size, op="reshape", old_shape=None):
@@ -80,7 +83,6 @@ broadcast_to_p.def_abstract_eval(_broadcast_shape)
 
 
 def _broadcast_transpose(ct, x, shape):
-    from .core import unbroadcast
     return unbroadcast(ct, x)
 
 
@@ -243,7 +245,6 @@ concatenate_p.jvp = _concat_jvp
 
 def _concat_vjp(ct, needs, ans, *xs, axis):
     out, start = [], 0
-    from .core import _cast_like
     for need, x in zip(needs, xs):
         n = x.shape[axis]
         out.append(_cast_like(slice_axis(ct, axis, start, start + n), x) if need else None)
@@ -293,7 +294,6 @@ def broadcast_to(x, shape):
     if tuple(getattr(x, "shape", ())) == shape:
         return x
     if isinstance(x, (int, float, bool, complex)):
-        from .creation import full
         return full(shape, x, np.result_type(x))
     return broadcast_to_p.bind(x, shape=shape)
 
@@ -368,5 +368,4 @@ def _sum_all(x):
 
 
 def _scalar(v, like):
-    from .creation import full
     return full((), v, like.dtype, like.device)

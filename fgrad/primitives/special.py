@@ -28,6 +28,8 @@ import numpy as np
 from ..transforms.core import ShapedArray
 from .core import (Primitive, defelementwise, defjvp, defnondiff, defvjp,
                    elementwise_batch_rule, move_to_front, unbroadcast)
+from .binary import broadcast_shapes
+from .unary import exp_p
 
 _SQRT_PI = math.sqrt(math.pi)
 _TWO_OVER_SQRT_PI = 2.0 / _SQRT_PI
@@ -437,7 +439,6 @@ def _threefry_abstract_eval(k1, k2, x1, x2):
     if any(a.dtype != np.uint32 for a in (k1, k2, x1, x2)):
         raise TypeError("threefry2x32: arguments must have dtype uint32, got "
                         + ", ".join(str(a.dtype) for a in (k1, k2, x1, x2)))
-    from .binary import broadcast_shapes
     shape = broadcast_shapes("threefry2x32", k1.shape, k2.shape, x1.shape, x2.shape)
     out = ShapedArray(shape, np.uint32, x1.device)
     return (out, out)
@@ -491,7 +492,6 @@ stable_argsort_p.batch = _argsort_batch
 
 # ---- user-level helpers the rules above are written with ---------------------
 def exp(x):
-    from .unary import exp_p
     return exp_p.bind(x)
 
 

@@ -29,6 +29,7 @@ def _unary(name, np_name=None, grad_fn_name=None):
 def _zero_derivative(prim):
     """Piecewise-constant ops: the derivative is zero where it exists (a symbolic zero)."""
     defnondiff(prim)
+    prim.zero_derivative = True
     prim.batch = elementwise_batch_rule(prim)
 
 

@@ -20,6 +20,7 @@ from .core import (Tracer, Zero, aval_of, instantiate, is_differentiable_dtype, 
 from .jvp import jvp_flat
 from .reverse import ReverseTracer, backward_pass, vjp_flat
 from .batching import vmap_flat
+from ..primitives.creation import full
 
 # float0: the dtype of the (empty) cotangent of an integer input, as in JAX.
 float0 = np.dtype([("float0", np.void, 0)])
@@ -78,7 +79,6 @@ def from_output(x):
 
 
 def _ones_like(x):
-    from ..primitives.creation import full
     return full(x.shape, 1, x.dtype, x.device)
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 from .. import errors
 from .core import (_SCALAR_TYPE_SET, _state, MainTrace, shared_aval, Trace, Tracer, ShapedArray, Zero, aval_of, full_lower, full_raise, instantiate,
                    new_main)
+from .custom import custom_call
+from ..primitives import reductions as R, shape as S
+from ..tree_util import tree_flatten, tree_unflatten
 
 
 class BatchTracer(Tracer):
@@ -103,7 +106,6 @@ class BatchTrace(Trace):
 
     def process_custom_jvp_call(self, fun, jvp, tracers):
         """vmap the function and its rule, and hand them on as a custom call below."""
-        from .custom import custom_call
         vals, dims = [t.val for t in tracers], [t.bdim for t in tracers]
         if all(d is None for d in dims):
             return [self.pure(o) for o in custom_call("jvp", vals, fun, jvp)]
@@ -126,9 +128,6 @@ class BatchTrace(Trace):
 
     def process_custom_vjp_call(self, fun, fwd, bwd, forward_mode_ok, tracers):
         """vmap ``fun``, ``fwd`` and ``bwd`` (residuals batched along axis 0) and hand them on."""
-        from ..primitives import reductions as R, shape as S
-        from ..tree_util import tree_flatten, tree_unflatten
-        from .custom import custom_call
         vals, dims = [t.val for t in tracers], [t.bdim for t in tracers]
         if all(d is None for d in dims):
             outs = custom_call("vjp", vals, fun, fwd, bwd, forward_mode_ok)
@@ -169,7 +168,6 @@ def _all_front(n):
 def vmap_flat(f, axis_size, vals, in_dims, out_dims_fn, axis_name=None):
     """Run ``f`` on batch tracers; return the outputs with batch axes placed by ``out_dims_fn``.
     Collectives inside ``f`` name the batch axis ``axis_name``."""
-    from ..primitives import shape as S
     with new_main(BatchTrace, global_data=(axis_size, axis_name), transform="vmap") as main:
         trace = main.trace
         tracers = [BatchTracer(trace, v, d) if d is not None else v

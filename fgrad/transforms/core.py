@@ -23,6 +23,7 @@ from .._array import Array, wrap_raw
 _new = object.__new__
 from .._methods import ArrayMethods
 from ..devices import CPU
+from ..primitives.creation import zeros
 
 SCALAR_TYPES = (int, float, bool, complex)
 _SCALAR_TYPE_SET = frozenset(SCALAR_TYPES)
@@ -205,7 +206,6 @@ class Zero:
 def instantiate(t):
     """Materialise a symbolic Zero as an array of zeros; anything else unchanged."""
     if type(t) is Zero:
-        from ..primitives.creation import zeros
         dtype = t.aval.dtype if is_differentiable_dtype(t.aval.dtype) else np.float32
         return zeros(t.aval.shape, dtype, t.aval.device)
     return t

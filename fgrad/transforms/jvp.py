@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from .core import (canonicalize, instantiate, PrimalTracer, Trace, Tracer, Zero, aval_of, full_lower, is_differentiable_dtype,
                    new_main, full_raise)
+from .custom import custom_call
 
 
 class JVPTracer(PrimalTracer):
@@ -53,7 +54,6 @@ class JVPTrace(Trace):
 
 
     def process_custom_jvp_call(self, fun, jvp, tracers):
-        from .custom import custom_call
         primals = [t.primal for t in tracers]
         if all(type(t.tangent) is Zero for t in tracers):
             return [self.pure(o) for o in custom_call("jvp", primals, fun, jvp)]

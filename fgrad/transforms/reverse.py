@@ -111,25 +111,6 @@ def _residuals(prim, parents):
     return plan[4], plan[0], plan[1]     # the cached needs: one shared tuple per pattern
 
 
-def toposort(roots):
-    """Nodes reachable from ``roots``, parents before children (iterative DFS)."""
-    order, seen = [], set()
-    stack = [(r, False) for r in roots if r is not None]
-    while stack:
-        node, done = stack.pop()
-        if done:
-            order.append(node)
-            continue
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        stack.append((node, True))
-        for p in node.parents:
-            if p is not None and id(p[0]) not in seen:
-                stack.append((p[0], False))
-    return order
-
-
 def backward_pass(seeds, retain=False, on_node=None):
     """Propagate cotangents from ``seeds`` [(node, out_index, ct)] to the leaves.
 

@@ -18,9 +18,10 @@ from typing import Any
 
 import numpy as np
 
-from ... import _grad_mode
+from ...facade import grad_mode as _grad_mode
 from ...distributed import _c10d
-from ...tensor import Tensor, _engine
+from ...facade.tape import _engine
+from ...facade.tensor import Tensor
 from ..modules import Module
 
 FIRST_BUCKET_BYTES = 1024 * 1024          # PyTorch's _DEFAULT_FIRST_BUCKET_BYTES

@@ -7,9 +7,9 @@ from __future__ import annotations
 import math
 import warnings
 
-from ... import _facade, _grad_mode
+from ...facade import creation as _creation, torch_functions as _torch_functions, grad_mode as _grad_mode
 from ... import linalg as _linalg
-from ...tensor import Tensor
+from ...facade.tensor import Tensor
 
 __all__ = ["clip_grad_norm_", "clip_grad_norm", "clip_grad_value_"]
 
@@ -31,10 +31,10 @@ def clip_grad_norm_(parameters, max_norm: float, norm_type: float = 2.0,
     grads = [p.grad for p in _params(parameters) if p.grad is not None]
     max_norm, norm_type = float(max_norm), float(norm_type)
     if not grads:
-        return _facade.tensor(0.0)
+        return _creation.tensor(0.0)
     with _grad_mode.no_grad():
         norms = [_linalg.vector_norm(g, norm_type) for g in grads]
-        stacked = _facade.FUNCTIONS["stack"]([n.to(norms[0].device) for n in norms])
+        stacked = _torch_functions.FUNCTIONS["stack"]([n.to(norms[0].device) for n in norms])
         total = _linalg.vector_norm(stacked, norm_type)
         if error_if_nonfinite and not math.isfinite(total.item()):
             raise RuntimeError(f"The total norm of order {norm_type} for gradients from "

@@ -12,8 +12,8 @@ tensor([0.], requires_grad=True)
 """
 from __future__ import annotations
 
-from ... import _facade
-from ...tensor import Tensor
+from ...facade import torch_functions as _torch_functions
+from ...facade.tensor import Tensor
 
 __all__ = ["parameters_to_vector", "vector_to_parameters"]
 
@@ -31,7 +31,7 @@ def parameters_to_vector(parameters) -> Tensor:
     vec = []
     for p in parameters:
         vec.append(p.view(-1))
-    return _facade.FUNCTIONS["cat"](vec)
+    return _torch_functions.FUNCTIONS["cat"](vec)
 
 
 def vector_to_parameters(vec: Tensor, parameters) -> None:

@@ -22,8 +22,9 @@ from typing import Any
 import numpy as np
 
 from ... import _dtypes
-from ..._facade import FUNCTIONS, as_tensor, tensor
-from ...tensor import Tensor
+from ...facade.creation import as_tensor, tensor
+from ...facade.torch_functions import FUNCTIONS
+from ...facade.tensor import Tensor
 
 __all__ = ["default_collate", "default_convert"]
 

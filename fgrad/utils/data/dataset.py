@@ -18,9 +18,9 @@ import math
 import warnings
 from typing import Iterable, Sequence
 
-from ..._facade import _host_rng
-from ..._generator import numpy_rng
-from ...tensor import Tensor
+from ...facade.sampling import _host_rng
+from ...facade.generator import numpy_rng
+from ...facade.tensor import Tensor
 
 __all__ = ["Dataset", "IterableDataset", "TensorDataset", "ConcatDataset", "ChainDataset",
            "Subset", "random_split"]

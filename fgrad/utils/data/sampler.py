@@ -12,8 +12,8 @@ from typing import Iterator, Sequence
 
 import numpy as np
 
-from ..._facade import _host_rng
-from ..._generator import Generator, numpy_rng
+from ...facade.sampling import _host_rng
+from ...facade.generator import Generator, numpy_rng
 
 __all__ = ["Sampler", "SequentialSampler", "RandomSampler", "SubsetRandomSampler",
            "WeightedRandomSampler", "BatchSampler"]

@@ -22,12 +22,12 @@ from __future__ import annotations
 
 from typing import Callable
 
-from . import _grad_mode
-from ._facade import FUNCTIONS
+from . import grad_mode as _grad_mode
+from .torch_functions import FUNCTIONS
 from .autograd import grad as _tape_grad
 from .tensor import Tensor
-from .transforms.api import grad as _grad, jvp as _jvp, vjp as _vjp
-from .transforms.derived import hessian as _hessian, jacfwd as _jacfwd, jacrev as _jacrev
+from ..transforms.api import grad as _grad, jvp as _jvp, vjp as _vjp
+from ..transforms.derived import hessian as _hessian, jacfwd as _jacfwd, jacrev as _jacrev
 
 __all__ = ["jacobian", "hessian", "vjp", "jvp", "hvp", "vhp"]
 

@@ -1,4 +1,5 @@
-"""``fgrad.autograd``: PyTorch's ``backward``, ``grad`` and ``Function`` for facade tensors.
+"""The facade's autograd (public as ``fgrad.autograd``): PyTorch's ``backward``, ``grad``
+and ``Function`` for facade tensors.
 
 The backward pass is the reverse engine of ``fgrad.grad`` (``backward_pass``),
 walking the ``GradNode``s that operations on tensors record.
@@ -15,12 +16,17 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from . import _grad_mode
-from ._array import Array
-from .tensor import GradNode, Tensor, _engine, _record, BACKWARD_TWICE
-from .transforms.core import Tracer, Zero
-from .transforms.reverse import backward_pass, make_node
-from .transforms.custom import CustomRule
+from . import grad_mode as _grad_mode
+from .._array import Array
+from .tape import GradNode, _engine, BACKWARD_TWICE
+from .tensor import Tensor, _record
+from ..transforms.core import Tracer, Zero
+from ..transforms.reverse import backward_pass, make_node
+from ..transforms.custom import CustomRule
+from ..primitives.creation import full
+from .creation import tensor
+from ..primitives.unary import convert
+from ..primitives.creation import zeros
 
 __all__ = ["backward", "grad", "Function", "FunctionCtx", "set_detect_anomaly",
            "detect_anomaly"]
@@ -42,11 +48,9 @@ def _seed(t: Tensor, g, create_graph: bool, i: int):
         if t.dtype.is_complex:
             raise RuntimeError(f"grad can be implicitly created only for real scalar outputs "
                                f"but got {t.dtype}")
-        from .primitives.creation import full
         g = full(tuple(t.shape), 1, t._data.dtype, t._device)
         return Tensor._wrap(g) if create_graph else g
     if not isinstance(g, Tensor):
-        from ._facade import tensor
         g = tensor(g, dtype=t.dtype, device=t.device)
     if tuple(g.shape) != tuple(t.shape):
         raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and "
@@ -107,7 +111,6 @@ def _accumulate(t: Tensor, ct, create_graph: bool, unshared: bool = False) -> No
         t._grad = ct if t._grad is None else t._grad + ct
         return
     if ct.dtype != t._data.dtype:
-        from .primitives.unary import convert
         ct, unshared = convert(ct, t._data.dtype), True    # a fresh array
     g = t._grad
     if g is None or g.requires_grad:
@@ -297,13 +300,11 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None,
 
 
 def _zeros_like(t):
-    from .primitives.creation import zeros
     return Tensor._wrap(zeros(tuple(t.shape), t._data.dtype, t._device))
 
 
 def _zeros_like_output(o: Tensor) -> Tensor:
     """The gradient of a ``Function`` output that received none: zeros like it."""
-    from .primitives.creation import zeros
     return Tensor._wrap(zeros(tuple(o.shape), o._data.dtype, o._device))
 
 
@@ -417,7 +418,6 @@ class Function:
 def _detached(o, a_list):
     """A forward output as a fresh tensor (an input returned as is becomes a new alias)."""
     if not isinstance(o, Tensor):
-        from ._facade import tensor
         return tensor(o)
     if any(o is a for a in a_list):
         return o._alias()
@@ -438,16 +438,3 @@ class set_detect_anomaly:
 
 
 detect_anomaly = set_detect_anomaly
-
-
-def __getattr__(name):
-    if name == "Variable":
-        return Tensor
-    raise AttributeError(f"module 'fgrad.autograd' has no attribute '{name}'")
-
-
-# torch.autograd.functional (jacobian hessian vjp jvp hvp vhp), importable by its path too
-from . import autograd_functional as functional  # noqa: E402
-from . import profiler  # noqa: E402  (torch.autograd.profiler.profile)
-sys.modules[__name__ + ".functional"] = functional
-sys.modules[__name__ + ".profiler"] = profiler

@@ -25,162 +25,30 @@ tensor(12.)
 from __future__ import annotations
 
 import weakref
-from typing import Any, Callable, Sequence
-
+from typing import Callable
 import numpy as np
-
-from . import _dtypes, _grad_mode
-from . import _torch_ops as T
-from ._array import Array
-from ._tensor_str import format_tensor
-from .devices import CPU, get as get_device
-from .transforms.core import (ShapedArray, Tracer, Zero, bind, register_bind_handler,
-                              undo_on_exit)
-from .transforms.reverse import Node, _sequence, backward_pass, make_node
+from .. import _dtypes
+from . import grad_mode as _grad_mode
+from . import ops as T, promotion as P
+from .ops import _common as C
+from .._array import Array
+from .printing import format_tensor
+from ..devices import CPU, get as get_device
+from ..transforms.core import ShapedArray, Tracer, bind, register_bind_handler, undo_on_exit
+from ..transforms.reverse import make_node
+from .attributes import TensorAttributes
+from .size import Size, _COPY_SLICES, _VIEW_NAMES, _broadcast_error, _broadcastable, _c_type, _device_mismatch, _host_index, _index_node_name, _type_name, broadcasts_to
+from .tape import _engine, GradNode, LEAF_INPLACE, NUMPY_REQUIRES_GRAD, VIEW_OF_LEAF_INPLACE, _RemovableHandle, _THIS_NODE, graph_mark
+from ..numpy._elementwise import stop_gradient
+from ..primitives.transfer import device_put
+from ..numpy._indexing import _index
+from ..numpy._indexing import _update
+from ..numpy import real
+from ..numpy import imag
+from ..primitives.unary import copy_p
+from ..primitives.creation import from_host
 
 _new = object.__new__
-
-
-class Size(tuple):
-    """The shape of a tensor: a tuple printed as ``fgrad.Size([2, 3])``.
-
-    >>> Size([2, 3])
-    fgrad.Size([2, 3])
-    >>> Size([2, 3]).numel()
-    6
-    """
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return f"fgrad.Size({list(self)})"
-
-    __str__ = __repr__
-
-    def numel(self) -> int:
-        n = 1
-        for d in self:
-            n *= d
-        return n
-
-    def __getitem__(self, i):
-        out = tuple.__getitem__(self, i)
-        return Size(out) if isinstance(i, slice) else out
-
-
-BACKWARD_TWICE = (
-    "Trying to backward through the graph a second time (or directly access saved tensors "
-    "after they have already been freed). Saved intermediate values of the graph are freed "
-    "when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to "
-    "backward through the graph a second time or if you need to access saved tensors after "
-    "calling backward.")
-LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
-VIEW_OF_LEAF_INPLACE = ("a view of a leaf Variable that requires grad is being used in an "
-                        "in-place operation.")
-INT_REQUIRES_GRAD = "Only Tensors of floating point and complex dtype can require gradients"
-NUMPY_REQUIRES_GRAD = ("Can't call numpy() on Tensor that requires grad. "
-                       "Use tensor.detach().numpy() instead.")
-
-
-def _type_name(t) -> str:
-    """PyTorch's legacy type name, as in error messages: ``fgrad.FloatTensor``."""
-    return f"fgrad.{T._dtype_name(t._np_dtype)}Tensor"
-
-
-def _c_type(t) -> str:
-    """The C name of a tensor's dtype, as some PyTorch messages use it: ``float``, ``double``."""
-    return {"f2": "c10::Half", "f4": "float", "f8": "double", "i1": "signed char",
-            "i2": "short", "i4": "int", "i8": "long", "u1": "unsigned char",
-            "b1": "bool"}.get(t._np_dtype.str[1:], t._np_dtype.name)
-
-
-# ================================================================ graph nodes ===
-class GradNode(Node):
-    """A node of the facade's autograd graph, as ``Tensor.grad_fn`` shows it.
-
-    ``name()`` is PyTorch's (``MulBackward0``); ``next_functions`` lists, per
-    input, the node that produced it (``AccumulateGrad`` for a leaf) and its
-    output index.
-    """
-
-    __slots__ = ("_name", "_saved", "_saves", "_hooks", "_retained", "_variable", "metadata",
-                 "_post_acc")
-
-    def _setup(self, name=None, saved=(), saves=False):
-        self._name = name
-        self._saved = saved   # ((version counter, version, shape, dtype, producer, index), ...)
-        self._saves = saves
-        self._hooks = None           # output index -> [hook]
-        self._retained = None        # output index -> weakref of a tensor that retains grad
-        self._variable = None
-        self._post_acc = None        # a leaf's post-accumulate-grad hooks
-        self.metadata = {}
-        return self
-
-    def name(self) -> str:
-        if self.prim is None:
-            return "fgrad::autograd::AccumulateGrad"
-        return self._name or getattr(self.prim, "grad_fn_name", None) or self.prim.name
-
-    @property
-    def next_functions(self) -> tuple:
-        return tuple((p[0], p[1]) if p is not None else (None, 0) for p in self.parents)
-
-    @property
-    def variable(self):
-        """The leaf tensor of an ``AccumulateGrad`` node."""
-        return self._variable() if self._variable is not None else None
-
-    def register_hook(self, hook: Callable) -> None:
-        raise NotImplementedError("hooks on graph nodes are not supported; use "
-                                  "Tensor.register_hook")
-
-    def _short_name(self) -> str:
-        """The name without its namespace (``CopySlices``), as printed."""
-        return self.name().rpartition("::")[2]
-
-    def __repr__(self) -> str:
-        return f"<{self._short_name()} object at {id(self):#x}>"
-
-    def free(self):
-        if self._saves:
-            self.inputs = self.ans = None
-
-    def run_vjp(self, cts):
-        if self.inputs is None:
-            raise RuntimeError(BACKWARD_TWICE)
-        for vc, version, shape, dtype, producer, index in self._saved:
-            if vc[0] != version:
-                raise RuntimeError(_modified_message(
-                    vc[0], version, shape, dtype, self if producer is _THIS_NODE else producer,
-                    index))
-        if self.prim.nondiff:       # a _ZERO_GRAD primitive
-            from .primitives.creation import zeros
-            return [zeros(x.shape, x.dtype, x.device) if p is not None else None
-                    for x, p in zip(self.inputs, self.parents)]
-        if not _engine.create_graph:
-            return Node.run_vjp(self, cts)
-        # double backward: the rule runs on tensors connected to this graph, so it records
-        prim = self.prim
-        inputs = tuple(_saved_tensor(x, p) for x, p in zip(self.inputs, self.parents))
-        if prim.multiple_results:
-            ans = tuple(_saved_tensor(a, (self, i)) for i, a in enumerate(self.ans))
-            ct = [None if c is None and getattr(prim, "missing_cts_as_none", False)
-                  else _as_tensor_ct(c, a) for c, a in zip(cts, self.ans)]
-        else:
-            ans = _saved_tensor(self.ans, (self, 0))
-            ct = _as_tensor_ct(cts[0], self.ans)
-        needs = [p is not None for p in self.parents]
-        return prim.vjp(ct, needs, ans, *inputs, **self.params)
-
-
-# Stands for "the node holding this record" in a node's saved-tensor records.
-_THIS_NODE = object()
-
-
-def graph_mark() -> int:
-    """A point in recording order: nodes recorded after it have a larger ``seq``."""
-    return next(_sequence)
 
 
 def name_node(out, name: str | None, since: int = -1):
@@ -190,53 +58,6 @@ def name_node(out, name: str | None, since: int = -1):
     if name is not None and node is not None and node.seq > since:
         node._name = name
     return out
-
-
-def _modified_message(now, version, shape, dtype, producer, index) -> str:
-    what = f"[fgrad.{T._dtype_name(dtype)}Tensor {list(shape)}]"
-    if producer is not None:
-        what += f", which is output {index} of {producer.name()},"
-    return ("one of the variables needed for gradient computation has been modified by an "
-            f"inplace operation: {what} is at version {now}; expected version {version} "
-            "instead. Hint: enable anomaly detection to find the operation that failed to "
-            "compute its gradient, with fgrad.autograd.set_detect_anomaly(True).")
-
-
-def _saved_tensor(value, parent):
-    """A saved value as a tensor attached to the graph at ``parent`` (for double backward)."""
-    if isinstance(value, ShapedArray) or not isinstance(value, (Array, Tracer)):
-        return value
-    t = Tensor._wrap(value)
-    if parent is not None:
-        t._node, t._index = parent
-    return t
-
-
-def _as_tensor_ct(c, like):
-    if c is None:
-        from .primitives.creation import zeros
-        return Tensor._wrap(zeros(like.shape, like.dtype, getattr(like, "device", CPU)))
-    return c if isinstance(c, Tensor) else Tensor._wrap(c)
-
-
-class _Engine:
-    create_graph = False
-    callbacks = None     # during backward(): functions to run once it has finished
-
-    def queue_callback(self, fn: Callable) -> None:
-        """Run ``fn()`` when the current ``backward()`` has accumulated every gradient
-        (PyTorch's ``Variable._execution_engine.queue_callback``)."""
-        if self.callbacks is None:
-            raise RuntimeError("Final callbacks can only be installed during backward pass.")
-        self.callbacks.append(fn)
-
-
-# piecewise-constant primitives that PyTorch records (``FloorBackward0``...) with zero
-# gradients, so ``x.floor().sum().backward()`` works and gives ``x.grad`` zeros
-_ZERO_GRAD = frozenset({"sign", "floor", "ceil", "round"})
-
-
-_engine = _Engine()
 
 
 # ================================================================ the handler ===
@@ -273,7 +94,7 @@ def _record(prim, args, params):
     results = [Tensor._wrap(o) for o in outs]
     _link_views(results, args)
     if needs_grad and _grad_mode._state.enabled and (not prim.nondiff
-                                                     or prim.name in _ZERO_GRAD):
+                                                     or getattr(prim, "zero_derivative", False)):
         diff = [o.dtype.kind in "fc" for o in outs]
         if True in diff:
             _attach_node(prim, params, args, vals, out, results, diff)
@@ -342,7 +163,7 @@ def _link_views(results, args):
 
 
 # ================================================================ the tensor ====
-class Tensor:
+class Tensor(TensorAttributes):
     """A mutable n-d array with PyTorch's autograd (``requires_grad``, ``backward()``, ``.grad``).
 
     Create one with ``fgrad.tensor``, ``fgrad.zeros``, ``fgrad.from_numpy`` ...
@@ -417,87 +238,6 @@ class Tensor:
             leaf._variable = weakref.ref(self)
         return leaf, 0
 
-    # -- attributes -----------------------------------------------------------
-    @property
-    def _np_dtype(self) -> np.dtype:
-        return self._data.dtype
-
-    @property
-    def dtype(self):
-        return _dtypes.from_numpy(self._data.dtype)
-
-    @property
-    def shape(self) -> Size:
-        return Size(self._data.shape)
-
-    def size(self, dim: int | None = None):
-        """The shape (``fgrad.Size``), or its length along ``dim``."""
-        if dim is None:
-            return Size(self._data.shape)
-        return self._data.shape[T._wrap_dim(dim, self.ndim)]
-
-    @property
-    def ndim(self) -> int:
-        return len(self._data.shape)
-
-    def dim(self) -> int:
-        return len(self._data.shape)
-
-    ndimension = dim
-
-    def numel(self) -> int:
-        n = 1
-        for d in self._data.shape:
-            n *= d
-        return n
-
-    nelement = numel
-
-    @property
-    def device(self):
-        return self._device
-
-    @property
-    def is_cuda(self) -> bool:
-        return self._device.platform == "cuda"
-
-    def element_size(self) -> int:
-        return self._data.dtype.itemsize
-
-    @property
-    def itemsize(self) -> int:
-        return self._data.dtype.itemsize
-
-    @property
-    def nbytes(self) -> int:
-        return self.numel() * self._data.dtype.itemsize
-
-    def is_floating_point(self) -> bool:
-        return self._data.dtype.kind == "f"
-
-    def is_complex(self) -> bool:
-        return self._data.dtype.kind == "c"
-
-    def is_contiguous(self) -> bool:
-        flags = getattr(self._data, "flags", None)
-        return bool(flags.c_contiguous) if flags is not None else True
-
-    def stride(self, dim: int | None = None):
-        """Strides in elements (as PyTorch counts them)."""
-        st = tuple(s // self._data.dtype.itemsize for s in self._data.strides)
-        return st if dim is None else st[T._wrap_dim(dim, self.ndim)]
-
-    def data_ptr(self) -> int:
-        d = self._data
-        if hasattr(d, "__array_interface__"):
-            return d.__array_interface__["data"][0]
-        return d.data.ptr
-
-    def _version_get(self) -> int:
-        return self._vc[0]
-
-    _version = property(_version_get)
-
     # -- autograd attributes ----------------------------------------------------
     @property
     def requires_grad(self) -> bool:
@@ -550,7 +290,7 @@ class Tensor:
             if value._data.dtype != self._data.dtype:
                 raise RuntimeError(
                     f"attempting to assign a gradient with dtype '{_c_type(value)}' to a tensor "
-                    f"with grad_dtype '{T._dtype_name(self._np_dtype)}'. The gradient must "
+                    f"with grad_dtype '{C._dtype_name(self._np_dtype)}'. The gradient must "
                     "match the tensor's grad_dtype (defaults to the tensor's dtype).")
         self._grad = value
 
@@ -612,7 +352,6 @@ class Tensor:
         """The same data (shared memory and version counter), cut from the graph."""
         t = self._alias()
         if isinstance(t._data, Tracer):    # inside a transform: cut its gradient too (torch.func)
-            from .numpy._elementwise import stop_gradient
             t._data = stop_gradient(t._data)
         return t
 
@@ -733,11 +472,10 @@ class Tensor:
         device, dtype = parse_to_args(args, kwargs)
         out = self
         if dtype is not None and _dtypes.to_numpy(dtype) != self._data.dtype:
-            out = T._cast(out, _dtypes.to_numpy(dtype))
+            out = P._cast(out, _dtypes.to_numpy(dtype))
         if device is not None:
             dev = get_device(device)
             if dev is not out._device:
-                from .primitives.transfer import device_put
                 out = device_put(out, dev)
         if copy and out is self:
             out = self.clone()
@@ -782,13 +520,13 @@ class Tensor:
         return out
 
     def new_tensor(self, data, dtype=None, device=None, requires_grad=False) -> "Tensor":
-        from ._facade import tensor
+        from .creation import tensor
         return tensor(data, dtype=dtype or self.dtype, device=device or self.device,
                       requires_grad=requires_grad)
 
     def _new_full(self, fill, size, dtype, device, requires_grad):
-        from ._facade import full
-        return full(T._sizes(size), fill, dtype=dtype or self.dtype,
+        from .creation import full
+        return full(C._sizes(size), fill, dtype=dtype or self.dtype,
                     device=device or self.device, requires_grad=requires_grad)
 
     def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
@@ -833,7 +571,7 @@ class Tensor:
         strides do not allow it (use ``reshape``). ``view(dtype)`` is not supported."""
         if len(shape) == 1 and isinstance(shape[0], (_dtypes.dtype, np.dtype)):
             raise NotImplementedError("view(dtype) is not supported by fgrad")
-        out = self._make_view(T.reshape, T._sizes(shape) if shape else ())
+        out = self._make_view(T.reshape, C._sizes(shape) if shape else ())
         if out.numel() and not isinstance(out._data, Tracer) and out._vc is not self._vc:
             raise RuntimeError(
                 "view size is not compatible with input tensor's size and stride (at least "
@@ -845,10 +583,9 @@ class Tensor:
         return self.view(*other.shape)
 
     def reshape(self, *shape) -> "Tensor":
-        return self._make_view(T.reshape, T._sizes(shape))
+        return self._make_view(T.reshape, C._sizes(shape))
 
     def __getitem__(self, idx) -> "Tensor":
-        from .numpy._indexing import _index
         idx = _unwrap_index(idx)
         return self._make_view(_index, idx, name=_index_node_name(idx, self._data.shape))
 
@@ -876,7 +613,6 @@ class Tensor:
             # a traced mask of the same shape (vmap, jit): a select, as torch.func does
             self._inplace(lambda s: T.where(Tensor._wrap(idx), value, s), value)
             return
-        from .numpy._indexing import _update
         self._inplace(lambda s: _update(s, idx, value, "set"), value,
                       name="IndexPutBackward0" if kind == "IndexBackward0" else _COPY_SLICES)
 
@@ -921,7 +657,7 @@ class Tensor:
         result = fn(src)
         if not isinstance(result, Tensor):
             result = Tensor._wrap(result if isinstance(result, (Array, Tracer))
-                                  else T._arr(result))
+                                  else P._arr(result))
         self._assign(result, record)
         if record and self._view_fn is None:
             name_node(self, name, since)
@@ -941,9 +677,9 @@ class Tensor:
             raise RuntimeError(f"output with shape {list(shape)} doesn't match the "
                                f"broadcast shape {list(wanted)}")
         rd, sd = result._data.dtype, self._data.dtype
-        if rd != sd and T._category(rd) > T._category(sd):
-            raise RuntimeError(f"result type {T._dtype_name(rd)} can't be cast to the desired "
-                               f"output type {T._dtype_name(sd)}")
+        if rd != sd and P._category(rd) > P._category(sd):
+            raise RuntimeError(f"result type {C._dtype_name(rd)} can't be cast to the desired "
+                               f"output type {C._dtype_name(sd)}")
         if result._device is not self._device:
             raise RuntimeError(_device_mismatch(self._device, result._device))
         traced = isinstance(self._data, Tracer) or isinstance(result._data, Tracer)
@@ -952,7 +688,7 @@ class Tensor:
             if rshape != shape:
                 result = T.broadcast_to(result, shape)
             if rd != sd:
-                result = T._cast(result, sd)
+                result = P._cast(result, sd)
         # write the data
         if traced:
             v = result._value()
@@ -1003,15 +739,14 @@ class Tensor:
                 self._writable()[...] = value
                 self._vc[0] += 1
                 return self
-        return self._inplace(lambda s: T.where(T._arr(True), value, s), value,
+        return self._inplace(lambda s: T.where(P._arr(True), value, s), value,
                              name="FillBackward3" if isinstance(value, Tensor) else _name)
 
     def copy_(self, src, non_blocking: bool = False) -> "Tensor":
         if not isinstance(src, Tensor):
-            from ._facade import tensor
+            from .creation import tensor
             src = tensor(src)
         if src._device is not self._device:
-            from .primitives.transfer import device_put
             src = device_put(src, self._device)
         if tuple(src.shape) != tuple(self.shape) and not _broadcastable(tuple(src.shape),
                                                                       tuple(self.shape)):
@@ -1019,14 +754,14 @@ class Tensor:
         self._check_inplace()
         record = self._will_record(src)
         if record:
-            val = T._cast(T.broadcast_to(src, tuple(self.shape)), self._data.dtype)
+            val = P._cast(T.broadcast_to(src, tuple(self.shape)), self._data.dtype)
             if val.requires_grad:    # a node of its own (src may be a leaf: no node to share)
                 val = _copy_p_bind(val)
                 val._node._name = "fgrad::autograd::CopyBackwards"
             self._assign(val, True)
         else:
             if isinstance(self._data, Tracer) or isinstance(src._data, Tracer):
-                self._assign(T._cast(T.broadcast_to(src, tuple(self.shape)),
+                self._assign(P._cast(T.broadcast_to(src, tuple(self.shape)),
                                      self._data.dtype), False)
             else:
                 self._device.xp.copyto(self._writable(), src._data, casting="unsafe")
@@ -1034,10 +769,10 @@ class Tensor:
         return self
 
     def _random_(self, draw: Callable) -> "Tensor":
-        from . import _facade
+        from . import sampling
         if _grad_mode._state.enabled and self._node is None and self._requires_grad:
             raise RuntimeError(LEAF_INPLACE)
-        values = draw(_facade._host_rng(), tuple(self.shape))
+        values = draw(sampling._host_rng(), tuple(self.shape))
         self._device.xp.copyto(self._writable(), self._device.from_host(
             np.asarray(values, dtype=self._data.dtype)), casting="unsafe")
         self._vc[0] += 1
@@ -1065,11 +800,11 @@ class Tensor:
         return T.where(condition, self, y)
 
     def softmax(self, dim: int, dtype=None) -> "Tensor":
-        from ._facade import softmax
+        from .functions import softmax
         return softmax(self, dim, dtype=dtype)
 
     def log_softmax(self, dim: int, dtype=None) -> "Tensor":
-        from ._facade import log_softmax
+        from .functions import log_softmax
         return log_softmax(self, dim, dtype=dtype)
 
     def apply_(self, fn):
@@ -1091,12 +826,10 @@ class Tensor:
 
     @property
     def real(self):
-        from .numpy import real
         return real(self)
 
     @property
     def imag(self):
-        from .numpy import imag
         return imag(self)
 
 
@@ -1130,92 +863,8 @@ def _undo_on_exit(t: Tensor) -> None:
 
 
 def _rebuild(data, device, requires_grad):
-    from ._facade import tensor
+    from .creation import tensor
     return tensor(data, device=device, requires_grad=requires_grad)
-
-
-class _RemovableHandle:
-    """What ``register_hook`` returns: ``handle.remove()`` unregisters the hook."""
-
-    def __init__(self, hooks: list, hook):
-        self._hooks = hooks
-        self._hook = hook
-
-    def remove(self) -> None:
-        if self._hook in self._hooks:
-            self._hooks.remove(self._hook)
-
-
-def _device_mismatch(a, b) -> str:
-    return (f"Expected all tensors to be on the same device, but found at least two devices, "
-            f"{a} and {b}!")
-
-
-def _broadcast_error(shapes) -> str:
-    """PyTorch's message for shapes that do not broadcast (the rightmost clash of the first
-    pair that clashes)."""
-    a = tuple(shapes[0])
-    for b in shapes[1:]:
-        b = tuple(b)
-        n = max(len(a), len(b))
-        for i in range(n - 1, -1, -1):
-            da = a[i - n + len(a)] if i - n + len(a) >= 0 else 1
-            db = b[i - n + len(b)] if i - n + len(b) >= 0 else 1
-            if da != db and da != 1 and db != 1:
-                return (f"The size of tensor a ({da}) must match the size of tensor b ({db}) "
-                        f"at non-singleton dimension {i}")
-        a = np.broadcast_shapes(a, b)
-    return f"shapes {[list(s) for s in shapes]} cannot be broadcast together"
-
-
-def broadcasts_to(shape, target) -> bool:
-    """Whether ``shape`` broadcasts to exactly ``target`` (False where it does not broadcast)."""
-    if shape == target:
-        return True
-    if len(shape) > len(target):
-        return False
-    return all(a == 1 or a == b for a, b in zip(shape[::-1], target[::-1]))
-
-
-def _broadcastable(a, b) -> bool:
-    try:
-        np.broadcast_shapes(a, b)
-        return True
-    except ValueError:
-        return False
-
-
-_COPY_SLICES = "fgrad::autograd::CopySlices"     # PyTorch's node of a write through a view
-
-# PyTorch's names for the nodes of views made by these functions
-_VIEW_NAMES = {"reshape": "ViewBackward0", "_select": "SelectBackward0"}
-
-
-def _index_node_name(idx, shape) -> str:
-    """The grad_fn PyTorch gives ``x[idx]``: named after the last indexing step that does
-    something (``SelectBackward0`` for an int, ``SliceBackward0``, ``UnsqueezeBackward0``
-    for ``None``, ``IndexBackward0`` for advanced indexing, else ``AliasBackward0``)."""
-    if isinstance(idx, slice):
-        return "SliceBackward0"
-    idx = idx if isinstance(idx, tuple) else (idx,)
-    consumed = sum(1 for i in idx if i is not None and i is not Ellipsis)
-    name, dim = "AliasBackward0", 0
-    for i in idx:
-        if i is Ellipsis:
-            dim += len(shape) - consumed
-        elif i is None:
-            name = "UnsqueezeBackward0"
-        elif isinstance(i, slice):
-            if dim < len(shape) and i.indices(shape[dim]) != (0, shape[dim], 1):
-                name = "SliceBackward0"
-            dim += 1
-        elif isinstance(i, (bool, np.bool_)) or getattr(i, "ndim", 0) != 0 or \
-                np.dtype(getattr(i, "dtype", type(i))).kind not in "iu":
-            return "IndexBackward0"
-        else:
-            name = "SelectBackward0"
-            dim += 1
-    return name
 
 
 def _unwrap_index(idx):
@@ -1229,17 +878,7 @@ def _unwrap_index(idx):
     return idx
 
 
-def _host_index(idx, device):
-    """An index for a direct write into the backend buffer."""
-    def one(i):
-        if isinstance(i, Array):
-            return i._value if i._device is device else device.from_host(i._host())
-        return i
-    return tuple(one(i) for i in idx) if isinstance(idx, tuple) else one(idx)
-
-
 def _copy_p_bind(t: Tensor, view: bool = False) -> Tensor:
-    from .primitives.unary import copy_p
     out = _record(copy_p, (t,), {})
     if view:
         out._vc = t._vc
@@ -1249,7 +888,6 @@ def _copy_p_bind(t: Tensor, view: bool = False) -> Tensor:
 
 def _traced_view(fn, args) -> bool:
     """Whether ``fn(t, *args)`` is a view in PyTorch (advanced indexing copies)."""
-    from .numpy._indexing import _index
     if fn is not _index:
         return True
     idx = args[0] if args else ()
@@ -1269,8 +907,6 @@ def _replay_view(base, original, fn, args):
 
 def _scatter_into_base(base: Tensor, view: Tensor, value: Tensor) -> Tensor:
     """``base`` with the elements seen by ``view`` replaced by ``value`` (recorded)."""
-    from .primitives.creation import from_host
-    from .numpy._indexing import _update
     n = base.numel()
     positions = Tensor._wrap(from_host(np.arange(n, dtype=np.int64).reshape(tuple(base.shape)),
                                        base._device))
@@ -1280,4 +916,10 @@ def _scatter_into_base(base: Tensor, view: Tensor, value: Tensor) -> Tensor:
     return T.reshape(out, tuple(base.shape))
 
 
+
+def _as_tensor(value) -> Tensor:
+    return value if isinstance(value, Tensor) else Tensor._wrap(value)
+
+
 register_bind_handler(Tensor, _record)
+_engine.as_tensor = _as_tensor      # a double backward runs its rule on tensors

@@ -40,16 +40,16 @@ import functools
 import types
 from typing import Any, Callable
 
-from . import _grad_mode
-from ._facade import zeros_like
+from . import grad_mode as _grad_mode
+from .creation import zeros_like
 from .autograd import Function
-from .nn import Module
-from .optim.optimizer import Optimizer
+from ..nn import Module
+from ..optim.optimizer import Optimizer
 from .tensor import Tensor
-from .transforms import api
-from .transforms.core import _state, undo_on_exit
-from .transforms.jit import jit
-from .tree_util import tree_flatten, tree_unflatten
+from ..transforms import api
+from ..transforms.core import _state, undo_on_exit
+from ..transforms.jit import jit
+from ..tree_util import tree_flatten, tree_unflatten
 
 __all__ = []
 

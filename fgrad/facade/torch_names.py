@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _dtypes, _facade
-from ._array import Array
-from .devices import CPU, Device
-from .primitives.creation import from_host
+from .. import _dtypes
+from . import creation as _facade
+from .._array import Array
+from ..devices import CPU, Device
+from ..primitives.creation import from_host
 from .tensor import Size, Tensor
 
 __all__ = ["set_default_device", "get_default_device", "unique", "FloatTensor",
@@ -147,8 +148,42 @@ def _inplace_function(name):
     return f
 
 
-INPLACE = {n + "_": _inplace_function(n) for n in INPLACE_FUNCTIONS
-           if hasattr(Tensor, n + "_")}
+# the in-place function forms, by name (those of INPLACE_FUNCTIONS that Tensor has as methods)
+abs_ = _inplace_function("abs")
+acos_ = _inplace_function("acos")
+asin_ = _inplace_function("asin")
+atan_ = _inplace_function("atan")
+ceil_ = _inplace_function("ceil")
+clamp_ = _inplace_function("clamp")
+clip_ = _inplace_function("clip")
+cos_ = _inplace_function("cos")
+cosh_ = _inplace_function("cosh")
+exp_ = _inplace_function("exp")
+expm1_ = _inplace_function("expm1")
+fill_ = _inplace_function("fill")
+fix_ = _inplace_function("fix")
+floor_ = _inplace_function("floor")
+frac_ = _inplace_function("frac")
+log_ = _inplace_function("log")
+log10_ = _inplace_function("log10")
+log1p_ = _inplace_function("log1p")
+log2_ = _inplace_function("log2")
+neg_ = _inplace_function("neg")
+negative_ = _inplace_function("negative")
+reciprocal_ = _inplace_function("reciprocal")
+relu_ = _inplace_function("relu")
+round_ = _inplace_function("round")
+rsqrt_ = _inplace_function("rsqrt")
+sigmoid_ = _inplace_function("sigmoid")
+sin_ = _inplace_function("sin")
+sinh_ = _inplace_function("sinh")
+sqrt_ = _inplace_function("sqrt")
+square_ = _inplace_function("square")
+tan_ = _inplace_function("tan")
+tanh_ = _inplace_function("tanh")
+trunc_ = _inplace_function("trunc")
+zero_ = _inplace_function("zero")
+detach_ = _inplace_function("detach")
 
 
 # ============================================== in-place shape (view) methods ===
