@@ -29,7 +29,7 @@ from ..transforms.core import ShapedArray
 from .core import (Primitive, defelementwise, defjvp, defnondiff, defvjp,
                    elementwise_batch_rule, move_to_front, unbroadcast)
 from .binary import broadcast_shapes
-from .unary import exp_p
+from .unary import abs_p, exp_p
 
 _SQRT_PI = math.sqrt(math.pi)
 _TWO_OVER_SQRT_PI = 2.0 / _SQRT_PI
@@ -412,6 +412,17 @@ def _i1e_derivative(ans, x):
 
 
 defelementwise(i1e_p, _i1e_derivative, saves="both")
+
+
+# i0 = i0e(x) exp(|x|), a primitive for its derivative i0' = i1 = i1e(x) exp(|x|): i0 is smooth
+# at 0 with derivative 0, while the composite's rules (abs'(0) = 1, i0e'(0) = 0 as JAX's) give 1.
+def _i0_impl(xp, x):
+    x, dt = _as_f64(xp, x)
+    return (_bessel_ie(xp, x, 0) * xp.exp(xp.abs(x))).astype(dt)
+
+
+i0_p = _special("bessel_i0", _i0_impl)
+defelementwise(i0_p, lambda ans, x: i1e_p.bind(x) * exp_p.bind(abs_p.bind(x)), saves="inputs")
 
 
 # -- bit-level primitives for fgrad.random ----------------------------------

@@ -19,7 +19,6 @@ from .. import numpy as fnp
 from ..primitives import special as _sp
 from ..primitives import unary as _U
 from ..transforms.core import bind
-from ..transforms.custom import custom_jvp
 
 __all__ = ["erf", "erfc", "erfinv", "gammaln", "digamma", "polygamma", "expit", "logit",
            "xlogy", "xlog1py", "logsumexp", "ndtr", "ndtri", "log_ndtr", "softmax",
@@ -331,20 +330,7 @@ def i0(x):
     >>> round(float(i0(1.0)), 12)
     1.266065877752
     """
-    return _i0(fnp.asarray(x))
-
-
-# i0' = i1, stated as the rule: the composition i0e(x) exp(|x|) would pick up abs'(0) = 1 at
-# x = 0, where i0 is smooth with derivative 0 (JAX's composite gives 1 there).
-@custom_jvp
-def _i0(x):
-    return i0e(x) * fnp.exp(fnp.abs(x))
-
-
-@_i0.defjvp
-def _i0_jvp(primals, tangents):
-    (x,), (t,) = primals, tangents
-    return _i0(x), t * i1(x)
+    return bind(_sp.i0_p, fnp.asarray(x))
 
 
 def i1(x):

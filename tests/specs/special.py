@@ -112,6 +112,7 @@ SPECS = [
 _REF.update({
     "gammainc": _sc.gammainc if _sc else None, "gammaincc": _sc.gammaincc if _sc else None,
     "i0e": _sc.i0e if _sc else None, "i1e": _sc.i1e if _sc else None,
+    "i0": _sc.i0 if _sc else None,
 })
 
 
@@ -127,4 +128,5 @@ SPECS += [
          diff_argnums=(1,), note=_NOTE or "derivative in x only (a's raises)", rtol=1e-9),
     _row("bessel_i0e", lambda x: P.i0e_p.bind(x), _REF["i0e"], -25.0, 25.0, avoid=(0.0,)),
     _row("bessel_i1e", lambda x: P.i1e_p.bind(x), _REF["i1e"], -25.0, 25.0, avoid=(0.0,)),
+    _row("bessel_i0", lambda x: P.i0_p.bind(x), _REF["i0"], -10.0, 10.0),
 ]
