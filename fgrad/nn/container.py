@@ -25,6 +25,18 @@ from .modules import Module, Parameter, _addindent
 __all__ = ["Sequential", "ModuleList", "ModuleDict", "ParameterList", "ParameterDict"]
 
 
+def _delete_and_renumber(modules: dict, idx) -> None:
+    """Delete the entry (or slice of entries) at position ``idx`` of an indexed container's
+    ``modules`` and number the rest 0, 1, ... again, as PyTorch's Sequential and ModuleList do."""
+    keys = list(modules)
+    for key in (keys[idx] if isinstance(idx, slice) else [keys[_index(idx, len(keys))]]):
+        del modules[key]
+    items = list(modules.values())
+    modules.clear()
+    for i, m in enumerate(items):
+        modules[str(i)] = m
+
+
 class Sequential(Module):
     """Modules applied in order: ``Sequential(m0, m1, ...)`` or
     ``Sequential(OrderedDict(name=module, ...))``.
@@ -59,14 +71,7 @@ class Sequential(Module):
         setattr(self, key, module)
 
     def __delitem__(self, idx) -> None:
-        keys = list(self._modules)
-        for key in (keys[idx] if isinstance(idx, slice) else [keys[_index(idx, len(self))]]):
-            del self._modules[key]
-        # re-number, as PyTorch does
-        items = list(self._modules.values())
-        self._modules.clear()
-        for i, m in enumerate(items):
-            self._modules[str(i)] = m
+        _delete_and_renumber(self._modules, idx)
 
     def append(self, module: Module) -> "Sequential":
         self.add_module(str(len(self)), module)
@@ -139,13 +144,7 @@ class ModuleList(Module):
         setattr(self, str(_index(idx, len(self))), module)
 
     def __delitem__(self, idx) -> None:
-        keys = list(self._modules)
-        for key in (keys[idx] if isinstance(idx, slice) else [keys[_index(idx, len(self))]]):
-            del self._modules[key]
-        items = list(self._modules.values())
-        self._modules.clear()
-        for i, m in enumerate(items):
-            self._modules[str(i)] = m
+        _delete_and_renumber(self._modules, idx)
 
     def __iadd__(self, modules) -> "ModuleList":
         return self.extend(modules)
