@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import enum
 import sys
+import time
 
 import numpy as np
 
@@ -523,6 +524,9 @@ def abort_on_exception(group: ProcessGroup):
             sys.stderr.write(f"fgrad.distributed: rank {group.rank} of {group.size} raised "
                              f"{kind.__name__}; aborting the job\n")
             sys.stderr.flush()
+            # the launcher forwards output asynchronously and an abort kills it at once:
+            # give it a moment to pass the traceback on, or the error's last line is lost
+            time.sleep(0.5)
         finally:
             group.abort(1)
     sys.excepthook = hook
