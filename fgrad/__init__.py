@@ -13,7 +13,8 @@ from .transforms.api import (grad, value_and_grad, vjp, jvp, linearize, vmap, fl
 from .transforms.derived import jacfwd, jacrev, hessian
 jacobian = jacrev    # JAX's alias
 from . import tree, flatten_util, debug  # noqa: E402  (fgrad.tree, ravel_pytree, debug.print)
-from .transforms.custom import custom_jvp, custom_vjp, checkpoint, remat
+from .transforms.custom import custom_jvp, custom_vjp
+from .transforms.checkpoint import checkpoint, remat
 from .transforms.staging import make_jaxpr
 from .transforms.jit import jit
 from .numpy._elementwise import stop_gradient

@@ -148,7 +148,6 @@ def floors(top: dict, comps: list[list[str]]) -> dict[str, int]:
 # Core internals the facade may use (documented in ARCHITECTURE.md); anything else it
 # takes from the core must be public.
 DOCUMENTED_INTERNALS = {
-    ("fgrad.transforms.api", "_rewrap_output"),     # wrap a computed value like a given leaf
     ("fgrad.transforms.reverse", "_sequence"),      # the counter that orders recorded nodes
     ("fgrad.transforms.core", "_state"),            # the transform stack (is one active?)
     ("fgrad.numpy._indexing", "_index"),            # x[idx] with NumPy's index rules

@@ -48,6 +48,7 @@ from ..optim.optimizer import Optimizer
 from .tensor import Tensor
 from ..transforms import api
 from ..transforms.core import _state, undo_on_exit
+from ..transforms.wrappers import set_call_jitted
 from ..transforms.jit import jit
 from ..tree_util import tree_flatten, tree_unflatten
 
@@ -293,4 +294,4 @@ def call_with_autograd(jitted: Callable, fun: Callable, static: tuple, args: tup
     return tree_unflatten(call.tree, list(outs))
 
 
-api.register_jit_hook(call_with_autograd)
+set_call_jitted(Tensor, call_with_autograd)

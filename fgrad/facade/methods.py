@@ -13,7 +13,6 @@ import numpy as np
 from . import ops as T
 from .size import broadcasts_to
 from .tensor import Tensor, _record
-from ..transforms.api import register_leaf_adapter
 from .functions import _summary, _wrap_function
 from .torch_functions import FUNCTIONS
 from ..primitives import binary as B
@@ -160,13 +159,3 @@ def _install_methods():
 
 _install_methods()
 
-
-def _unwrap(t: Tensor):
-    return t._value()
-
-
-def _wrap_leaf(value, original):
-    return Tensor._wrap(value)
-
-
-register_leaf_adapter(Tensor, _unwrap, _wrap_leaf)

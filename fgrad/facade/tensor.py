@@ -34,7 +34,8 @@ from .ops import _common as C
 from .._array import Array
 from .printing import format_tensor
 from ..devices import CPU, get as get_device
-from ..transforms.core import ShapedArray, Tracer, bind, register_bind_handler, undo_on_exit
+from ..transforms.core import ShapedArray, Tracer, bind, undo_on_exit
+from ..transforms.wrappers import register_wrapper_type
 from ..transforms.reverse import make_node
 from .attributes import TensorAttributes
 from .size import Size, _COPY_SLICES, _VIEW_NAMES, _broadcast_error, _broadcastable, _c_type, _device_mismatch, _host_index, _index_node_name, _type_name, broadcasts_to
@@ -178,10 +179,6 @@ class Tensor(TensorAttributes):
     __slots__ = ("_data", "_device", "_vc", "_base", "_view_fn", "_node", "_index",
                  "_requires_grad", "_leaf_node", "_grad", "_retains_grad", "__weakref__")
     __array_priority__ = 1000
-
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        register_bind_handler(cls, _record)
 
     def __init__(self, *args, **kwargs):
         raise TypeError("create tensors with fgrad.tensor(data), fgrad.zeros(...), "
@@ -921,5 +918,12 @@ def _as_tensor(value) -> Tensor:
     return value if isinstance(value, Tensor) else Tensor._wrap(value)
 
 
-register_bind_handler(Tensor, _record)
+def _wrap_like(value, like) -> Tensor:
+    return Tensor._wrap(value)
+
+
+# The core meets tensors through this registration only (fgrad/transforms/wrappers.py):
+# transforms see a tensor's value and hand tensors back; ``bind`` records ops on the tape.
+# (``jit_autograd`` adds the ``jit`` takeover.) Subclasses (``Parameter``) are covered.
+register_wrapper_type(Tensor, unwrap=Tensor._value, wrap=_wrap_like, bind=_record)
 _engine.as_tensor = _as_tensor      # a double backward runs its rule on tensors

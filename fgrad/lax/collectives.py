@@ -13,7 +13,8 @@ from ..primitives.collectives import all_gather_p, pmax_p, psum_p, psum_scatter_
 import numpy as np
 
 from ..primitives.creation import iota
-from ..transforms.api import _leaf_adapters, to_value
+from ..transforms.core import to_value
+from ..transforms.wrappers import is_wrapped
 from ..transforms.batching import BatchTracer, find_axis, lift_to_axis
 from ..transforms.core import Tracer
 from ..tree_util import tree_map
@@ -23,7 +24,7 @@ def _apply(prim, x, axis_name, **params):
     find_axis(axis_name)                  # JAX's NameError outside a vmap of that name
 
     def one(leaf):
-        if type(leaf) in _leaf_adapters:  # a facade Tensor: its autograd records the call
+        if is_wrapped(leaf):  # a wrapper type (a Tensor): its bind records the call
             if isinstance(to_value(leaf)[0], Tracer):
                 return prim.bind(leaf, axis_name=axis_name, **params)
             leaf = to_value(leaf)[0]

@@ -16,7 +16,8 @@ from ..primitives import shape as S, unary
 from ..primitives.binary import select as _select
 from ..primitives.control_flow import cond_p, scan_p, while_p
 from ..transforms import programs as P
-from ..transforms.api import _leaf_adapters, from_output, to_value
+from ..transforms.core import from_output, to_value
+from ..transforms.wrappers import is_wrapped
 from .._array import wrap_raw
 from ..devices import CPU
 from ..transforms.core import ShapedArray, Tracer, aval_of
@@ -41,7 +42,7 @@ def _flatten(tree, *others):
         v, w = to_value(leaf)
         if type(leaf) in _SCALARS and device is not None and device is not CPU:
             v = wrap_raw(device.from_host(np.asarray(leaf)), device)
-        operands.append(leaf if type(leaf) in _leaf_adapters else v)   # Tensors keep autograd
+        operands.append(leaf if is_wrapped(leaf) else v)   # Tensors keep autograd
         avals.append(aval_of(v))
         wraps.append(w)
     return operands, avals, wraps, treedef
@@ -306,7 +307,7 @@ def associative_scan(fn: Callable, elems, reverse: bool = False, axis: int = 0):
     """
     leaves, tree = tree_flatten(elems)
     vals = [to_value(l)[0] for l in leaves]
-    wrap = next((to_value(l)[1] for l in leaves if type(l) in _leaf_adapters), None)
+    wrap = next((to_value(l)[1] for l in leaves if is_wrapped(l)), None)
     if not vals:
         return elems
     axis = axis % vals[0].ndim if vals[0].ndim else axis
@@ -381,6 +382,6 @@ def select(pred, on_true, on_false):
     if p.shape not in ((), t.shape):
         raise TypeError(f"select `which` must be scalar or have the same shape as cases, "
                         f"got `which` shape {p.shape} but case shape {t.shape}.")
-    args = [x if type(x) in _leaf_adapters else v
+    args = [x if is_wrapped(x) else v
             for x, v in zip((pred, on_true, on_false), (p, t, f))]
     return _select(*args)

@@ -29,7 +29,6 @@ from ..facade import grad_mode as _grad_mode
 from ..facade import creation as _creation, methods as _methods
 from ..autograd import Function
 from ..facade.tensor import Tensor, parse_to_args
-from ..transforms.api import register_leaf_adapter
 
 __all__ = ["Parameter", "Module", "RemovableHandle"]
 
@@ -82,9 +81,6 @@ class Parameter(Tensor):
 def _rebuild_parameter(data, requires_grad):
     return Parameter(data, requires_grad)
 
-
-# the transforms see a Parameter as they see a Tensor (leaf adapters are per exact type)
-register_leaf_adapter(Parameter, _methods._unwrap, _methods._wrap_leaf)
 
 
 # ===================================================================== Module ===

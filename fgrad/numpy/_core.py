@@ -9,7 +9,8 @@ from .. import errors
 from .._array import Array, wrap_raw
 from ..devices import CPU, get as get_device
 from ..primitives import unary as U
-from ..transforms.core import Tracer, SCALAR_TYPES, _bind_handlers
+from ..transforms.core import Tracer, SCALAR_TYPES
+from ..transforms.wrappers import is_wrapped
 from ..primitives.transfer import device_put
 from ..primitives.shape import reshape
 from ..primitives.shape import broadcast_to
@@ -65,7 +66,7 @@ def asarray(a: Any, dtype=None, device=None, copy=None) -> Array:
     >>> asarray([1.0, 2.0])
     Array([1., 2.])
     """
-    if isinstance(a, (Array, Tracer)) or type(a) in _bind_handlers:   # (facade tensors too)
+    if isinstance(a, (Array, Tracer)) or is_wrapped(a):   # registered wrapper types too
         out = a if dtype is None else U.convert(a, np.dtype(dtype))
         if device is not None and isinstance(out, Array):
             out = device_put(out, device)

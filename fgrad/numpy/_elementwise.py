@@ -10,7 +10,8 @@ from ._core import asarray
 from ._indexing import nonzero
 from ._reductions import all as all_
 from ..tree_util import tree_map
-from ..transforms.api import from_output, _rewrap_output
+from ..transforms.core import from_output
+from ..transforms.wrappers import wrap_like
 
 # Python floats, so they promote weakly (a NumPy float64 scalar would turn float32 into float64)
 _LN2 = float(np.log(2.0))
@@ -276,4 +277,4 @@ def stop_gradient(x):
     >>> fgrad.grad(lambda x: x * fgrad.stop_gradient(x))(3.0)
     Array(3.)
     """
-    return tree_map(lambda l: _rewrap_output(bind(U.stop_gradient_p, from_output(l)), l), x)
+    return tree_map(lambda l: wrap_like(bind(U.stop_gradient_p, from_output(l)), l), x)

@@ -27,7 +27,8 @@ from .._array import Array
 from ..devices import CPU
 from ..primitives import binary as B, indexing as I, shape as S, unary as U
 from ..primitives.creation import from_host, full, iota
-from ..transforms.core import Tracer, _bind_handlers, bind
+from ..transforms.core import Tracer, bind
+from ..transforms.wrappers import is_wrapped
 from ._core import asarray, iter_leaves
 from ._reductions import sum as sum_
 from ..devices import get
@@ -538,7 +539,7 @@ def _axis(axis, ndim, op):
 
 def _index_array(indices, device):
     """Integer indices as an Array (or tracer) on ``device``."""
-    if type(indices) in _bind_handlers:      # a facade tensor: bound as it is (maybe traced)
+    if is_wrapped(indices):      # a wrapper type (a Tensor): bound as it is (maybe traced)
         return indices
     if isinstance(indices, (Array, Tracer)):
         if indices.dtype.kind not in "iu":

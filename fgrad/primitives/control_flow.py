@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from ..devices import STANDIN
 from ..transforms import programs as P
-from ..transforms.api import from_output
+from ..transforms.core import from_output
 from ..tree_util import tree_flatten, tree_unflatten
 from ..transforms.staging import Jaxpr
 from ..transforms.core import ShapedArray, Zero, aval_of, instantiate, is_differentiable_dtype

@@ -15,8 +15,9 @@ from .. import errors
 from .._array import Array, wrap_raw
 from ..devices import CPU
 from ..tree_util import tree_flatten, tree_unflatten, flatten_up_to
-from .core import (Tracer, Zero, aval_of, instantiate, is_differentiable_dtype, _state,
-                   SCALAR_TYPES)
+from .core import (Tracer, Zero, aval_of, from_output, instantiate, is_differentiable_dtype,
+                   to_value, _state, SCALAR_TYPES)
+from .wrappers import is_wrapped, wrap_like, wrapper_type
 from .jvp import jvp_flat
 from .reverse import ReverseTracer, backward_pass, vjp_flat
 from .batching import vmap_flat
@@ -24,59 +25,6 @@ from ..primitives.creation import full
 
 # float0: the dtype of the (empty) cotangent of an integer input, as in JAX.
 float0 = np.dtype([("float0", np.void, 0)])
-
-# --------------------------------------------------------------- leaves ----
-# type -> (unwrap(obj) -> Array or tracer, wrap(value, original) -> obj)
-_leaf_adapters: dict[type, tuple[Callable, Callable]] = {}
-
-
-def register_leaf_adapter(cls: type, unwrap: Callable, wrap: Callable) -> None:
-    """Let transforms accept ``cls`` leaves (the facade registers ``Tensor``)."""
-    _leaf_adapters[cls] = (unwrap, wrap)
-    _LEAF_TYPES.add(cls)
-
-
-# hooks jit consults before compiling a call: hook(jitted, fun, static_argnums, args,
-# kwargs) returns the result, or NotImplemented to let jit proceed (the facade registers
-# one that runs a jitted call as a node of its autograd graph)
-_jit_hooks: list[Callable] = []
-
-
-def register_jit_hook(hook: Callable) -> None:
-    """Let a wrapper layer take over ``jit`` calls (see ``_jit_hooks``)."""
-    _jit_hooks.append(hook)
-
-
-def _identity_wrap(value):
-    return value
-
-
-def to_value(x):
-    """A leaf as an Array or tracer, plus the function that re-wraps results like it."""
-    if isinstance(x, (Array, Tracer)):
-        return x, _identity_wrap
-    adapter = _leaf_adapters.get(type(x))
-    if adapter is not None:
-        unwrap, wrap = adapter
-        return unwrap(x), lambda v, orig=x: wrap(v, orig)
-    if isinstance(x, (bool, int, float, complex, np.ndarray, np.generic)):
-        return wrap_raw(np.asarray(x), CPU), _identity_wrap
-    raise TypeError(f"argument of type {type(x).__name__} is not a valid fgrad type "
-                    "(expected an Array, NumPy array, Python scalar, Tensor or a pytree of them)")
-
-
-def from_output(x):
-    """An output leaf as an Array or tracer (Tensors unwrapped, scalars converted)."""
-    adapter = _leaf_adapters.get(type(x))
-    if adapter is not None:
-        return adapter[0](x)
-    if isinstance(x, (Array, Tracer)):
-        return x
-    if isinstance(x, (bool, int, float, complex, np.ndarray, np.generic)):
-        return wrap_raw(np.asarray(x), CPU)
-    raise TypeError(f"a function being transformed returned a value of type "
-                    f"{type(x).__name__}, which is not an array")
-
 
 def _ones_like(x):
     return full(x.shape, 1, x.dtype, x.device)
@@ -112,12 +60,12 @@ def _strip_own_tracers(tree, main):
                 break
         return x
     def strip_leaf(x):
-        adapter = _leaf_adapters.get(type(x))
-        if adapter is None:
+        wrapper = wrapper_type(type(x))
+        if wrapper is None:
             return strip(x)
-        v = adapter[0](x)
+        v = wrapper.unwrap(x)
         s = strip(v)
-        return x if s is v else adapter[1](s, x)   # a Tensor aux leaves as a Tensor
+        return x if s is v else wrapper.wrap(s, x)   # a wrapped aux leaves wrapped
     leaves, td = tree_flatten(tree)
     return tree_unflatten(td, [strip_leaf(l) for l in leaves])
 
@@ -137,8 +85,9 @@ def value_and_grad(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: boo
     @functools.wraps(fun)
     def value_and_grad_f(*args, **kwargs):
         nums = _argnums_tuple(argnums, len(args), "grad")
-        if type(argnums) is int and (type(args[nums[0]]) in _LEAF_TYPES
-                                     or isinstance(args[nums[0]], Tracer)):
+        first = args[nums[0]]
+        if type(argnums) is int and (type(first) in _LEAF_TYPES or isinstance(first, Tracer)
+                                     or is_wrapped(first)):
             leaves, tree = [args[nums[0]]], None     # one array argument: no pytree work
         else:
             leaves, tree = tree_flatten(tuple(args[i] for i in nums))
@@ -197,7 +146,7 @@ def value_and_grad(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: boo
             g_tree = tree_unflatten(tree, grads)
             g_out = g_tree[0] if isinstance(argnums, int) else g_tree
         out_orig = aux_box[-1]
-        value = _rewrap_output(out, out_orig)
+        value = wrap_like(out, out_orig)
         if has_aux:
             return (value, aux_box[0]), g_out
         return value, g_out
@@ -220,13 +169,8 @@ def check_output_dtype(transform: str, dtype, holomorphic: bool) -> None:
             f"complex outputs, use fgrad.vjp directly.")
 
 
-# Argument types that are always pytree leaves (the facade's Tensor is added on import).
-_LEAF_TYPES = {Array, float, int, complex, bool, np.ndarray}
-
-
-def _rewrap_output(value, original):
-    adapter = _leaf_adapters.get(type(original))
-    return adapter[1](value, original) if adapter is not None else value
+# Argument types that are always pytree leaves (and registered wrapper types).
+_LEAF_TYPES = frozenset((Array, float, int, complex, bool, np.ndarray))
 
 
 def grad(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False,
@@ -297,7 +241,7 @@ def vjp(fun: Callable, *primals, has_aux: bool = False):
             cts.append(w(_zeros_like(v) if g is None else instantiate(g)))
         return tuple(tree_unflatten(in_tree, cts))
 
-    out = tree_unflatten(out_tree, [_rewrap_output(o, orig) for o, orig in zip(outs, box["orig"])])
+    out = tree_unflatten(out_tree, [wrap_like(o, orig) for o, orig in zip(outs, box["orig"])])
     if has_aux:
         return out, vjp_fn, box["aux"]
     return out, vjp_fn
@@ -336,8 +280,8 @@ def jvp(fun: Callable, primals: Sequence, tangents: Sequence):
 
     outs, out_tans = jvp_flat(flat_f, list(vals), tans)
     tree = box["tree"]
-    outs_w = [_rewrap_output(o, orig) for o, orig in zip(outs, box["orig"])]
-    tans_w = [_rewrap_output(instantiate(t), orig) for t, orig in zip(out_tans, box["orig"])]
+    outs_w = [wrap_like(o, orig) for o, orig in zip(outs, box["orig"])]
+    tans_w = [wrap_like(instantiate(t), orig) for t, orig in zip(out_tans, box["orig"])]
     return tree_unflatten(tree, outs_w), tree_unflatten(tree, tans_w)
 
 
@@ -459,7 +403,7 @@ def vmap(fun: Callable, in_axes: Any = 0, out_axes: Any = 0, axis_size: int | No
             return _broadcast_prefix(out_axes, tree_unflatten(box["tree"], [0] * n), "out_axes")
 
         outs = vmap_flat(flat_f, size, vals, dims, out_dims_fn, axis_name)
-        outs = [_rewrap_output(o, orig) for o, orig in zip(outs, box["orig"])]
+        outs = [wrap_like(o, orig) for o, orig in zip(outs, box["orig"])]
         return tree_unflatten(box["tree"], outs)
 
     return vmapped

@@ -24,6 +24,7 @@ _new = object.__new__
 from .._methods import ArrayMethods
 from ..devices import CPU
 from ..primitives.creation import zeros
+from .wrappers import wrapper_type
 
 SCALAR_TYPES = (int, float, bool, complex)
 _SCALAR_TYPE_SET = frozenset(SCALAR_TYPES)
@@ -415,15 +416,6 @@ def full_lower(val):
 
 
 # ---------------------------------------------------------------- bind -----
-# Types that ``bind`` hands to a handler before tracing (the facade's Tensor).
-_bind_handlers: dict[type, Callable] = {}
-
-
-def register_bind_handler(cls: type, handler: Callable) -> None:
-    """``handler(prim, args, params)`` runs ``bind`` for calls with a ``cls`` argument."""
-    _bind_handlers[cls] = handler
-
-
 def bind(prim, *args, **params):
     """Apply primitive ``prim`` to ``args``: the one entry point of every op."""
     dev = None
@@ -481,9 +473,9 @@ def _bind_general(prim, args, params):
             if main.level > top_level:
                 top, top_level = main, main.level
             continue
-        handler = _bind_handlers.get(t)
-        if handler is not None:
-            return handler(prim, args, params)
+        wrapper = wrapper_type(t)
+        if wrapper is not None:        # a registered wrapper type applies the call itself
+            return wrapper.bind(prim, args, params)
         if t is list or t is tuple:    # JAX's rule: convert with fnp.asarray first
             raise TypeError(f"{prim.name} requires ndarray or scalar arguments, got {t} at "
                             f"position {i}.")
@@ -529,6 +521,40 @@ def canonicalize(x):
             raise errors.non_numeric(x, host.dtype)
         return wrap_raw(host, CPU)
     raise TypeError(f"fgrad cannot use a value of type {type(x).__name__} as an array")
+
+
+def _identity_wrap(value):
+    return value
+
+
+def to_value(x):
+    """A leaf of a transform's arguments as an Array or tracer, plus the function that wraps
+    results like it (a registered wrapper type's ``wrap``; the identity otherwise)."""
+    if isinstance(x, (Array, Tracer)):
+        return x, _identity_wrap
+    wrapper = wrapper_type(type(x))
+    if wrapper is not None:
+        wrap = wrapper.wrap
+        return wrapper.unwrap(x), lambda v, like=x: wrap(v, like)
+    if isinstance(x, (bool, int, float, complex, np.ndarray, np.generic)):
+        return wrap_raw(np.asarray(x), CPU), _identity_wrap
+    raise TypeError(f"argument of type {type(x).__name__} is not a valid fgrad type "
+                    "(expected an Array, NumPy array, Python scalar, a registered wrapper "
+                    "such as Tensor, or a pytree of them)")
+
+
+def from_output(x):
+    """A leaf of a transformed function's output as an Array or tracer (wrapper types
+    unwrapped, scalars and NumPy data converted)."""
+    if isinstance(x, (Array, Tracer)):
+        return x
+    wrapper = wrapper_type(type(x))
+    if wrapper is not None:
+        return wrapper.unwrap(x)
+    if isinstance(x, (bool, int, float, complex, np.ndarray, np.generic)):
+        return wrap_raw(np.asarray(x), CPU)
+    raise TypeError(f"a function being transformed returned a value of type "
+                    f"{type(x).__name__}, which is not an array")
 
 
 def eval_primitive(prim, args, params):

@@ -1,4 +1,4 @@
-"""User-defined derivative rules (``custom_jvp``, ``custom_vjp``) and ``checkpoint``.
+"""User-defined derivative rules (``custom_jvp``, ``custom_vjp``).
 
 A custom function is applied through ``custom_call``, which hands it to the
 top trace like a primitive: each interpreter has a ``process_custom_jvp_call``
@@ -22,8 +22,8 @@ import functools
 from typing import Callable, Sequence
 
 from ..tree_util import tree_flatten, tree_unflatten
-from .core import (Zero, _state, aval_of, canonicalize, find_top_trace, full_lower, full_raise,
-                   instantiate)
+from .core import (Zero, aval_of, canonicalize, find_top_trace, full_lower, full_raise,
+                   to_value)
 
 
 def _type_str(x) -> str:
@@ -94,21 +94,8 @@ def custom_call(kind: str, args: Sequence, *rules) -> list:
     return [full_lower(o) for o in outs]
 
 
-def transpose_jvp_rule(jvp: Callable, primals, needs, cts):
-    """Input cotangents of the linear map ``t -> jvp(primals, t)[1]`` applied to ``cts``."""
-    from .api import vjp
-    zeros = [instantiate(Zero.like(p)) for p in primals]
-
-    def tangent_map(*ts):
-        return list(jvp(list(primals), list(ts))[1])
-    _, pullback = vjp(tangent_map, *zeros)
-    in_cts = pullback([instantiate(c) for c in cts])
-    return [c if need else None for c, need in zip(in_cts, needs)]
-
-
 # ------------------------------------------------------------------ public --
 def _flat_args(args):
-    from .api import to_value
     leaves, tree = tree_flatten(list(args))
     return [to_value(x)[0] for x in leaves], tree
 
@@ -269,52 +256,3 @@ class custom_vjp:
 
         return call.unflatten_out(
             custom_call("vjp", call.flat, fun, fwd, bwd, self._forward_mode_ok))
-
-
-def checkpoint(fun: Callable) -> Callable:
-    """``fun`` whose intermediate values are recomputed in the backward pass, not stored.
-
-    Reverse mode keeps only ``fun``'s inputs; its VJP re-runs ``fun`` under
-    reverse mode and frees those residuals as it goes. Use it on the segments
-    of a deep computation to trade compute for memory. Alias: ``remat``.
-
-    >>> import fgrad, fgrad.numpy as fnp
-    >>> f = fgrad.checkpoint(lambda x: fnp.sin(fnp.sin(x)))
-    >>> float(fgrad.grad(f)(0.0))
-    1.0
-    """
-    from .api import from_output
-    from .reverse import backward_pass, vjp_flat
-
-    @functools.wraps(fun)
-    def wrapped(*args):
-        flat, in_tree = _flat_args(args)
-        if _state.dynamic is not None:   # staged: one ``checkpoint`` equation keeps the rule
-            from ..primitives.control_flow import staged_checkpoint
-            outs, tree = staged_checkpoint(fun, flat, in_tree)
-            return tree_unflatten(tree, outs)
-        out_tree = []
-
-        def flat_fun(*xs):
-            out = fun(*tree_unflatten(in_tree, list(xs)))
-            leaves, tree = tree_flatten(out)
-            out_tree[:] = [tree]
-            return [from_output(o) for o in leaves]
-
-        def fwd(*xs):
-            return flat_fun(*xs), xs
-
-        def bwd(xs, cts):
-            _, leaves, out_refs = vjp_flat(flat_fun, list(xs))
-            seeds = [(node, i, instantiate(c)) for (node, i), c in zip(out_refs, cts)
-                     if node is not None and c is not None]
-            got = backward_pass(seeds) if seeds else {}
-            return [None if leaf is None else got.get(id(leaf), (None, None))[1]
-                    for leaf in leaves]
-
-        outs = custom_call("vjp", flat, flat_fun, fwd, bwd, True)
-        return tree_unflatten(out_tree[0], outs)
-    return wrapped
-
-
-remat = checkpoint

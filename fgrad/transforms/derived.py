@@ -7,8 +7,10 @@ from typing import Callable, Sequence
 import numpy as np
 
 from ..tree_util import tree_flatten, tree_unflatten
-from .api import (_argnums_tuple, check_output_dtype, from_output, to_value, jvp, vjp, vmap,
-                  _rewrap_output, _current_main, _strip_own_tracers)
+from .api import (_argnums_tuple, check_output_dtype, jvp, vjp, vmap, _current_main,
+                  _strip_own_tracers)
+from .core import from_output, to_value
+from .wrappers import wrap_like
 
 
 def _basis(vals):
@@ -120,7 +122,7 @@ def _jacobian(fun, argnums, has_aux, forward, holomorphic=False):
             out, tangents = vmap(lambda *ts: jvp(f_main, tuple(vals), ts), out_axes=(None, 0))(*basis)
             out_leaves, out_tree = tree_flatten(out)
             t_leaves = tree_flatten(tangents)[0]
-            jac = [tree_unflatten(in_tree, [_rewrap_output(b, l) for b, l in zip(
+            jac = [tree_unflatten(in_tree, [wrap_like(b, l) for b, l in zip(
                        _split_jacobian(from_output(t), o.shape, in_shapes, sizes, True), leaves)])
                    for o, t in zip(out_leaves, t_leaves)]
         else:
@@ -153,7 +155,7 @@ def _jacobian(fun, argnums, has_aux, forward, holomorphic=False):
                     else:        # an empty output leaf beside the one element: no rows
                         blk = S.slice_axis(S.reshape(c, (1,) + tuple(shp)), 0, 0, 0)
                     blk = S.reshape(blk, tuple(o.shape) + tuple(shp))
-                    blocks.append(_rewrap_output(blk, lf))
+                    blocks.append(wrap_like(blk, lf))
                 jac.append(tree_unflatten(in_tree, blocks))
                 start += s
         jac = [j[0] if isinstance(argnums, int) else j for j in jac]

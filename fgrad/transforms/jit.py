@@ -24,8 +24,9 @@ import numpy as np
 
 from .._array import Array, wrap_raw
 from ..devices import CPU
-from ..tree_util import tree_unflatten
-from .core import SCALAR_TYPES, Tracer, _state, aval_of
+from ..tree_util import tree_flatten, tree_unflatten
+from .core import SCALAR_TYPES, Tracer, _state, aval_of, from_output, to_value
+from .wrappers import is_wrapped, wrapper_type, wrapper_types
 from .staging import (Equation, Jaxpr, Literal, Var, _leaf_paths, arg_labels, eval_jaxpr,
                       flatten_fun, trace_to_jaxpr)
 
@@ -101,16 +102,16 @@ def jit(fun: Callable | None = None, /, *, static_argnums: int | Sequence[int] |
             entry = array_cache.get(sig) if len(sig) == len(args) else None
             if entry is not None:
                 return tree_unflatten(entry.jaxpr.out_tree, entry.replay(args))
-        from .api import _jit_hooks, _leaf_adapters, to_value
-        for hook in _jit_hooks:      # the facade's autograd (see fgrad/facade/jit_autograd.py)
-            res = hook(jitted, fun, nums, args, kwargs)
-            if res is not NotImplemented:
-                return res
+        for wrapper in wrapper_types():   # a wrapper layer may take the call over
+            if wrapper.call_jitted is not None:
+                res = wrapper.call_jitted(jitted, fun, nums, args, kwargs)
+                if res is not NotImplemented:
+                    return res
         target, args_, static_n, static_key, labels = _split_call(fun, args, kwargs, nums, names)
         flat_fun, leaves, in_tree, out_tree = flatten_fun(target, args_, {}, static_n)
         out_wraps, kinds = None, ()
-        if _leaf_adapters and any(type(x) in _leaf_adapters for x in leaves):
-            fun_, args_, out_wraps, kinds = _adapt_facade(target, args_, static_n)
+        if any(is_wrapped(x) for x in leaves):
+            fun_, args_, out_wraps, kinds = _adapt_wrapped(target, args_, static_n)
             flat_fun, leaves, in_tree, out_tree = flatten_fun(fun_, args_, {}, static_n)
         converted = [to_value(x) for x in leaves]
         vals = [v for v, _ in converted]
@@ -136,8 +137,8 @@ def jit(fun: Callable | None = None, /, *, static_argnums: int | Sequence[int] |
         wrap = next((w for (v, w), leaf in zip(converted, leaves) if leaf is not v), None)
         if wrap is not None:
             outs = [wrap(o) for o in outs]
-        if entry.out_wraps is not None:   # facade outputs leave as Tensors again
-            outs = [o if ad is None else ad[1](o, None) for o, ad in zip(outs, entry.out_wraps)]
+        if entry.out_wraps is not None:   # wrapped outputs leave wrapped again
+            outs = [o if w is None else w.wrap(o, None) for o, w in zip(outs, entry.out_wraps)]
         return tree_unflatten(entry.jaxpr.out_tree, outs)
 
     jitted.lower = lambda *a, **k: _lowered(fun, a, k, nums, names)
@@ -210,19 +211,17 @@ def _split_call(fun, args, kwargs, nums, names):
     return target, args + (dyn_kw,), static_n, static_key, labels
 
 
-def _adapt_facade(fun, args, static_n):
-    """Facade leaves (``Tensor``s) of the traced arguments replaced by their values, and
-    ``fun`` adapted to see them as Tensors again and to return values.
+def _adapt_wrapped(fun, args, static_n):
+    """Leaves of a registered wrapper type (``Tensor``s) among the traced arguments replaced
+    by their values, and ``fun`` adapted to see them wrapped again and to return values.
 
     Returns ``(fun, args, out_wraps, kinds)``: ``out_wraps`` is filled while tracing with
-    one leaf adapter (or None) per output leaf; ``kinds`` keys the cache. Without facade
-    leaves, ``fun`` and ``args`` come back unchanged and ``out_wraps`` is None.
+    the ``WrapperType`` (or None) of each output leaf; ``kinds`` keys the cache. Without
+    wrapped leaves, ``fun`` and ``args`` come back unchanged and ``out_wraps`` is None.
     """
-    from .api import _leaf_adapters, from_output, to_value
-    from ..tree_util import tree_flatten
     dyn = [i for i in range(len(args)) if i not in static_n]
     leaves, tree = tree_flatten([args[i] for i in dyn])
-    if not any(type(l) in _leaf_adapters for l in leaves):
+    if not any(is_wrapped(l) for l in leaves):
         return fun, args, None, ()
     converted = [to_value(l) for l in leaves]
     wraps = [w for _, w in converted]
@@ -237,16 +236,15 @@ def _adapt_facade(fun, args, static_n):
         for i, x in zip(dyn, tree_unflatten(t, [w(x) for w, x in zip(wraps, inner)])):
             a[i] = x
         out_leaves, out_tree = tree_flatten(fun(*a, **k))
-        out_wraps[:] = [_leaf_adapters.get(type(o)) for o in out_leaves]
+        out_wraps[:] = [wrapper_type(type(o)) for o in out_leaves]
         return tree_unflatten(out_tree, [from_output(o) for o in out_leaves])
     return adapted, tuple(new_args), out_wraps, tuple(type(l).__name__ for l in leaves)
 
 
 def _lowered(fun, args, kwargs, nums, names) -> Jaxpr:
     """The simplified program ``jit`` would run for these arguments."""
-    from .api import to_value
     target, args, static_n, _, labels = _split_call(fun, args, kwargs, nums, names)
-    target, args, _, _ = _adapt_facade(target, args, static_n)
+    target, args, _, _ = _adapt_wrapped(target, args, static_n)
     flat_fun, leaves, _, out_tree = flatten_fun(target, args, {}, static_n)
     jaxpr = trace_to_jaxpr(flat_fun, [aval_of(to_value(x)[0]) for x in leaves], transform="jit",
                            labels=labels())

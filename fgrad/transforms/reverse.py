@@ -12,7 +12,7 @@ from itertools import count
 
 from .core import (bind, canonicalize, PrimalTracer, ShapedArray, Trace, Zero, aval_of, full_lower, full_raise, instantiate,
                    is_differentiable_dtype, new_main)
-from .custom import CustomRule
+from .custom import CustomRule, custom_call
 
 
 _sequence = count()
@@ -209,7 +209,6 @@ class ReverseTrace(Trace):
 
 
     def process_custom_jvp_call(self, fun, jvp, tracers):
-        from .custom import CustomRule, custom_call, transpose_jvp_rule
         primals = [t.primal for t in tracers]
         outs = custom_call("jvp", primals, fun, jvp)
         if all(t.node is None for t in tracers):
@@ -220,7 +219,6 @@ class ReverseTrace(Trace):
         return self._record(rule, tracers, primals, outs)
 
     def process_custom_vjp_call(self, fun, fwd, bwd, forward_mode_ok, tracers):
-        from .custom import CustomRule, custom_call
         primals = [t.primal for t in tracers]
         if all(t.node is None for t in tracers):
             outs = custom_call("vjp", primals, fun, fwd, bwd, forward_mode_ok)
@@ -248,6 +246,22 @@ class ReverseTrace(Trace):
         node = make_node(rule, rule.params, parents, primals, outs)
         return [ReverseTracer(self, o, node if o.dtype.kind in "fc" else None, i)
                 for i, o in enumerate(outs)]
+
+
+def transpose_jvp_rule(jvp, primals, needs, cts):
+    """Input cotangents of the linear map ``t -> jvp(primals, t)[1]`` applied to ``cts``
+    (reverse mode of a ``custom_jvp`` function, as JAX transposes its rule)."""
+    def tangent_map(*ts):
+        outs, touts = jvp(list(primals), list(ts))
+        return [instantiate(Zero.like(o)) if t is None or type(t) is Zero else t
+                for o, t in zip(outs, touts)]
+    zeros = [instantiate(Zero.like(p)) for p in primals]
+    _, leaves, out_refs = vjp_flat(tangent_map, zeros, transform="custom_jvp")
+    seeds = [(node, i, instantiate(c)) for (node, i), c in zip(out_refs, cts)
+             if node is not None and c is not None]
+    got = backward_pass(seeds) if seeds else {}
+    return [got.get(id(leaf), (None, None))[1] if need and leaf is not None else None
+            for leaf, need in zip(leaves, needs)]
 
 
 def vjp_flat(f, primals, transform="vjp"):

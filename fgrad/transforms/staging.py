@@ -15,10 +15,12 @@ from typing import Any, Callable
 
 import numpy as np
 
+from .. import errors
 from .._array import Array
+from ..devices import CPU
 from ..tree_util import tree_flatten, tree_unflatten
 from .core import (SCALAR_TYPES, ShapedArray, Trace, Tracer, aval_of, bind, full_raise,
-                   new_main)
+                   new_main, to_value)
 
 
 class Var:
@@ -95,7 +97,6 @@ class StagingTracer(Tracer):
         return self._aval
 
     def concrete_value(self, what):
-        from .. import errors
         err = errors.concretization(self._trace.main.transform, what, self.shape, self.dtype)
         if self.sources:
             names = ", ".join(sorted(self.sources))
@@ -159,7 +160,6 @@ def abstract_eval(prim, in_avals, params):
             return prim.abstract_eval(*in_avals, **params)
         except AttributeError:   # a rule that does not take Python scalars: probe instead
             pass
-    from ..devices import CPU
     args = [np.zeros(a.shape, a.dtype) if isinstance(a, ShapedArray) else a for a in in_avals]
     out = prim.impl(CPU.xp, *args, **params)
     if prim.multiple_results:
@@ -227,7 +227,6 @@ def make_jaxpr(fun: Callable, static_argnums=()) -> Callable:
 
     @functools.wraps(fun)
     def wrapped(*args, **kwargs):
-        from .api import to_value
         flat_fun, leaves, _, out_tree = flatten_fun(fun, args, kwargs, static)
         avals = [aval_of(to_value(x)[0]) for x in leaves]
         jaxpr = trace_to_jaxpr(flat_fun, avals, labels=arg_labels(fun, args, static))

@@ -13,8 +13,8 @@ from ...primitives import binary as B, reductions as R, shape as S
 from ...primitives.creation import from_host
 from ...transforms.core import Tracer
 from ..promotion import _cast, _is_number
-from ...transforms.api import from_output
-from ...transforms.api import _rewrap_output
+from ...transforms.core import from_output
+from ...transforms.wrappers import wrap_like
 
 
 def _device(x):
@@ -24,7 +24,7 @@ def _device(x):
 
 def _rewrap(value, like):
     """A result computed from concrete data, wrapped like ``like`` (a Tensor stays a Tensor)."""
-    return _rewrap_output(value, like)
+    return wrap_like(value, like)
 
 
 def _host(x) -> np.ndarray:

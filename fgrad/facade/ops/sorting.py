@@ -14,7 +14,7 @@ from ._common import (public_names, _device, _grid, _host, _numel, _pick, _rewra
     _zero_index, return_types)
 from .reductions import amax, amin
 from .shape import ravel
-from ...transforms.api import from_output
+from ...transforms.core import from_output
 
 
 def _is_traced(x) -> bool:
