@@ -26,7 +26,6 @@ from ._dtypes import (dtype, get_default_dtype, set_default_dtype, is_floating_p
 from .facade.grad_mode import (no_grad, enable_grad, set_grad_enabled, is_grad_enabled,
                          inference_mode)
 from .facade.tensor import Tensor, Size
-from .facade import methods as _methods  # the Tensor methods and operators
 from . import autograd
 from . import linalg
 from .facade.creation import (device, tensor, as_tensor, asarray, from_numpy, zeros, ones, empty,

@@ -7,13 +7,13 @@ Read ``ARCHITECTURE.md`` at the repository root for the picture. Modules, bottom
 ``promotion``   PyTorch's dtype promotion (``result_type``, ``promote_types``) and casts
 ``ops``         PyTorch-semantics functions over ``fgrad.numpy``, one file per op family
 ``size``        ``Size`` and shape/device checks ; ``tape``: ``GradNode``, engine state
-``attributes``  Tensor's read-only attributes (a mixin) ; ``tensor``: ``Tensor`` and its
-                bind handler (recording an op on tensors)
+``attributes``  Tensor's read-only attributes (a mixin) ; ``tensor_base``: ``TensorBase``
+                (storage, views, in-place updates) and its bind handler (recording an op)
 ``creation``    tensor, zeros, arange ... ; ``sampling``: host random numbers
 ``functions``   op wrappers (``out=``, grad_fn names) ; ``torch_functions``: ``fgrad.<op>``
-``methods``     Tensor methods and operators made from those
-``autograd``    backward, grad, Function ; ``autograd_functional``; ``linalg``;
-``torch_names`` legacy names ; ``jit_autograd``: jit keeps the facade's autograd
+``autograd``    backward, grad, Function ; ``torch_names``: legacy names
+``tensor``      ``Tensor``: TensorBase with every method and operator, in its class body
+``autograd_functional``; ``linalg``; ``jit_autograd``: jit keeps the facade's autograd
 
 The public module paths stay PyTorch's (``fgrad.autograd``, ``fgrad.linalg``, ``fgrad.nn`` ...):
 small modules that import from here.

@@ -19,7 +19,7 @@ import numpy as np
 from . import grad_mode as _grad_mode
 from .._array import Array
 from .tape import GradNode, _engine, BACKWARD_TWICE
-from .tensor import Tensor, _record
+from .tensor_base import TensorBase, _record
 from ..transforms.core import Tracer, Zero
 from ..transforms.reverse import backward_pass, make_node
 from ..transforms.custom import CustomRule
@@ -35,12 +35,12 @@ __all__ = ["backward", "grad", "Function", "FunctionCtx", "set_detect_anomaly",
 def _as_list(x) -> list:
     if x is None:
         return []
-    if isinstance(x, Tensor):
+    if isinstance(x, TensorBase):
         return [x]
     return list(x)
 
 
-def _seed(t: Tensor, g, create_graph: bool, i: int):
+def _seed(t: TensorBase, g, create_graph: bool, i: int):
     """The cotangent that starts the pass at output ``t``."""
     if g is None:
         if t.numel() != 1:
@@ -49,8 +49,8 @@ def _seed(t: Tensor, g, create_graph: bool, i: int):
             raise RuntimeError(f"grad can be implicitly created only for real scalar outputs "
                                f"but got {t.dtype}")
         g = full(tuple(t.shape), 1, t._data.dtype, t._device)
-        return Tensor._wrap(g) if create_graph else g
-    if not isinstance(g, Tensor):
+        return TensorBase._wrap(g) if create_graph else g
+    if not isinstance(g, TensorBase):
         g = tensor(g, dtype=t.dtype, device=t.device)
     if tuple(g.shape) != tuple(t.shape):
         raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and "
@@ -66,7 +66,7 @@ def _hooked(node, cts, create_graph):
             if cts[i] is None:
                 continue
             for hook in list(hooks):
-                g = cts[i] if isinstance(cts[i], Tensor) else Tensor._wrap(cts[i])
+                g = cts[i] if isinstance(cts[i], TensorBase) else TensorBase._wrap(cts[i])
                 new = hook(g)
                 if new is not None:
                     _check_hook_result(hook, g, new)
@@ -79,11 +79,11 @@ def _hooked(node, cts, create_graph):
     return cts
 
 
-def _check_hook_result(hook, grad: Tensor, new) -> None:
+def _check_hook_result(hook, grad: TensorBase, new) -> None:
     """A hook may replace a gradient only by a tensor of the same size and dtype
     (PyTorch's checks and words)."""
     name = getattr(hook, "__name__", type(hook).__name__)
-    if not isinstance(new, Tensor):
+    if not isinstance(new, TensorBase):
         raise TypeError(f"expected Tensor, but hook returned {type(new).__name__!r}")
     if tuple(new.shape) != tuple(grad.shape):
         raise RuntimeError(f"hook {name!r} has changed the size of value (was "
@@ -96,7 +96,7 @@ def _check_hook_result(hook, grad: Tensor, new) -> None:
                            f"{grad.device} got {new.device})")
 
 
-def _accumulate(t: Tensor, ct, create_graph: bool, unshared: bool = False) -> None:
+def _accumulate(t: TensorBase, ct, create_graph: bool, unshared: bool = False) -> None:
     """``t.grad += ct`` as PyTorch does: in place when possible, a fresh tensor first.
 
     ``unshared``: the caller holds ``ct`` in one local variable only, so if reference
@@ -105,9 +105,9 @@ def _accumulate(t: Tensor, ct, create_graph: bool, unshared: bool = False) -> No
     gradient the same way); any other holder (another leaf, a hook, the caller's
     own tensor) makes it a copy.
     """
-    if isinstance(ct, Tensor) and not create_graph:
+    if isinstance(ct, TensorBase) and not create_graph:
         ct, unshared = ct._value(), False
-    if isinstance(ct, Tensor):
+    if isinstance(ct, TensorBase):
         t._grad = ct if t._grad is None else t._grad + ct
         return
     if ct.dtype != t._data.dtype:
@@ -116,13 +116,13 @@ def _accumulate(t: Tensor, ct, create_graph: bool, unshared: bool = False) -> No
     if g is None or g.requires_grad:
         data = ct._value if isinstance(ct, Array) else ct
         if isinstance(data, Tracer):
-            t._grad = Tensor._wrap(data)
+            t._grad = TensorBase._wrap(data)
         elif unshared and _TAKE_OVER and _owned(ct, data):
-            t._grad = Tensor._wrap(data, t._device)
+            t._grad = TensorBase._wrap(data, t._device)
         else:
-            t._grad = Tensor._wrap(t._device.xp.array(data, copy=True), t._device)
+            t._grad = TensorBase._wrap(t._device.xp.array(data, copy=True), t._device)
     elif isinstance(g._data, Tracer) or isinstance(ct, Tracer):
-        t._grad = Tensor._wrap((g._value() + ct))
+        t._grad = TensorBase._wrap((g._value() + ct))
     else:
         xp = t._device.xp
         buf = g._writable()
@@ -144,7 +144,7 @@ def _owned(ct, data) -> bool:
 def _takes_over(hold) -> bool:
     """Whether ``_accumulate`` takes over a fresh gradient's buffer while this frame holds
     the gradient in one variable (``hold=None``) or also its Array or its buffer."""
-    t = Tensor._wrap(np.zeros(2))
+    t = TensorBase._wrap(np.zeros(2))
     ct = Array(np.zeros(2))
     extra = ct if hold == "array" else ct._value if hold == "buffer" else None
     _accumulate(t, ct, False, unshared=True)
@@ -173,7 +173,7 @@ def _run(outputs, grad_outputs, retain_graph, create_graph, capture=None, on_lea
                            f"{len(outputs)} outputs")
     seeds = []
     for i, (t, g) in enumerate(zip(outputs, grads)):
-        if not isinstance(t, Tensor) or not t.requires_grad:
+        if not isinstance(t, TensorBase) or not t.requires_grad:
             raise RuntimeError(f"element {i} of tensors does not require grad and does not "
                                "have a grad_fn")
         node, idx = t._edge()
@@ -203,7 +203,7 @@ def _run(outputs, grad_outputs, retain_graph, create_graph, capture=None, on_lea
         _engine.create_graph = prev
 
 
-def _edge_key(t: Tensor) -> tuple:
+def _edge_key(t: TensorBase) -> tuple:
     """The key under which the pass reports the gradient of ``t`` (its node and output)."""
     node, index = t._edge()
     return id(node), index
@@ -277,7 +277,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None,
     """
     inputs = _as_list(inputs)
     for t in inputs:
-        if not isinstance(t, Tensor) or not t.requires_grad:
+        if not isinstance(t, TensorBase) or not t.requires_grad:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
     keys = [_edge_key(t) for t in inputs]
     capture = {k: None for k in keys}
@@ -295,17 +295,17 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None,
                     "the graph. Set allow_unused=True if this is the desired behavior.")
             result.append(_zeros_like(t) if materialize_grads else None)
             continue
-        result.append(ct if isinstance(ct, Tensor) else Tensor._wrap(ct))
+        result.append(ct if isinstance(ct, TensorBase) else TensorBase._wrap(ct))
     return tuple(result)
 
 
 def _zeros_like(t):
-    return Tensor._wrap(zeros(tuple(t.shape), t._data.dtype, t._device))
+    return TensorBase._wrap(zeros(tuple(t.shape), t._data.dtype, t._device))
 
 
-def _zeros_like_output(o: Tensor) -> Tensor:
+def _zeros_like_output(o: TensorBase) -> TensorBase:
     """The gradient of a ``Function`` output that received none: zeros like it."""
-    return Tensor._wrap(zeros(tuple(o.shape), o._data.dtype, o._device))
+    return TensorBase._wrap(zeros(tuple(o.shape), o._data.dtype, o._device))
 
 
 # ======================================================= custom functions ===
@@ -314,7 +314,7 @@ class FunctionCtx:
     ``saved_tensors``, ``needs_input_grad`` and free attributes."""
 
     def save_for_backward(self, *tensors) -> None:
-        self._saved = [(t, t._vc, t._vc[0]) if isinstance(t, Tensor) else (t, None, None)
+        self._saved = [(t, t._vc, t._vc[0]) if isinstance(t, TensorBase) else (t, None, None)
                        for t in tensors]
 
     @property
@@ -371,7 +371,7 @@ class Function:
     @classmethod
     def apply(cls, *args, **kwargs):
         ctx = FunctionCtx()
-        ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
+        ctx.needs_input_grad = tuple(isinstance(a, TensorBase) and a.requires_grad for a in args)
         with _grad_mode.no_grad():
             out = cls.forward(ctx, *args, **kwargs)
         single = not isinstance(out, tuple)
@@ -380,7 +380,7 @@ class Function:
         record = _grad_mode.is_grad_enabled() and any(ctx.needs_input_grad)
         if not record:
             return outs[0] if single else outs
-        tensor_pos = [i for i, a in enumerate(args) if isinstance(a, Tensor)]
+        tensor_pos = [i for i, a in enumerate(args) if isinstance(a, TensorBase)]
         non_diff = getattr(ctx, "_non_diff", set())
 
         def vjp(cts, needs, ans, *primals):
@@ -388,7 +388,7 @@ class Function:
             # (PyTorch's materialize_grads), or None if the function asked for that
             # (ctx.set_materialize_grads(False))
             materialize = getattr(ctx, "_materialize", True)
-            grads_in = [c if isinstance(c, Tensor) else Tensor._wrap(c) if c is not None
+            grads_in = [c if isinstance(c, TensorBase) else TensorBase._wrap(c) if c is not None
                         else _zeros_like_output(o) if materialize else None
                         for c, o in zip(cts, outs)]
             with _grad_mode.set_grad_enabled(_engine.create_graph):
@@ -400,7 +400,7 @@ class Function:
                                    f"{len(res)})")
             grads = [res[i] for i in tensor_pos]
             return [None if g is None or not need else
-                    (g if _engine.create_graph else g._value()) if isinstance(g, Tensor) else g
+                    (g if _engine.create_graph else g._value()) if isinstance(g, TensorBase) else g
                     for g, need in zip(grads, needs)]
         rule = CustomRule(f"{cls.__name__}", vjp, f"{cls.__name__}Backward")
         rule.missing_cts_as_none = True
@@ -417,7 +417,7 @@ class Function:
 
 def _detached(o, a_list):
     """A forward output as a fresh tensor (an input returned as is becomes a new alias)."""
-    if not isinstance(o, Tensor):
+    if not isinstance(o, TensorBase):
         return tensor(o)
     if any(o is a for a in a_list):
         return o._alias()

@@ -18,17 +18,17 @@ from .._array import Array
 from ..devices import CPU, Device, get as get_device
 from ..numpy._core import iter_leaves
 from .tape import INT_REQUIRES_GRAD
-from .tensor import Tensor
+from .tensor_base import TensorBase
 from ..transforms.core import Tracer
 
 
 # ============================================================== conversion ===
 def _to_tensors(x):
     """Results as tensors: Arrays wrapped, tuples (and named tuples) mapped."""
-    if isinstance(x, Tensor):
+    if isinstance(x, TensorBase):
         return x
     if type(x) is Array or isinstance(x, Tracer):
-        return Tensor._wrap(x)
+        return TensorBase._wrap(x)
     if isinstance(x, tuple):
         vals = [_to_tensors(v) for v in x]
         return type(x)(*vals) if hasattr(x, "_fields") else tuple(vals)
@@ -82,9 +82,9 @@ def _host_data(data):
         return np.array(data, copy=True), False
     if isinstance(data, (list, tuple)):
         flat = list(iter_leaves(data))
-        if any(isinstance(v, Tensor) for v in flat):
-            arr = np.array(_map_nested(data, lambda v: v.item() if isinstance(v, Tensor) else v))
-            dts = [v._data.dtype for v in flat if isinstance(v, Tensor)]
+        if any(isinstance(v, TensorBase) for v in flat):
+            arr = np.array(_map_nested(data, lambda v: v.item() if isinstance(v, TensorBase) else v))
+            dts = [v._data.dtype for v in flat if isinstance(v, TensorBase)]
             return arr.astype(np.result_type(*dts)) if arr.dtype.kind == "f" or dts else arr, \
                 not dts
         if any(isinstance(v, (np.ndarray, np.generic)) for v in flat):
@@ -103,16 +103,16 @@ def _map_nested(obj, fn):
     return fn(obj)
 
 
-def _new_tensor(host: np.ndarray, dev: Device, requires_grad: bool) -> Tensor:
+def _new_tensor(host: np.ndarray, dev: Device, requires_grad: bool) -> TensorBase:
     if requires_grad and host.dtype.kind not in "fc":
         raise RuntimeError(INT_REQUIRES_GRAD)
-    t = Tensor._wrap(dev.from_host(host) if dev is not CPU else host, dev)
+    t = TensorBase._wrap(dev.from_host(host) if dev is not CPU else host, dev)
     t._requires_grad = bool(requires_grad)
     return t
 
 
 def tensor(data, dtype=None, device=None, requires_grad: bool = False,
-           pin_memory: bool = False) -> Tensor:
+           pin_memory: bool = False) -> TensorBase:
     """A new tensor holding a copy of ``data`` (numbers, nested lists, NumPy arrays, tensors).
 
     Python floats give the default dtype (float32), Python ints int64, as in PyTorch.
@@ -124,12 +124,12 @@ def tensor(data, dtype=None, device=None, requires_grad: bool = False,
     Traceback (most recent call last):
     RuntimeError: Only Tensors of floating point and complex dtype can require gradients
     """
-    if isinstance(data, Tensor):
+    if isinstance(data, TensorBase):
         src = data.detach()
         dev = _resolve_device(device) if device is not None else src._device
         out = src.to(dev)
         host_dt = _dtypes.to_numpy(dtype) if dtype is not None else out._data.dtype
-        out = Tensor._wrap(out._device.xp.array(out._data, dtype=host_dt, copy=True),
+        out = TensorBase._wrap(out._device.xp.array(out._data, dtype=host_dt, copy=True),
                            out._device)
         return out.requires_grad_(requires_grad) if requires_grad else out
     if isinstance(data, (Array, Tracer)):
@@ -142,7 +142,7 @@ def tensor(data, dtype=None, device=None, requires_grad: bool = False,
     return _new_tensor(host, _resolve_device(device), requires_grad)
 
 
-def as_tensor(data, dtype=None, device=None) -> Tensor:
+def as_tensor(data, dtype=None, device=None) -> TensorBase:
     """``data`` as a tensor, sharing memory with a NumPy array or tensor when no conversion
     is needed.
 
@@ -151,7 +151,7 @@ def as_tensor(data, dtype=None, device=None) -> Tensor:
     tensor([5., 2.], dtype=fgrad.float64)
     """
     dev = _resolve_device(device) if device is not None else None
-    if isinstance(data, Tensor):
+    if isinstance(data, TensorBase):
         out = data
         if dtype is not None:
             out = out.to(dtype)
@@ -165,7 +165,7 @@ def as_tensor(data, dtype=None, device=None) -> Tensor:
 asarray = as_tensor
 
 
-def from_numpy(ndarray: np.ndarray) -> Tensor:
+def from_numpy(ndarray: np.ndarray) -> TensorBase:
     """A cpu tensor sharing memory with ``ndarray`` (changes to one show in the other).
 
     >>> import numpy as np, fgrad
@@ -175,7 +175,7 @@ def from_numpy(ndarray: np.ndarray) -> Tensor:
     if not isinstance(ndarray, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
     _dtypes.from_numpy(ndarray.dtype)
-    return Tensor._wrap(ndarray, CPU)
+    return TensorBase._wrap(ndarray, CPU)
 
 
 def _float_dtype(dtype):
@@ -192,7 +192,7 @@ def _filled(size, fill, dtype, device, requires_grad):
     return _new_tensor(host, dev, requires_grad)
 
 
-def zeros(*size, dtype=None, device=None, requires_grad: bool = False, out=None) -> Tensor:
+def zeros(*size, dtype=None, device=None, requires_grad: bool = False, out=None) -> TensorBase:
     """A tensor of zeros (default dtype float32).
 
     >>> import fgrad
@@ -202,7 +202,7 @@ def zeros(*size, dtype=None, device=None, requires_grad: bool = False, out=None)
     return _filled(size, 0, _float_dtype(dtype), device, requires_grad)
 
 
-def ones(*size, dtype=None, device=None, requires_grad: bool = False, out=None) -> Tensor:
+def ones(*size, dtype=None, device=None, requires_grad: bool = False, out=None) -> TensorBase:
     """A tensor of ones (default dtype float32).
 
     >>> import fgrad
@@ -212,7 +212,7 @@ def ones(*size, dtype=None, device=None, requires_grad: bool = False, out=None) 
     return _filled(size, 1, _float_dtype(dtype), device, requires_grad)
 
 
-def empty(*size, dtype=None, device=None, requires_grad: bool = False, out=None) -> Tensor:
+def empty(*size, dtype=None, device=None, requires_grad: bool = False, out=None) -> TensorBase:
     """An uninitialised tensor (fgrad fills it with zeros).
 
     >>> import fgrad
@@ -222,14 +222,14 @@ def empty(*size, dtype=None, device=None, requires_grad: bool = False, out=None)
     return _filled(size, 0, _float_dtype(dtype), device, requires_grad)
 
 
-def full(size, fill_value, *, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+def full(size, fill_value, *, dtype=None, device=None, requires_grad: bool = False) -> TensorBase:
     """A tensor filled with ``fill_value`` (its dtype from the value, as PyTorch).
 
     >>> import fgrad
     >>> fgrad.full((2,), 7)
     tensor([7, 7])
     """
-    if isinstance(fill_value, Tensor):
+    if isinstance(fill_value, TensorBase):
         fill_value = fill_value.item()
     dt = _dtypes.to_numpy(dtype) if dtype is not None else T.result_type(fill_value)
     return _filled(size, fill_value, dt, device, requires_grad)
@@ -271,7 +271,7 @@ def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False
 
 
 def eye(n: int, m: int | None = None, *, dtype=None, device=None,
-        requires_grad: bool = False) -> Tensor:
+        requires_grad: bool = False) -> TensorBase:
     """The identity matrix (``n x m``).
 
     >>> import fgrad
@@ -284,11 +284,11 @@ def eye(n: int, m: int | None = None, *, dtype=None, device=None,
 
 
 def _number(x):
-    return x.item() if isinstance(x, Tensor) else x
+    return x.item() if isinstance(x, TensorBase) else x
 
 
 def arange(start=0, end=None, step=1, *, dtype=None, device=None,
-           requires_grad: bool = False) -> Tensor:
+           requires_grad: bool = False) -> TensorBase:
     """``[start, end)`` in steps of ``step``: int64 for integers, else the default dtype.
 
     >>> import fgrad
@@ -317,7 +317,7 @@ def arange(start=0, end=None, step=1, *, dtype=None, device=None,
 
 
 def linspace(start, end, steps: int, *, dtype=None, device=None,
-             requires_grad: bool = False) -> Tensor:
+             requires_grad: bool = False) -> TensorBase:
     """``steps`` evenly spaced values from ``start`` to ``end`` inclusive.
 
     >>> import fgrad
@@ -329,7 +329,7 @@ def linspace(start, end, steps: int, *, dtype=None, device=None,
 
 
 def logspace(start, end, steps: int, base: float = 10.0, *, dtype=None, device=None,
-             requires_grad: bool = False) -> Tensor:
+             requires_grad: bool = False) -> TensorBase:
     """``base ** linspace(start, end, steps)``."""
     host = np.logspace(_number(start), _number(end), int(steps), base=base).astype(
         _float_dtype(dtype))

@@ -13,7 +13,7 @@ from . import grad_mode as _grad_mode
 from . import ops as T, promotion as P
 from .._array import Array
 from .tape import graph_mark
-from .tensor import Tensor, name_node
+from .tensor_base import TensorBase, name_node
 from ..transforms.core import Tracer
 from .creation import _to_tensors
 from ..scipy import special
@@ -56,14 +56,14 @@ def _gives_tensors(args, kwargs) -> bool:
     NumPy data). Given only Arrays, a top-level function returns Arrays."""
     arrays = False
     for a in (*args, *kwargs.values()) if kwargs else args:
-        if isinstance(a, Tensor):
+        if isinstance(a, TensorBase):
             return True
         t = type(a)
         if t is Array or isinstance(a, Tracer):
             arrays = True
         elif t is list or t is tuple:
             for b in a:
-                if isinstance(b, Tensor):
+                if isinstance(b, TensorBase):
                     return True
                 arrays = arrays or type(b) is Array or isinstance(b, Tracer)
     return not arrays
@@ -99,14 +99,14 @@ def promote_types(type1, type2) -> _dtypes.dtype:
 
 
 def is_tensor(obj) -> bool:
-    return isinstance(obj, Tensor)
+    return isinstance(obj, TensorBase)
 
 
 def numel(input) -> int:
     return input.numel()
 
 
-def clone(input) -> Tensor:
+def clone(input) -> TensorBase:
     return input.clone()
 
 
@@ -117,11 +117,11 @@ def _float_along(fn, name, input, dim, dtype):
     return name_node(_to_tensors(fn(x, dim)), name, since)
 
 
-def softmax(input, dim: int, dtype=None) -> Tensor:
+def softmax(input, dim: int, dtype=None) -> TensorBase:
     """``exp(x) / sum(exp(x))`` along ``dim``, computed stably (``SoftmaxBackward0``)."""
     return _float_along(special.softmax, "SoftmaxBackward0", input, dim, dtype)
 
 
-def log_softmax(input, dim: int, dtype=None) -> Tensor:
+def log_softmax(input, dim: int, dtype=None) -> TensorBase:
     """``x - logsumexp(x)`` along ``dim`` (``LogSoftmaxBackward0``)."""
     return _float_along(special.log_softmax, "LogSoftmaxBackward0", input, dim, dtype)

@@ -16,7 +16,7 @@ import json
 
 import numpy as np
 
-from .tensor import Tensor
+from .tensor_base import TensorBase
 
 __all__ = ["Generator"]
 
@@ -51,7 +51,7 @@ class Generator:
     def get_state(self):
         """The state as a ``uint8`` tensor (its own encoding, not PyTorch's)."""
         raw = json.dumps(_encode(self._np.bit_generator.state)).encode()
-        return Tensor._wrap(np.frombuffer(raw, dtype=np.uint8).copy())
+        return TensorBase._wrap(np.frombuffer(raw, dtype=np.uint8).copy())
 
     def set_state(self, new_state) -> "Generator":
         raw = bytes(int(v) for v in new_state.tolist())

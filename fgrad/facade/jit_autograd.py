@@ -46,6 +46,7 @@ from .autograd import Function
 from ..nn import Module
 from ..optim.optimizer import Optimizer
 from .tensor import Tensor
+from .tensor_base import TensorBase
 from ..transforms import api
 from ..transforms.core import _state, undo_on_exit
 from ..transforms.wrappers import set_call_jitted
@@ -294,4 +295,4 @@ def call_with_autograd(jitted: Callable, fun: Callable, static: tuple, args: tup
     return tree_unflatten(call.tree, list(outs))
 
 
-set_call_jitted(Tensor, call_with_autograd)
+set_call_jitted(TensorBase, call_with_autograd)

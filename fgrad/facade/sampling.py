@@ -11,7 +11,7 @@ import numpy as np
 from .. import _dtypes
 from .ops import _common as C
 from .size import Size
-from .tensor import Tensor
+from .tensor_base import TensorBase
 from .generator import numpy_rng
 from .. import cuda
 from .creation import _float_dtype, _new_tensor, _resolve_device, device
@@ -57,7 +57,7 @@ def _random(values, dtype, device, requires_grad):
                        _resolve_device(device), requires_grad)
 
 
-def rand(*size, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
+def rand(*size, generator=None, dtype=None, device=None, requires_grad=False) -> TensorBase:
     """Uniform samples on [0, 1).
 
     >>> import fgrad
@@ -68,7 +68,7 @@ def rand(*size, generator=None, dtype=None, device=None, requires_grad=False) ->
                    device, requires_grad)
 
 
-def randn(*size, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
+def randn(*size, generator=None, dtype=None, device=None, requires_grad=False) -> TensorBase:
     """Standard normal samples.
 
     >>> import fgrad
@@ -90,7 +90,7 @@ def randn_like(input, *, dtype=None, device=None, requires_grad=False, memory_fo
 
 
 def randint(low, high=None, size=None, *, generator=None, dtype=None, device=None,
-            requires_grad=False) -> Tensor:
+            requires_grad=False) -> TensorBase:
     """Integers in ``[low, high)`` (``randint(high, size)`` too), int64 by default.
 
     >>> import fgrad
@@ -116,7 +116,7 @@ def randint_like(input, low=0, high=None, *, dtype=None, device=None, requires_g
 
 
 def randperm(n: int, *, generator=None, dtype=None, device=None,
-             requires_grad=False) -> Tensor:
+             requires_grad=False) -> TensorBase:
     """A random permutation of ``0 .. n-1`` (int64).
 
     >>> import fgrad
@@ -128,7 +128,7 @@ def randperm(n: int, *, generator=None, dtype=None, device=None,
 
 
 def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, device=None,
-           requires_grad=False) -> Tensor:
+           requires_grad=False) -> TensorBase:
     """Normal samples: ``normal(mean, std, size)`` with numbers, or element-wise with
     tensors ``mean``/``std``.
 
@@ -136,10 +136,10 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, device=N
     >>> fgrad.normal(0.0, 1.0, size=(2, 2)).shape
     fgrad.Size([2, 2])
     """
-    if isinstance(mean, Tensor) or isinstance(std, Tensor):
-        m = mean._host() if isinstance(mean, Tensor) else np.asarray(mean)
-        s = std._host() if isinstance(std, Tensor) else np.asarray(std)
-        like = mean if isinstance(mean, Tensor) else std
+    if isinstance(mean, TensorBase) or isinstance(std, TensorBase):
+        m = mean._host() if isinstance(mean, TensorBase) else np.asarray(mean)
+        s = std._host() if isinstance(std, TensorBase) else np.asarray(std)
+        like = mean if isinstance(mean, TensorBase) else std
         shape = np.broadcast_shapes(m.shape, s.shape)
         values = m + s * _rng[0].standard_normal(shape)
         return _random(values, like._data.dtype, device or like.device, requires_grad)
@@ -149,7 +149,7 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, device=N
     return _random(values, _float_dtype(dtype), device, requires_grad)
 
 
-def bernoulli(input, p=None, *, generator=None) -> Tensor:
+def bernoulli(input, p=None, *, generator=None) -> TensorBase:
     """1 with probability ``input`` (element-wise), else 0."""
     probs = input._host() if p is None else np.full(tuple(input.shape), p)
     values = (_rng[0].random(probs.shape) < probs)

@@ -1,173 +1,158 @@
-"""``fgrad.Tensor``: PyTorch's mutable tensor and tape autograd over fgrad's primitives.
+"""``fgrad.Tensor``: PyTorch's tensor class.
 
-A Tensor owns a mutable backend buffer (a NumPy array on ``cpu``, CuPy on
-``cuda``) and a version counter shared with its views. Every operation on
-tensors is a primitive ``bind``; a bind handler hands the core read-only
-``Array`` views of the buffers and, when gradients are being recorded, keeps
-a node of the same reverse engine ``fgrad.grad`` uses (``Node``/
-``backward_pass`` in ``fgrad.transforms.reverse``), with the same VJP rules:
-there is no second table of derivatives.
-
-Autograd follows PyTorch: leaves accumulate ``.grad``; a graph is freed by
-``backward()`` unless ``retain_graph=True``; saved tensors carry version
-counters and an in-place change before the backward pass is an error;
-in-place operations on leaves that require grad fail outside ``no_grad``.
+``TensorBase`` (``facade/tensor_base.py``) holds a tensor's state and mechanics: its
+buffer, device, version counter, views, in-place updates, conversions and autograd
+bookkeeping. ``Tensor`` completes it with what is made from the torch functions above it:
+the op methods (``x.sum(dim=1)`` is ``fgrad.sum(x, dim=1)``), their in-place forms
+(``x.add_(y)``), the Python operators with the fast paths of the eager hot loop (``x * 2``,
+``p.add_(g)``), ``backward``, the ``new_*`` constructors and in-place sampling. Every method
+is declared in the class body below.
 
 >>> import fgrad
->>> x = fgrad.tensor(2.0, requires_grad=True)
->>> y = x ** 3
+>>> x = fgrad.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+>>> y = (x * x).sum(dim=1)
 >>> y
-tensor(8., grad_fn=<PowBackward0>)
->>> y.backward()
+tensor([ 5., 25.], grad_fn=<SumBackward1>)
+>>> y.sum().backward()
 >>> x.grad
-tensor(12.)
+tensor([[2., 4.],
+        [6., 8.]])
 """
 from __future__ import annotations
 
-import weakref
 from typing import Callable
+
 import numpy as np
-from .. import _dtypes
+
 from . import grad_mode as _grad_mode
-from . import ops as T, promotion as P
+from . import ops as T, sampling
+from .autograd import backward as _backward
+from .creation import full as _full, tensor as _tensor
+from .functions import _summary, _wrap_function, log_softmax as _log_softmax, softmax as _softmax
 from .ops import _common as C
-from .._array import Array
-from .printing import format_tensor
-from ..devices import CPU, get as get_device
-from ..transforms.core import ShapedArray, Tracer, bind, undo_on_exit
-from ..transforms.wrappers import register_wrapper_type
-from ..transforms.reverse import make_node
-from .attributes import TensorAttributes
-from .size import Size, _COPY_SLICES, _VIEW_NAMES, _broadcast_error, _broadcastable, _c_type, _device_mismatch, _host_index, _index_node_name, _type_name, broadcasts_to
-from .tape import _engine, GradNode, LEAF_INPLACE, NUMPY_REQUIRES_GRAD, VIEW_OF_LEAF_INPLACE, _RemovableHandle, _THIS_NODE, graph_mark
-from ..numpy._elementwise import stop_gradient
-from ..primitives.transfer import device_put
-from ..numpy._indexing import _index
-from ..numpy._indexing import _update
-from ..numpy import real
-from ..numpy import imag
-from ..primitives.unary import copy_p
-from ..primitives.creation import from_host
+from .size import broadcasts_to
+from .tape import LEAF_INPLACE
+from .tensor_base import TensorBase, _record
+from .tensor_base import Size, name_node, parse_to_args  # noqa: F401  (for the layers above)
+from .torch_functions import FUNCTIONS
+from .torch_names import (legacy_tensor, resize_, resize_as_, squeeze_, t_, transpose_, unique,
+                          unsqueeze_)
+from ..primitives import binary as B
 
-_new = object.__new__
+__all__ = ["Tensor"]
 
 
-def name_node(out, name: str | None, since: int = -1):
-    """Show the graph node of ``out`` as ``name`` (PyTorch's name for the composite that
-    produced it) if that node was recorded after the mark ``since``; returns ``out``."""
-    node = out._node if isinstance(out, Tensor) else None
-    if name is not None and node is not None and node.seq > since:
-        node._name = name
-    return out
+# ================================================= how methods are made ===
+def _method(name: str) -> Callable:
+    """``x.name(*args)`` as ``fgrad.name(x, *args)``; a view (shares memory) for the view
+    functions."""
+    fn = FUNCTIONS.get(name) or _wrap_function(name, getattr(T, name))
+
+    def method(self, *args, **kwargs):
+        return fn(self, *args, **kwargs)
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = _summary(getattr(T, name))
+    return method
 
 
-# ================================================================ the handler ===
-def _record(prim, args, params):
-    """``bind`` for calls with Tensor arguments: compute on Arrays, record a node if needed."""
-    vals = []
-    needs_grad = False
-    traced = None
-    for a in args:
-        if isinstance(a, Tensor):
-            d = a._data
-            if type(d) is np.ndarray or not isinstance(d, Tracer):
-                v = _new(Array)
-                v._value = d
-                v._device = a._device
-                vals.append(v)
-            else:
-                vals.append(d)
-                traced = d
-            if a._node is not None or a._requires_grad:
-                needs_grad = True
-        else:
-            vals.append(a)
-    if needs_grad and traced is not None and _grad_mode._state.enabled:
-        _check_no_lost_gradient(traced, args)
-    try:
-        out = bind(prim, *vals, **params)
-    except ValueError as e:
-        if getattr(e, "broadcast_shapes", None) is None:
-            raise
-        raise RuntimeError(_broadcast_error(e.broadcast_shapes)) from None
-    multiple = prim.multiple_results
-    outs = out if multiple else (out,)
-    results = [Tensor._wrap(o) for o in outs]
-    _link_views(results, args)
-    if needs_grad and _grad_mode._state.enabled and (not prim.nondiff
-                                                     or getattr(prim, "zero_derivative", False)):
-        diff = [o.dtype.kind in "fc" for o in outs]
-        if True in diff:
-            _attach_node(prim, params, args, vals, out, results, diff)
-    return tuple(results) if multiple else results[0]
+def _view_method(name: str) -> Callable:
+    """A method whose result shares the tensor's memory (a view, as in PyTorch)."""
+    fn = FUNCTIONS.get(name) or _wrap_function(name, getattr(T, name))
+
+    def method(self, *args, **kwargs):
+        return self._make_view(lambda s, *a: fn(s, *a, **kwargs), *args)
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = _summary(getattr(T, name))
+    return method
 
 
-def _check_no_lost_gradient(traced, args):
-    """A loop body or branch of ``fgrad.lax`` (a traced sub-program) that closes over a
-    tensor requiring grad would compute with its value only: the tape could not reach
-    it through the loop, and its ``.grad`` would silently stay None. Refuse it."""
-    if traced._trace.main.transform != "lax":
-        return
-    for a in args:
-        if isinstance(a, Tensor) and not isinstance(a._data, Tracer) and (
-                a._requires_grad or a._node is not None):
-            raise RuntimeError(
-                "fgrad.lax: a loop body or branch uses a tensor that requires grad but is not "
-                "one of its arguments (it is closed over), so backward() could not reach it. "
-                "Pass it in explicitly (in the carry, xs or operands), or differentiate with "
-                "fgrad.grad / fgrad.func.grad, which trace closed-over values.")
+def _inplace(name: str) -> Callable:
+    """``x.name_(*args)``: ``x = name(x, *args)`` in place; returns ``x``."""
+    fn = FUNCTIONS.get(name) or getattr(T, name)
+
+    def method(self, *args, **kwargs):
+        others = [a for a in args if isinstance(a, TensorBase)] + \
+                 [v for v in kwargs.values() if isinstance(v, TensorBase)]
+        return self._inplace(lambda s: fn(s, *args, **kwargs), *others)
+    method.__name__ = method.__qualname__ = name + "_"
+    method.__doc__ = f"In-place ``{name}``: ``self = {name}(self, ...)``; returns ``self``."
+    return method
 
 
-def _parent(a):
-    """The graph edge an argument's gradient flows to, or None."""
-    if isinstance(a, Tensor):
-        if a._node is not None:
-            return a._node, a._index
-        if a._requires_grad:
-            return a._edge()
-    return None
+_UFUNCS = {"add": np.add, "sub": np.subtract, "mul": np.multiply, "div": np.divide}
 
 
-def _attach_node(prim, params, args, vals, out, results, diff):
-    """Record the node of one primitive application and point ``results`` at it."""
-    parents = tuple([_parent(a) for a in args])
-    node = make_node(prim, params, parents, vals, out, GradNode)
-    saved = []
-    for x, a in zip(node.inputs, args):
-        if type(x) is not ShapedArray and isinstance(a, Tensor):
-            saved.append((a._vc, a._vc[0], a._data.shape, a._data.dtype, a._node, a._index))
-    kept = node.ans if prim.multiple_results else (node.ans,)
-    for i, (r, k) in enumerate(zip(results, kept)):
-        if type(k) is not ShapedArray:      # (not ``node`` itself: a cycle would delay frees)
-            saved.append((r._vc, 0, r._data.shape, r._data.dtype, _THIS_NODE, i))
-    node._setup(saved=tuple(saved), saves=bool(saved) or any(
-        type(x) is not ShapedArray for x in node.inputs))
-    for i, r in enumerate(results):
-        if diff[i]:
-            r._node = node
-            r._index = i
+def _fast_inplace(name: str) -> Callable:
+    """``add_ sub_ mul_ div_`` when nothing is recorded, on a writable NumPy buffer, with a
+    Python number or a tensor of the same dtype: one NumPy call with ``out=``, as the
+    hand-written loop does. Everything else takes the general in-place path."""
+    ufunc, slow = _UFUNCS[name], _inplace(name)
+
+    def method(self, other, **kwargs):
+        d = self._data
+        if not kwargs and type(d) is np.ndarray and d.dtype.kind == "f" and \
+                not self._will_record(other) and d.flags.writeable:
+            t = type(other)
+            o = other._data if t is Tensor and other._data.dtype is d.dtype else \
+                other if t is float or t is int else None
+            if o is not None and (t is not Tensor or type(o) is np.ndarray and
+                                  broadcasts_to(o.shape, d.shape)):
+                self._check_inplace()
+                ufunc(d, o, out=d)
+                self._vc[0] += 1
+                return self
+        return slow(self, other, **kwargs)
+    method.__name__ = method.__qualname__ = name + "_"
+    method.__doc__ = slow.__doc__
+    return method
 
 
-def _link_views(results, args):
-    """Results that alias an input tensor's buffer are views of it (shared version counter)."""
-    for r in results:
-        data = r._data
-        if isinstance(data, Tracer):
-            continue
-        maybe_view = getattr(data, "base", None) is not None
-        for a in args:
-            if isinstance(a, Tensor) and a._device is r._device and not isinstance(a._data, Tracer):
-                if a._data is data or maybe_view and r._device.xp.may_share_memory(data, a._data):
-                    r._vc = a._vc
-                    r._base = a._base if a._base is not None else a
-                    break
+def _operator(name: str, reflected: bool = False) -> Callable:
+    """A Python operator as the torch function ``name`` (``b.__rsub__(a)`` is ``sub(a, b)``)."""
+    fn = FUNCTIONS[name]
+    if reflected:
+        def op(self, other):
+            return fn(other, self)
+    else:
+        def op(self, other):
+            return fn(self, other)
+    return op
 
 
-# ================================================================ the tensor ====
-class Tensor(TensorAttributes):
+def _fast_operator(prim, name: str, reflected: bool = False) -> Callable:
+    """An arithmetic operator: a float tensor with a Python number or a tensor of the same
+    dtype and device binds ``prim`` at once (PyTorch's promotion is then the identity);
+    anything else goes through the torch function ``name`` (full promotion and checks)."""
+    fn = FUNCTIONS[name]
+    # ``2 * b`` is ``b * 2`` (PyTorch's operand order, seen in ``grad_fn.next_functions``)
+    swap = reflected and prim.name not in ("add", "mul")
+
+    def op(self, other):
+        t = type(other)
+        dt = self._data.dtype
+        if dt.kind == "f" and (t is float or t is int or (
+                t is Tensor and other._data.dtype is dt and other._device is self._device)):
+            return _record(prim, (other, self) if swap else (self, other), {})
+        return fn(other, self) if swap else fn(self, other)
+    return op
+
+
+def _select(input, dim, index):
+    return T.squeeze(T.narrow(input, dim, index if index >= 0 else index + input.shape[dim], 1),
+                     dim)
+
+
+def _rebuild(data, device, requires_grad):
+    """A tensor from its pickled state (``Tensor.__reduce_ex__``)."""
+    return _tensor(data, device=device, requires_grad=requires_grad)
+
+
+# ================================================================ Tensor ===
+class Tensor(TensorBase, complete=True):
     """A mutable n-d array with PyTorch's autograd (``requires_grad``, ``backward()``, ``.grad``).
 
-    Create one with ``fgrad.tensor``, ``fgrad.zeros``, ``fgrad.from_numpy`` ...
+    Create one with ``fgrad.tensor``, ``fgrad.zeros``, ``fgrad.from_numpy`` ...;
+    ``fgrad.Tensor(data)`` and ``fgrad.Tensor(*sizes)`` are PyTorch's legacy constructor.
 
     >>> import fgrad
     >>> w = fgrad.tensor([1.0, 2.0], requires_grad=True)
@@ -176,597 +161,47 @@ class Tensor(TensorAttributes):
     tensor([2., 4.])
     """
 
-    __slots__ = ("_data", "_device", "_vc", "_base", "_view_fn", "_node", "_index",
-                 "_requires_grad", "_leaf_node", "_grad", "_retains_grad", "__weakref__")
-    __array_priority__ = 1000
+    __slots__ = ()
+
+    def __new__(cls, *args, **kwargs):
+        if cls is not Tensor:                 # subclasses (nn.Parameter) construct themselves
+            return object.__new__(cls)
+        return legacy_tensor(*args, **kwargs)
 
     def __init__(self, *args, **kwargs):
-        raise TypeError("create tensors with fgrad.tensor(data), fgrad.zeros(...), "
-                        "fgrad.from_numpy(array) ...")
-
-    # -- construction ---------------------------------------------------------
-    @classmethod
-    def _wrap(cls, value, device=None):
-        """A new tensor over ``value`` (an Array, a tracer, or a backend array)."""
-        t = _new(cls)
-        if type(value) is Array:
-            d = value._value
-            # NumPy gives scalars for 0-d results; a tensor owns a writable 0-d array
-            t._data = np.array(d) if isinstance(d, np.generic) else d
-            t._device = value._device
-        elif isinstance(value, Tracer):
-            t._data = value
-            t._device = value.device
-        else:
-            t._data = value
-            t._device = device or CPU
-        t._vc = [0]
-        t._base = t._view_fn = t._node = t._leaf_node = t._grad = None
-        t._index = 0
-        t._requires_grad = t._retains_grad = False
-        return t
-
-    def _value(self):
-        """The data as the core sees it: a read-only Array (or the tracer)."""
-        d = self._data
-        if isinstance(d, Tracer):
-            return d
-        a = _new(Array)
-        a._value = d
-        a._device = self._device
-        return a
-
-    def _alias(self, share_version=True):
-        """A new tensor over the same buffer with no history (``detach``, ``.data``)."""
-        t = Tensor._wrap(self._data, self._device)
-        if share_version:
-            t._vc = self._vc
-            t._base = self._base if self._base is not None else self
-        return t
-
-    # -- graph bookkeeping ------------------------------------------------------
-    def _edge(self):
-        """Where gradients for this tensor go: (node, output index)."""
-        if self._node is not None:
-            return self._node, self._index
-        leaf = self._leaf_node
-        if leaf is None:
-            leaf = self._leaf_node = GradNode(None, None, (), (), None)._setup()
-            leaf._variable = weakref.ref(self)
-        return leaf, 0
-
-    # -- autograd attributes ----------------------------------------------------
-    @property
-    def requires_grad(self) -> bool:
-        return self._node is not None or self._requires_grad
-
-    @requires_grad.setter
-    def requires_grad(self, flag: bool) -> None:
-        if flag and self._node is None and self._data.dtype.kind not in "fc":
-            raise RuntimeError("only Tensors of floating point and complex dtype can require "
-                               "gradients")
-        self.requires_grad_(flag)
-
-    def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
-        """Set ``requires_grad`` on a leaf, in place; returns the tensor."""
-        if self._node is not None:
-            if requires_grad:
-                return self
-            raise RuntimeError(
-                "you can only change requires_grad flags of leaf variables. If you want to "
-                "use a computed variable in a subgraph that doesn't require differentiation "
-                "use var_no_grad = var.detach().")
-        if requires_grad and self._data.dtype.kind not in "fc":
-            raise RuntimeError("only Tensors of floating point dtype can require gradients")
-        self._requires_grad = bool(requires_grad)
-        return self
-
-    @property
-    def is_leaf(self) -> bool:
-        return self._node is None
-
-    @property
-    def grad_fn(self):
-        return self._node
-
-    @property
-    def grad(self):
-        return self._grad
-
-    @grad.setter
-    def grad(self, value) -> None:
-        if value is not None:
-            if not isinstance(value, Tensor):
-                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad "
-                                f"of type {type(value).__name__}")
-            if tuple(value.shape) != tuple(self.shape):
-                raise RuntimeError(
-                    f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor "
-                    f"of size '{list(self.shape)}'. Please ensure that the gradient and the "
-                    "tensor are the same size")
-            if value._data.dtype != self._data.dtype:
-                raise RuntimeError(
-                    f"attempting to assign a gradient with dtype '{_c_type(value)}' to a tensor "
-                    f"with grad_dtype '{C._dtype_name(self._np_dtype)}'. The gradient must "
-                    "match the tensor's grad_dtype (defaults to the tensor's dtype).")
-        self._grad = value
-
-    @grad.deleter
-    def grad(self) -> None:
-        self._grad = None
-
-    @property
-    def retains_grad(self) -> bool:
-        return self._retains_grad
-
-    def retain_grad(self) -> None:
-        """Keep ``.grad`` for this non-leaf tensor in the next backward passes."""
-        if not self.requires_grad:
-            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
-        if self._node is None or self._retains_grad:
-            return
-        self._retains_grad = True
-        node = self._node
-        if node._retained is None:
-            node._retained = {}
-        node._retained[self._index] = weakref.ref(self)
-
-    def register_hook(self, hook: Callable) -> "_RemovableHandle":
-        """Call ``hook(grad)`` when this tensor's gradient is computed; a non-None
-        return value replaces the gradient."""
-        if not self.requires_grad:
-            raise RuntimeError("cannot register a hook on a tensor that doesn't require "
-                               "gradient")
-        node, idx = self._edge()
-        if node._hooks is None:
-            node._hooks = {}
-        hooks = node._hooks.setdefault(idx, [])
-        hooks.append(hook)
-        return _RemovableHandle(hooks, hook)
-
-    def register_post_accumulate_grad_hook(self, hook: Callable) -> "_RemovableHandle":
-        """Call ``hook(tensor)`` on this leaf once ``backward()`` has accumulated its
-        gradient into ``.grad`` (during the pass, as soon as it is known)."""
-        if self._node is not None:
-            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf "
-                               "tensors")
-        if not self._requires_grad:
-            raise RuntimeError("cannot register a hook on a tensor that doesn't require "
-                               "gradient")
-        node = self._edge()[0]
-        if node._post_acc is None:
-            node._post_acc = []
-        node._post_acc.append(hook)
-        return _RemovableHandle(node._post_acc, hook)
-
-    def backward(self, gradient=None, retain_graph: bool | None = None,
-                 create_graph: bool = False, inputs=None) -> None:
-        """Accumulate d(self)/d(leaf) into each leaf's ``.grad`` (PyTorch's ``backward``)."""
-        from .autograd import backward
-        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
-
-    def detach(self) -> "Tensor":
-        """The same data (shared memory and version counter), cut from the graph."""
-        t = self._alias()
-        if isinstance(t._data, Tracer):    # inside a transform: cut its gradient too (torch.func)
-            t._data = stop_gradient(t._data)
-        return t
-
-    def detach_(self) -> "Tensor":
-        if self._base is not None and self._view_fn is not None:
-            raise RuntimeError("Can't detach views in-place. Use detach() instead.")
-        self._node = None
-        self._requires_grad = False
-        return self
-
-    @property
-    def data(self) -> "Tensor":
-        """The data, shared, as a tensor without history (mutations are not tracked)."""
-        return self._alias(share_version=False)
-
-    @data.setter
-    def data(self, other: "Tensor") -> None:
-        if not isinstance(other, Tensor):
-            raise TypeError(f"data must be a Tensor, not {type(other).__name__}")
-        if isinstance(other._data, Tracer) or isinstance(self._data, Tracer):
-            _undo_on_exit(self)
-        self._data = other._data
-        self._device = other._device
-
-    # -- conversion ---------------------------------------------------------------
-    def _host(self) -> np.ndarray:
-        d = self._data
-        if isinstance(d, Tracer):
-            return np.asarray(d.concrete_value("converting a Tensor to a host value"))
-        return np.asarray(self._device.to_host(d))
-
-    def numpy(self, *, force: bool = False) -> np.ndarray:
-        """The data as a NumPy array sharing memory (cpu tensors without grad)."""
-        if self.requires_grad and not force:
-            raise RuntimeError(NUMPY_REQUIRES_GRAD)
-        if self._device.platform == "cuda" and not force:
-            raise TypeError(f"can't convert {self._device} device type tensor to numpy. Use "
-                            "Tensor.cpu() to copy the tensor to host memory first.")
-        if isinstance(self._data, np.ndarray):
-            return self._data
-        return self._host()
-
-    def __array__(self, dtype=None, copy=None):
-        if self.requires_grad:
-            raise RuntimeError(NUMPY_REQUIRES_GRAD)
-        a = self._host()
-        return a if dtype is None else a.astype(dtype, copy=False)
-
-    def item(self):
-        """The value of a one-element tensor as a Python number."""
-        if self.numel() != 1:
-            raise RuntimeError(f"a Tensor with {self.numel()} elements cannot be converted "
-                               "to Scalar")
-        return self._host().item()
-
-    def tolist(self):
-        return self._host().tolist()
-
-    def __float__(self):
-        return float(self.item())
-
-    def __int__(self):
-        return int(self.item())
-
-    def __complex__(self):
-        return complex(self.item())
-
-    def __index__(self):
-        if self._data.dtype.kind not in "iub" or self.numel() != 1:
-            raise TypeError("only integer tensors of a single element can be converted to "
-                            "an index")
-        return int(self.item())
-
-    def __bool__(self):
-        if self.numel() != 1:
-            raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous")
-        return bool(self.item())
-
-    def __format__(self, spec):
-        if self.ndim == 0 and not isinstance(self._data, Tracer):
-            return format(self.item(), spec)
-        return format(str(self), spec)
-
-    def __len__(self):
-        if self.ndim == 0:
-            raise TypeError("len() of a 0-d tensor")
-        return self._data.shape[0]
-
-    def __iter__(self):
-        if self.ndim == 0:
-            raise TypeError("iteration over a 0-d tensor")
-        return (self[i] for i in range(self._data.shape[0]))
-
-    def __hash__(self):
-        return id(self)
+        """Construction happens in ``__new__``."""
 
     def __reduce_ex__(self, protocol):
         return (_rebuild, (self._host().copy(), str(self._device), self._requires_grad))
 
-    def __repr__(self, *, tensor_contents=None) -> str:
-        if isinstance(self._data, Tracer):
-            return f"Tensor({self._data!r})"
-        dt = self.dtype
-        default = _dtypes.get_default_dtype()
-        is_default = dt is default or (dt.is_complex and dt is default.to_complex())
-        node = self._node
-        return format_tensor(self._host(), dtype_name=dt.name, is_default_dtype=is_default,
-                             device=str(self._device), requires_grad=self.requires_grad,
-                             grad_fn=node._short_name() if node is not None else None)
+    def backward(self, gradient=None, retain_graph: bool | None = None,
+                 create_graph: bool = False, inputs=None) -> None:
+        """Accumulate d(self)/d(leaf) into each leaf's ``.grad`` (PyTorch's ``backward``)."""
+        _backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
-    __str__ = __repr__
-
-    # -- devices and dtypes --------------------------------------------------------
-    def to(self, *args, **kwargs) -> "Tensor":
-        """``to(device)``, ``to(dtype)``, ``to(device, dtype)``, ``to(other)``; ``copy=True``
-        forces a copy. Returns ``self`` when nothing changes."""
-        copy = kwargs.pop("copy", False)
-        device, dtype = parse_to_args(args, kwargs)
-        out = self
-        if dtype is not None and _dtypes.to_numpy(dtype) != self._data.dtype:
-            out = P._cast(out, _dtypes.to_numpy(dtype))
-        if device is not None:
-            dev = get_device(device)
-            if dev is not out._device:
-                out = device_put(out, dev)
-        if copy and out is self:
-            out = self.clone()
-        return out
-
-    def cpu(self) -> "Tensor":
-        return self.to("cpu")
-
-    def cuda(self, device=None) -> "Tensor":
-        return self.to("cuda" if device is None else
-                       (f"cuda:{device}" if isinstance(device, int) else device))
-
-    def type(self, dtype=None):
-        if dtype is None:
-            return _type_name(self)
-        return self.to(dtype)
-
-    def float(self): return self.to(_dtypes.float32)
-    def double(self): return self.to(_dtypes.float64)
-    def half(self): return self.to(_dtypes.float16)
-    def long(self): return self.to(_dtypes.int64)
-    def int(self): return self.to(_dtypes.int32)
-    def short(self): return self.to(_dtypes.int16)
-    def bool(self): return self.to(_dtypes.bool_)
-    def byte(self): return self.to(_dtypes.uint8)
-    def char(self): return self.to(_dtypes.int8)
-
-    def type_as(self, other: "Tensor") -> "Tensor":
-        return self.to(other.dtype)
-
-    def clone(self) -> "Tensor":
-        """A copy with its own memory, recorded in the graph (``CloneBackward0``)."""
-        out = _copy_p_bind(self)
-        return out
-
-    def contiguous(self) -> "Tensor":
-        if self.is_contiguous():
-            return self
-        out = self.clone()
-        if not out.is_contiguous():     # clone keeps the strides (as PyTorch's does)
-            out._data = self._device.xp.ascontiguousarray(out._data)
-        return out
-
-    def new_tensor(self, data, dtype=None, device=None, requires_grad=False) -> "Tensor":
-        from .creation import tensor
-        return tensor(data, dtype=dtype or self.dtype, device=device or self.device,
-                      requires_grad=requires_grad)
+    # -- new tensors like this one ------------------------------------------------------
+    def new_tensor(self, data, dtype=None, device=None, requires_grad=False) -> Tensor:
+        return _tensor(data, dtype=dtype or self.dtype, device=device or self.device,
+                       requires_grad=requires_grad)
 
     def _new_full(self, fill, size, dtype, device, requires_grad):
-        from .creation import full
-        return full(C._sizes(size), fill, dtype=dtype or self.dtype,
-                    device=device or self.device, requires_grad=requires_grad)
+        return _full(C._sizes(size), fill, dtype=dtype or self.dtype,
+                     device=device or self.device, requires_grad=requires_grad)
 
-    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
+    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False) -> Tensor:
         return self._new_full(0, size, dtype, device, requires_grad)
 
-    def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
+    def new_ones(self, *size, dtype=None, device=None, requires_grad=False) -> Tensor:
         return self._new_full(1, size, dtype, device, requires_grad)
 
-    def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
+    def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False) -> Tensor:
         return self._new_full(fill_value, size, dtype, device, requires_grad)
 
-    def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
+    def new_empty(self, *size, dtype=None, device=None, requires_grad=False) -> Tensor:
         return self._new_full(0, size, dtype, device, requires_grad)
 
-    # -- views ----------------------------------------------------------------------
-    def _make_view(self, fn: Callable, *args, name: str | None = None) -> "Tensor":
-        """``fn(self, *args)`` as a view sharing this tensor's memory, replayable for
-        in-place updates through the view. ``name`` (or the view's default name) is given
-        to the node the view records, as PyTorch names it."""
-        since = graph_mark()
-        out = fn(self, *args)
-        if out is self:
-            out = self._alias()
-            if self._node is not None:
-                out._node, out._index = self._node, self._index
-            elif self._requires_grad and _grad_mode._state.enabled:
-                out = _copy_p_bind(self, view=True)
-                name = name or _VIEW_NAMES.get(getattr(fn, "__name__", None), "AliasBackward0")
-        name = name or _VIEW_NAMES.get(getattr(fn, "__name__", None))
-        name_node(out, name, since)
-        if isinstance(out, Tensor) and out._base is None and isinstance(out._data, Tracer) \
-                and isinstance(self._data, Tracer) and _traced_view(fn, args):
-            out._vc = self._vc          # under a transform: no memory to share, link the view
-            out._base = self._base if self._base is not None else self
-        if isinstance(out, Tensor) and out._base is not None and out._vc is self._vc:
-            out._view_fn = (lambda base, fn=fn, args=args, me=self:
-                            _replay_view(base, me, fn, args))
-        return out
-
-    def view(self, *shape) -> "Tensor":
-        """The same memory with another shape (``-1`` infers one size); an error if the
-        strides do not allow it (use ``reshape``). ``view(dtype)`` is not supported."""
-        if len(shape) == 1 and isinstance(shape[0], (_dtypes.dtype, np.dtype)):
-            raise NotImplementedError("view(dtype) is not supported by fgrad")
-        out = self._make_view(T.reshape, C._sizes(shape) if shape else ())
-        if out.numel() and not isinstance(out._data, Tracer) and out._vc is not self._vc:
-            raise RuntimeError(
-                "view size is not compatible with input tensor's size and stride (at least "
-                "one dimension spans across two contiguous subspaces). Use .reshape(...) "
-                "instead.")
-        return out
-
-    def view_as(self, other: "Tensor") -> "Tensor":
-        return self.view(*other.shape)
-
-    def reshape(self, *shape) -> "Tensor":
-        return self._make_view(T.reshape, C._sizes(shape))
-
-    def __getitem__(self, idx) -> "Tensor":
-        idx = _unwrap_index(idx)
-        return self._make_view(_index, idx, name=_index_node_name(idx, self._data.shape))
-
-    def __setitem__(self, idx, value) -> None:
-        idx = _unwrap_index(idx)
-        kind = _index_node_name(idx, self._data.shape)
-        if kind in ("SelectBackward0", "SliceBackward0", "UnsqueezeBackward0") and \
-                _grad_mode._state.enabled and self._node is None and self._requires_grad:
-            raise RuntimeError(VIEW_OF_LEAF_INPLACE)   # PyTorch writes through a view
-        if not self._will_record(value):
-            self._check_inplace()
-            v = value._data if isinstance(value, Tensor) else value
-            if isinstance(value, Tensor) and value._device is not self._device:
-                raise RuntimeError(_device_mismatch(self._device, value._device))
-            if not isinstance(self._data, Tracer) and not isinstance(v, Tracer):
-                try:
-                    self._writable()[_host_index(idx, self._device)] = v
-                except (ValueError, TypeError, IndexError) as e:
-                    raise type(e)(f"{e}") from None
-                self._vc[0] += 1
-                return
-        if isinstance(idx, Tracer) and idx.dtype == np.bool_ and \
-                tuple(idx.shape) == tuple(self._data.shape) and \
-                (not isinstance(value, Tensor) or value.ndim == 0):
-            # a traced mask of the same shape (vmap, jit): a select, as torch.func does
-            self._inplace(lambda s: T.where(Tensor._wrap(idx), value, s), value)
-            return
-        self._inplace(lambda s: _update(s, idx, value, "set"), value,
-                      name="IndexPutBackward0" if kind == "IndexBackward0" else _COPY_SLICES)
-
-    # -- in-place machinery --------------------------------------------------------
-    def _will_record(self, *others) -> bool:
-        if not _grad_mode._state.enabled:
-            return False
-        return self.requires_grad or any(isinstance(o, Tensor) and o.requires_grad
-                                         for o in others)
-
-    def _check_inplace(self):
-        if not _grad_mode._state.enabled:
-            return
-        if self._node is None and self._requires_grad:
-            raise RuntimeError(LEAF_INPLACE)
-        base = self._base
-        if base is not None and base._node is None and base._requires_grad and \
-                self._view_fn is not None:
-            raise RuntimeError(VIEW_OF_LEAF_INPLACE)
-
-    def _writable(self):
-        d = self._data
-        flags = getattr(d, "flags", None)
-        if flags is not None and not getattr(flags, "writeable", True):
-            if any(s == 0 for s, n in zip(d.strides, d.shape) if n > 1):
-                raise RuntimeError(
-                    "unsupported operation: more than one element of the written-to tensor "
-                    "refers to a single memory location. Please clone() the tensor before "
-                    "performing the operation.")
-            d = self._data = d.copy()
-        return d
-
-    def _inplace(self, fn: Callable, *others, name: str | None = None) -> "Tensor":
-        """Apply ``self <- fn(self)`` in place, keeping PyTorch's autograd semantics;
-        ``name`` names the node recorded (unless written through a view)."""
-        self._check_inplace()
-        record = self._will_record(*others)
-        since = graph_mark()
-        # a recorded op may save its operand (``y.mul_(w)`` saves ``y`` for ``w``'s gradient):
-        # it saves a copy, not the buffer about to be overwritten (as PyTorch clones it)
-        src = self._snapshot() if record else self
-        result = fn(src)
-        if not isinstance(result, Tensor):
-            result = Tensor._wrap(result if isinstance(result, (Array, Tracer))
-                                  else P._arr(result))
-        self._assign(result, record)
-        if record and self._view_fn is None:
-            name_node(self, name, since)
-        return self
-
-    def _snapshot(self):
-        """A recorded copy of this tensor: nodes of an in-place op save it, not the buffer
-        about to be overwritten."""
-        return _copy_p_bind(self)
-
-    def _assign(self, result: "Tensor", record: bool) -> None:
-        shape = tuple(self._data.shape)
-        rshape = tuple(result.shape)
-        if not broadcasts_to(rshape, shape):
-            wanted = np.broadcast_shapes(rshape, shape) if _broadcastable(rshape, shape) \
-                else rshape
-            raise RuntimeError(f"output with shape {list(shape)} doesn't match the "
-                               f"broadcast shape {list(wanted)}")
-        rd, sd = result._data.dtype, self._data.dtype
-        if rd != sd and P._category(rd) > P._category(sd):
-            raise RuntimeError(f"result type {C._dtype_name(rd)} can't be cast to the desired "
-                               f"output type {C._dtype_name(sd)}")
-        if result._device is not self._device:
-            raise RuntimeError(_device_mismatch(self._device, result._device))
-        traced = isinstance(self._data, Tracer) or isinstance(result._data, Tracer)
-        if traced or record and result.requires_grad:
-            # recorded or traced: the value written is exactly this tensor's shape and dtype
-            if rshape != shape:
-                result = T.broadcast_to(result, shape)
-            if rd != sd:
-                result = P._cast(result, sd)
-        # write the data
-        if traced:
-            v = result._value()
-            _undo_on_exit(self)
-            self._data = v._value if type(v) is Array else v
-        else:
-            buf = self._writable()
-            if buf is not result._data:
-                self._device.xp.copyto(buf, result._data, casting="unsafe")
-        if isinstance(self._data, Tracer) and self._base is not None and \
-                self._view_fn is not None:   # traced view: write through to its base
-            b = self._base
-            _undo_on_exit(b)
-            b._data = _scatter_into_base(Tensor._wrap(b._data, b._device), self,
-                                         Tensor._wrap(self._data, self._device))._data
-        self._vc[0] += 1
-        if not record:
-            if self._node is not None and _grad_mode._state.enabled:
-                self._node = None
-            return
-        # the graph: this tensor now comes from ``result``; a view also rewrites its base
-        if not result.requires_grad:
-            self._node = None
-            return
-        base = self._base
-        if base is not None and self._view_fn is not None:
-            new_base = _scatter_into_base(base, self, result)
-            base._node, base._index = new_base._node, new_base._index
-            view = self._view_fn(new_base)
-            self._node, self._index = view._node, view._index
-            if new_base._node is not None:          # PyTorch's names for these nodes
-                new_base._node._name = _COPY_SLICES
-                if view._node is not None and view._node is not new_base._node:
-                    view._node._name = "AsStridedBackward0"
-        else:
-            self._node, self._index = result._node, result._index
-
-    # -- in-place methods with no functional counterpart -------------------------
-    def zero_(self) -> "Tensor":
-        return self.fill_(0, _name="ZeroBackward0")
-
-    def fill_(self, value, *, _name: str = "FillBackward2") -> "Tensor":
-        if not self._will_record(value):
-            self._check_inplace()
-            if isinstance(value, Tensor):
-                value = value.item()
-            if not isinstance(self._data, Tracer):
-                self._writable()[...] = value
-                self._vc[0] += 1
-                return self
-        return self._inplace(lambda s: T.where(P._arr(True), value, s), value,
-                             name="FillBackward3" if isinstance(value, Tensor) else _name)
-
-    def copy_(self, src, non_blocking: bool = False) -> "Tensor":
-        if not isinstance(src, Tensor):
-            from .creation import tensor
-            src = tensor(src)
-        if src._device is not self._device:
-            src = device_put(src, self._device)
-        if tuple(src.shape) != tuple(self.shape) and not _broadcastable(tuple(src.shape),
-                                                                      tuple(self.shape)):
-            raise RuntimeError(_broadcast_error((tuple(self.shape), tuple(src.shape))))
-        self._check_inplace()
-        record = self._will_record(src)
-        if record:
-            val = P._cast(T.broadcast_to(src, tuple(self.shape)), self._data.dtype)
-            if val.requires_grad:    # a node of its own (src may be a leaf: no node to share)
-                val = _copy_p_bind(val)
-                val._node._name = "fgrad::autograd::CopyBackwards"
-            self._assign(val, True)
-        else:
-            if isinstance(self._data, Tracer) or isinstance(src._data, Tracer):
-                self._assign(P._cast(T.broadcast_to(src, tuple(self.shape)),
-                                     self._data.dtype), False)
-            else:
-                self._device.xp.copyto(self._writable(), src._data, casting="unsafe")
-                self._vc[0] += 1
-        return self
-
-    def _random_(self, draw: Callable) -> "Tensor":
-        from . import sampling
+    # -- in-place sampling ---------------------------------------------------------------
+    def _random_(self, draw: Callable) -> Tensor:
         if _grad_mode._state.enabled and self._node is None and self._requires_grad:
             raise RuntimeError(LEAF_INPLACE)
         values = draw(sampling._host_rng(), tuple(self.shape))
@@ -775,155 +210,335 @@ class Tensor(TensorAttributes):
         self._vc[0] += 1
         return self
 
-    def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator=None) -> "Tensor":
+    def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator=None) -> Tensor:
         return self._random_(lambda rng, shape: rng.normal(mean, std, shape))
 
-    def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator=None) -> "Tensor":
+    def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator=None) -> Tensor:
         return self._random_(lambda rng, shape: rng.uniform(a, b, shape))
 
-    def bernoulli_(self, p: float = 0.5, *, generator=None) -> "Tensor":
+    def bernoulli_(self, p: float = 0.5, *, generator=None) -> Tensor:
         return self._random_(lambda rng, shape: rng.random(shape) < p)
 
-    def exponential_(self, lambd: float = 1.0, *, generator=None) -> "Tensor":
+    def exponential_(self, lambd: float = 1.0, *, generator=None) -> Tensor:
         return self._random_(lambda rng, shape: rng.exponential(1.0 / lambd, shape))
 
-    def random_(self, low: int = 0, high: int | None = None, *, generator=None) -> "Tensor":
+    def random_(self, low: int = 0, high: int | None = None, *, generator=None) -> Tensor:
         if high is None:
             low, high = 0, low if low else 2 ** 24
         return self._random_(lambda rng, shape: rng.integers(low, high, shape))
 
-    # -- methods that differ from the same-named function ---------------------------
-    def where(self, condition, y) -> "Tensor":
-        return T.where(condition, self, y)
+    # -- methods that differ from the same-named function -------------------------------
+    def softmax(self, dim: int, dtype=None) -> Tensor:
+        return _softmax(self, dim, dtype=dtype)
 
-    def softmax(self, dim: int, dtype=None) -> "Tensor":
-        from .functions import softmax
-        return softmax(self, dim, dtype=dtype)
+    def log_softmax(self, dim: int, dtype=None) -> Tensor:
+        return _log_softmax(self, dim, dtype=dtype)
 
-    def log_softmax(self, dim: int, dtype=None) -> "Tensor":
-        from .functions import log_softmax
-        return log_softmax(self, dim, dtype=dtype)
+    def select(self, dim: int, index: int) -> Tensor:
+        """The slice at ``index`` along ``dim``, that dimension removed (a view)."""
+        return self._make_view(_select, dim, index)
 
-    def apply_(self, fn):
-        raise NotImplementedError("apply_ is not supported by fgrad")
+    unique = unique
+    unsqueeze_ = unsqueeze_
+    squeeze_ = squeeze_
+    t_ = t_
+    transpose_ = transpose_
+    resize_ = resize_
+    resize_as_ = resize_as_
 
-    @property
-    def T(self) -> "Tensor":
-        if self.ndim not in (0, 2):
-            return self._make_view(T.permute, tuple(range(self.ndim))[::-1])
-        return self._make_view(T.t)
+    # -- the torch functions as methods (ops.METHODS; views share memory) ---------------
+    abs = _method("abs")
+    absolute = _method("absolute")
+    acos = _method("acos")
+    add = _method("add")
+    addbmm = _method("addbmm")
+    addcdiv = _method("addcdiv")
+    addcmul = _method("addcmul")
+    addmm = _method("addmm")
+    addmv = _method("addmv")
+    addr = _method("addr")
+    all = _method("all")
+    allclose = _method("allclose")
+    amax = _method("amax")
+    amin = _method("amin")
+    any = _method("any")
+    arccos = _method("arccos")
+    arcsin = _method("arcsin")
+    arctan = _method("arctan")
+    arctan2 = _method("arctan2")
+    argmax = _method("argmax")
+    argmin = _method("argmin")
+    argsort = _method("argsort")
+    argwhere = _method("argwhere")
+    asin = _method("asin")
+    atan = _method("atan")
+    atan2 = _method("atan2")
+    baddbmm = _method("baddbmm")
+    bitwise_and = _method("bitwise_and")
+    bitwise_not = _method("bitwise_not")
+    bitwise_or = _method("bitwise_or")
+    bitwise_xor = _method("bitwise_xor")
+    bmm = _method("bmm")
+    broadcast_to = _method("broadcast_to")
+    ceil = _method("ceil")
+    chunk = _view_method("chunk")
+    clamp = _method("clamp")
+    clip = _method("clip")
+    cos = _method("cos")
+    cosh = _method("cosh")
+    count_nonzero = _method("count_nonzero")
+    cross = _method("cross")
+    cumprod = _method("cumprod")
+    cumsum = _method("cumsum")
+    det = _method("det")
+    diag = _method("diag")
+    diagonal = _view_method("diagonal")
+    div = _method("div")
+    divide = _method("divide")
+    dot = _method("dot")
+    eq = _method("eq")
+    equal = _method("equal")
+    exp = _method("exp")
+    expand = _view_method("expand")
+    expand_as = _view_method("expand_as")
+    expm1 = _method("expm1")
+    fix = _method("fix")
+    flatten = _view_method("flatten")
+    flip = _method("flip")
+    fliplr = _method("fliplr")
+    flipud = _method("flipud")
+    floor = _method("floor")
+    floor_divide = _method("floor_divide")
+    fmod = _method("fmod")
+    frac = _method("frac")
+    gather = _method("gather")
+    ge = _method("ge")
+    ger = _method("ger")
+    greater = _method("greater")
+    greater_equal = _method("greater_equal")
+    gt = _method("gt")
+    index_select = _method("index_select")
+    inverse = _method("inverse")
+    isclose = _method("isclose")
+    isfinite = _method("isfinite")
+    isinf = _method("isinf")
+    isnan = _method("isnan")
+    kthvalue = _method("kthvalue")
+    le = _method("le")
+    lerp = _method("lerp")
+    less = _method("less")
+    less_equal = _method("less_equal")
+    log = _method("log")
+    log10 = _method("log10")
+    log1p = _method("log1p")
+    log2 = _method("log2")
+    logical_and = _method("logical_and")
+    logical_not = _method("logical_not")
+    logical_or = _method("logical_or")
+    logical_xor = _method("logical_xor")
+    logsumexp = _method("logsumexp")
+    lt = _method("lt")
+    masked_fill = _method("masked_fill")
+    masked_select = _method("masked_select")
+    matmul = _method("matmul")
+    max = _method("max")
+    maximum = _method("maximum")
+    mean = _method("mean")
+    median = _method("median")
+    min = _method("min")
+    minimum = _method("minimum")
+    mm = _method("mm")
+    mode = _method("mode")
+    moveaxis = _view_method("moveaxis")
+    movedim = _view_method("movedim")
+    mul = _method("mul")
+    multiply = _method("multiply")
+    mv = _method("mv")
+    narrow = _view_method("narrow")
+    ne = _method("ne")
+    neg = _method("neg")
+    negative = _method("negative")
+    nonzero = _method("nonzero")
+    norm = _method("norm")
+    not_equal = _method("not_equal")
+    outer = _method("outer")
+    permute = _view_method("permute")
+    pow = _method("pow")
+    prod = _method("prod")
+    ravel = _view_method("ravel")
+    reciprocal = _method("reciprocal")
+    relu = _method("relu")
+    remainder = _method("remainder")
+    repeat = _method("repeat")
+    repeat_interleave = _method("repeat_interleave")
+    reshape_as = _view_method("reshape_as")
+    roll = _method("roll")
+    round = _method("round")
+    rsqrt = _method("rsqrt")
+    scatter = _method("scatter")
+    scatter_add = _method("scatter_add")
+    scatter_reduce = _method("scatter_reduce")
+    sigmoid = _method("sigmoid")
+    sign = _method("sign")
+    sin = _method("sin")
+    sinh = _method("sinh")
+    sort = _method("sort")
+    split = _view_method("split")
+    sqrt = _method("sqrt")
+    square = _method("square")
+    squeeze = _view_method("squeeze")
+    std = _method("std")
+    sub = _method("sub")
+    subtract = _method("subtract")
+    sum = _method("sum")
+    svd = _method("svd")
+    swapaxes = _view_method("swapaxes")
+    swapdims = _view_method("swapdims")
+    t = _view_method("t")
+    take = _method("take")
+    take_along_dim = _method("take_along_dim")
+    tan = _method("tan")
+    tanh = _method("tanh")
+    tensor_split = _view_method("tensor_split")
+    tile = _method("tile")
+    topk = _method("topk")
+    trace = _method("trace")
+    transpose = _view_method("transpose")
+    tril = _method("tril")
+    triu = _method("triu")
+    true_divide = _method("true_divide")
+    trunc = _method("trunc")
+    unbind = _view_method("unbind")
+    unflatten = _view_method("unflatten")
+    unsqueeze = _view_method("unsqueeze")
+    var = _method("var")
 
-    @property
-    def mT(self) -> "Tensor":
-        return self._make_view(T.transpose, -2, -1)
+    # -- in-place forms ------------------------------------------------------------------
+    add_ = _fast_inplace("add")
+    sub_ = _fast_inplace("sub")
+    mul_ = _fast_inplace("mul")
+    div_ = _fast_inplace("div")
+    pow_ = _inplace("pow")
+    clamp_ = _inplace("clamp")
+    clip_ = _inplace("clip")
+    exp_ = _inplace("exp")
+    log_ = _inplace("log")
+    log2_ = _inplace("log2")
+    log10_ = _inplace("log10")
+    log1p_ = _inplace("log1p")
+    expm1_ = _inplace("expm1")
+    sqrt_ = _inplace("sqrt")
+    rsqrt_ = _inplace("rsqrt")
+    abs_ = _inplace("abs")
+    neg_ = _inplace("neg")
+    sin_ = _inplace("sin")
+    cos_ = _inplace("cos")
+    tan_ = _inplace("tan")
+    tanh_ = _inplace("tanh")
+    sinh_ = _inplace("sinh")
+    cosh_ = _inplace("cosh")
+    asin_ = _inplace("asin")
+    acos_ = _inplace("acos")
+    atan_ = _inplace("atan")
+    sigmoid_ = _inplace("sigmoid")
+    relu_ = _inplace("relu")
+    floor_ = _inplace("floor")
+    ceil_ = _inplace("ceil")
+    round_ = _inplace("round")
+    trunc_ = _inplace("trunc")
+    frac_ = _inplace("frac")
+    reciprocal_ = _inplace("reciprocal")
+    square_ = _inplace("square")
+    fmod_ = _inplace("fmod")
+    remainder_ = _inplace("remainder")
+    lerp_ = _inplace("lerp")
+    addcmul_ = _inplace("addcmul")
+    addcdiv_ = _inplace("addcdiv")
+    masked_fill_ = _inplace("masked_fill")
+    scatter_ = _inplace("scatter")
+    scatter_add_ = _inplace("scatter_add")
+    atan2_ = _inplace("atan2")
+    sign_ = _inplace("sign")
+    true_divide_ = _inplace("true_divide")
+    floor_divide_ = _inplace("floor_divide")
+    tril_ = _inplace("tril")
+    triu_ = _inplace("triu")
+    cumsum_ = _inplace("cumsum")
+    cumprod_ = _inplace("cumprod")
+    logical_not_ = _inplace("logical_not")
+    logical_and_ = _inplace("logical_and")
+    logical_or_ = _inplace("logical_or")
+    logical_xor_ = _inplace("logical_xor")
+    bitwise_and_ = _inplace("bitwise_and")
+    bitwise_or_ = _inplace("bitwise_or")
+    bitwise_xor_ = _inplace("bitwise_xor")
+    bitwise_not_ = _inplace("bitwise_not")
+    maximum_ = _inplace("maximum")
+    minimum_ = _inplace("minimum")
+    multiply_ = _inplace("multiply")
+    divide_ = _inplace("divide")
+    subtract_ = _inplace("subtract")
+    negative_ = _inplace("negative")
+    addmm_ = _inplace("addmm")
+    addbmm_ = _inplace("addbmm")
+    addmv_ = _inplace("addmv")
+    addr_ = _inplace("addr")
+    baddbmm_ = _inplace("baddbmm")
+    arctan2_ = _inplace("arctan2")
+    index_select_ = _inplace("index_select")
+    fix_ = _inplace("fix")
 
-    @property
-    def H(self) -> "Tensor":
-        return T.conj(self.T) if hasattr(T, "conj") else self.T
+    # -- operators -----------------------------------------------------------------------
+    __add__ = _fast_operator(B.add_p, "add")
+    __radd__ = _fast_operator(B.add_p, "add", reflected=True)
+    __sub__ = _fast_operator(B.sub_p, "sub")
+    __rsub__ = _fast_operator(B.sub_p, "sub", reflected=True)
+    __mul__ = _fast_operator(B.mul_p, "mul")
+    __rmul__ = _fast_operator(B.mul_p, "mul", reflected=True)
+    __truediv__ = _fast_operator(B.div_p, "div")
+    __rtruediv__ = _fast_operator(B.div_p, "div", reflected=True)
+    __pow__ = _fast_operator(B.pow_p, "pow")
+    __rpow__ = _fast_operator(B.pow_p, "pow", reflected=True)
+    __floordiv__ = _operator("floor_divide")
+    __rfloordiv__ = _operator("floor_divide", reflected=True)
+    __mod__ = _operator("remainder")
+    __rmod__ = _operator("remainder", reflected=True)
+    __matmul__ = _operator("matmul")
+    __rmatmul__ = _operator("matmul", reflected=True)
+    __and__ = _operator("bitwise_and")
+    __rand__ = _operator("bitwise_and", reflected=True)
+    __or__ = _operator("bitwise_or")
+    __ror__ = _operator("bitwise_or", reflected=True)
+    __xor__ = _operator("bitwise_xor")
+    __rxor__ = _operator("bitwise_xor", reflected=True)
+    __iadd__ = add_
+    __isub__ = sub_
+    __imul__ = mul_
+    __itruediv__ = div_
+    __ipow__ = pow_
+    __ifloordiv__ = floor_divide_
+    __imod__ = remainder_
+    __iand__ = bitwise_and_
+    __ior__ = bitwise_or_
+    __ixor__ = bitwise_xor_
+    __eq__ = _operator("eq")
+    __ne__ = _operator("ne")
+    __lt__ = _operator("lt")
+    __le__ = _operator("le")
+    __gt__ = _operator("gt")
+    __ge__ = _operator("ge")
 
-    @property
-    def real(self):
-        return real(self)
+    def __neg__(self) -> Tensor:
+        return FUNCTIONS["neg"](self)
 
-    @property
-    def imag(self):
-        return imag(self)
+    def __pos__(self) -> Tensor:
+        return self
 
+    def __abs__(self) -> Tensor:
+        return FUNCTIONS["abs"](self)
 
-def parse_to_args(args, kwargs) -> tuple:
-    """``(device, dtype)`` from the arguments of ``to()``: a device, a dtype, both, or a
-    tensor to match; ``device=``/``dtype=`` keywords; ``non_blocking`` is ignored."""
-    device = kwargs.pop("device", None)
-    dtype = kwargs.pop("dtype", None)
-    kwargs.pop("non_blocking", None)
-    if kwargs:
-        raise TypeError(f"to() got unexpected keyword arguments {sorted(kwargs)}")
-    for a in args:
-        if isinstance(a, Tensor):
-            device, dtype = a.device, a.dtype
-        elif isinstance(a, (_dtypes.dtype, np.dtype, type)):
-            dtype = a
-        else:
-            device = a
-    return device, dtype
+    def __invert__(self) -> Tensor:
+        return FUNCTIONS["bitwise_not"](self)
 
-
-def _undo_on_exit(t: Tensor) -> None:
-    """A traced value is about to be written into ``t``: put ``t``'s data back when the
-    transform returns, so that no tracer stays in a tensor (a module's parameter, say)
-    after ``grad``, ``vmap`` or ``jit`` (or an exception inside them)."""
-    old_data, old_device = t._data, t._device
-
-    def restore():
-        t._data, t._device = old_data, old_device
-    undo_on_exit(restore)
-
-
-def _rebuild(data, device, requires_grad):
-    from .creation import tensor
-    return tensor(data, device=device, requires_grad=requires_grad)
-
-
-def _unwrap_index(idx):
-    """Index tensors as Arrays (indices carry no gradient)."""
-    if isinstance(idx, Tensor):
-        return idx._value()
-    if isinstance(idx, tuple):
-        return tuple(_unwrap_index(i) for i in idx)
-    if isinstance(idx, list) and any(isinstance(i, Tensor) for i in idx):
-        return [_unwrap_index(i) for i in idx]
-    return idx
-
-
-def _copy_p_bind(t: Tensor, view: bool = False) -> Tensor:
-    out = _record(copy_p, (t,), {})
-    if view:
-        out._vc = t._vc
-        out._base = t._base if t._base is not None else t
-    return out
-
-
-def _traced_view(fn, args) -> bool:
-    """Whether ``fn(t, *args)`` is a view in PyTorch (advanced indexing copies)."""
-    if fn is not _index:
-        return True
-    idx = args[0] if args else ()
-    for i in (idx if isinstance(idx, tuple) else (idx,)):
-        if not (i is None or i is Ellipsis or isinstance(i, (int, slice))) or \
-                isinstance(i, bool):
-            return False
-    return True
-
-
-def _replay_view(base, original, fn, args):
-    """The view ``fn(original, *args)`` re-derived from ``base``'s new value."""
-    src = base if original is base or original._base is None else original._view_fn(base) \
-        if original._view_fn is not None else original
-    return fn(src, *args)
-
-
-def _scatter_into_base(base: Tensor, view: Tensor, value: Tensor) -> Tensor:
-    """``base`` with the elements seen by ``view`` replaced by ``value`` (recorded)."""
-    n = base.numel()
-    positions = Tensor._wrap(from_host(np.arange(n, dtype=np.int64).reshape(tuple(base.shape)),
-                                       base._device))
-    pos = view._view_fn(positions)
-    flat = T.reshape(base, (n,))
-    out = _update(flat, pos._value().reshape(-1), T.reshape(value, (-1,)), "set")
-    return T.reshape(out, tuple(base.shape))
-
-
-
-def _as_tensor(value) -> Tensor:
-    return value if isinstance(value, Tensor) else Tensor._wrap(value)
-
-
-def _wrap_like(value, like) -> Tensor:
-    return Tensor._wrap(value)
-
-
-# The core meets tensors through this registration only (fgrad/transforms/wrappers.py):
-# transforms see a tensor's value and hand tensors back; ``bind`` records ops on the tape.
-# (``jit_autograd`` adds the ``jit`` takeover.) Subclasses (``Parameter``) are covered.
-register_wrapper_type(Tensor, unwrap=Tensor._value, wrap=_wrap_like, bind=_record)
-_engine.as_tensor = _as_tensor      # a double backward runs its rule on tensors
+    def __hash__(self) -> int:       # defining __eq__ would otherwise unset it
+        return id(self)

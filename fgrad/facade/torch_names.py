@@ -18,7 +18,7 @@ from . import creation as _facade
 from .._array import Array
 from ..devices import CPU, Device
 from ..primitives.creation import from_host
-from .tensor import Size, Tensor
+from .tensor_base import Size, TensorBase
 
 __all__ = ["set_default_device", "get_default_device", "unique", "FloatTensor",
            "DoubleTensor", "HalfTensor", "LongTensor", "IntTensor", "ShortTensor", "CharTensor",
@@ -57,7 +57,7 @@ def unique(input, sorted: bool = True, return_inverse: bool = False,
     (tensor([[0, 5],
             [1, 2]]), tensor([1, 1, 0]))
     """
-    is_tensor = isinstance(input, Tensor)
+    is_tensor = isinstance(input, TensorBase)
     if not is_tensor and not isinstance(input, Array):
         raise TypeError(f"unique(): argument 'input' must be Tensor, not {type(input).__name__}")
     host = input._host()
@@ -78,7 +78,7 @@ def unique(input, sorted: bool = True, return_inverse: bool = False,
         outs.append(inverse.astype(np.int64))
     if return_counts:
         outs.append(counts.astype(np.int64))
-    wrap = (lambda h: Tensor._wrap(from_host(np.ascontiguousarray(h), device))) if is_tensor \
+    wrap = (lambda h: TensorBase._wrap(from_host(np.ascontiguousarray(h), device))) if is_tensor \
         else (lambda h: from_host(np.ascontiguousarray(h), device))
     outs = [wrap(o) for o in outs]
     return outs[0] if len(outs) == 1 else tuple(outs)
@@ -92,14 +92,14 @@ class _LegacyType(type):
     dtype of a cpu tensor."""
 
     def __instancecheck__(cls, obj):
-        return isinstance(obj, Tensor) and obj.dtype == cls.dtype and obj.device is CPU
+        return isinstance(obj, TensorBase) and obj.dtype == cls.dtype and obj.device is CPU
 
     def __call__(cls, *args, device=None):
         if len(args) == 1 and not isinstance(args[0], (int, np.integer, Size)):
             data = args[0]
-            if not isinstance(data, (list, tuple, np.ndarray, Tensor, Array)):
+            if not isinstance(data, (list, tuple, np.ndarray, TensorBase, Array)):
                 raise TypeError(f"new(): data must be a sequence (got {type(data).__name__})")
-            if isinstance(data, Tensor):
+            if isinstance(data, TensorBase):
                 return data.to(cls.dtype)
             return _facade.tensor(data, dtype=cls.dtype, device=device)
         sizes = tuple(args[0]) if len(args) == 1 and isinstance(args[0], Size) else args
@@ -187,7 +187,7 @@ detach_ = _inplace_function("detach")
 
 
 # ============================================== in-place shape (view) methods ===
-def _inplace_view(self: Tensor, view: Tensor) -> Tensor:
+def _inplace_view(self: TensorBase, view: TensorBase) -> TensorBase:
     """``self`` becomes ``view`` (a view of its own memory): its data, history and view
     function, as PyTorch's in-place metadata ops (``unsqueeze_``) do."""
     self._check_inplace()
@@ -200,27 +200,27 @@ def _inplace_view(self: Tensor, view: Tensor) -> Tensor:
     return self
 
 
-def unsqueeze_(self: Tensor, dim: int) -> Tensor:
+def unsqueeze_(self: TensorBase, dim: int) -> TensorBase:
     """In-place ``unsqueeze``: a unit axis inserted at ``dim``; returns ``self``."""
     return _inplace_view(self, self.unsqueeze(dim))
 
 
-def squeeze_(self: Tensor, dim=None) -> Tensor:
+def squeeze_(self: TensorBase, dim=None) -> TensorBase:
     """In-place ``squeeze``: unit axes (or the one at ``dim``) removed; returns ``self``."""
     return _inplace_view(self, self.squeeze() if dim is None else self.squeeze(dim))
 
 
-def t_(self: Tensor) -> Tensor:
+def t_(self: TensorBase) -> TensorBase:
     """In-place ``t``: a 2-d tensor transposed; returns ``self``."""
     return _inplace_view(self, self.t())
 
 
-def transpose_(self: Tensor, dim0: int, dim1: int) -> Tensor:
+def transpose_(self: TensorBase, dim0: int, dim1: int) -> TensorBase:
     """In-place ``transpose`` of ``dim0`` and ``dim1``; returns ``self``."""
     return _inplace_view(self, self.transpose(dim0, dim1))
 
 
-def resize_(self: Tensor, *sizes) -> Tensor:
+def resize_(self: TensorBase, *sizes) -> TensorBase:
     """``self`` reshaped to ``sizes``: the same elements when the count is unchanged,
     else a new buffer keeping the leading elements (new ones are zero; PyTorch leaves
     them uninitialised). Tensors that require grad cannot be resized (PyTorch's rule).
@@ -248,29 +248,13 @@ def resize_(self: Tensor, *sizes) -> Tensor:
     return self
 
 
-def resize_as_(self: Tensor, other: Tensor) -> Tensor:
+def resize_as_(self: TensorBase, other: TensorBase) -> TensorBase:
     """``self.resize_(other.shape)``."""
     return resize_(self, tuple(other.shape))
 
 
-def _tensor_new(cls, *args, **kwargs):
-    """``torch.Tensor(data)`` / ``torch.Tensor(*sizes)``: PyTorch's legacy constructor
-    (the default dtype); subclasses (``nn.Parameter``) construct themselves."""
-    if cls is not Tensor:
-        return object.__new__(cls)
+def legacy_tensor(*args, **kwargs) -> TensorBase:
+    """``torch.Tensor(data)`` / ``torch.Tensor(*sizes)``: PyTorch's legacy constructor, in
+    the default dtype (``Tensor.__new__`` calls it)."""
     return _LegacyType.__call__(_legacy("Tensor", _dtypes.get_default_dtype()), *args,
                                 **kwargs)
-
-
-def _tensor_init(self, *args, **kwargs):
-    """Construction happens in ``__new__``."""
-
-
-Tensor.__new__ = staticmethod(_tensor_new)
-Tensor.__init__ = _tensor_init
-
-for _f in (unsqueeze_, squeeze_, t_, transpose_, resize_, resize_as_):
-    if _f.__name__ not in Tensor.__dict__:
-        setattr(Tensor, _f.__name__, _f)
-if "unique" not in Tensor.__dict__:
-    Tensor.unique = unique

@@ -26,9 +26,10 @@ from typing import Any, Iterator
 
 from .. import _dtypes
 from ..facade import grad_mode as _grad_mode
-from ..facade import creation as _creation, methods as _methods
+from ..facade import creation as _creation
 from ..autograd import Function
 from ..facade.tensor import Tensor, parse_to_args
+from ..facade.tensor_base import TensorBase
 
 __all__ = ["Parameter", "Module", "RemovableHandle"]
 
@@ -51,7 +52,7 @@ class Parameter(Tensor):
             raise TypeError(f"Parameter: data must be a Tensor, got {type(data).__name__}")
         src = data.detach()
         p = object.__new__(cls)
-        for slot in Tensor.__slots__:
+        for slot in TensorBase.__slots__:
             if slot != "__weakref__":
                 setattr(p, slot, getattr(src, slot))
         p.requires_grad_(requires_grad)

@@ -14,7 +14,7 @@ from ...primitives.creation import from_host
 from ...transforms.core import Tracer
 from ..promotion import _cast, _is_number
 from ...transforms.core import from_output
-from ...transforms.wrappers import wrap_like
+from ...transforms.wrappers import wrap_like, wrapper_type
 
 
 def _device(x):
@@ -147,3 +147,15 @@ def public_names(namespace: dict, module: str) -> list:
     return sorted(n for n, v in list(namespace.items())
                   if callable(v) and not n.startswith("_") and not isinstance(v, type)
                   and getattr(v, "__module__", None) == module)
+
+
+def unwrap_index(idx):
+    """An index with its tensors replaced by their values (indices carry no gradient)."""
+    wrapper = wrapper_type(type(idx))
+    if wrapper is not None:
+        return wrapper.unwrap(idx)
+    if isinstance(idx, tuple):
+        return tuple(unwrap_index(i) for i in idx)
+    if isinstance(idx, list) and any(wrapper_type(type(i)) is not None for i in idx):
+        return [unwrap_index(i) for i in idx]
+    return idx

@@ -8,7 +8,8 @@ from ... import numpy as fnp
 from ...primitives import binary as B, shape as S
 from ...primitives.creation import from_host
 from ..promotion import _arr, _cast, _dt, _is_number, _promote
-from ._common import public_names, _device, _dtype_name, _grid, _host, _rewrap, _wrap_dim
+from ._common import (public_names, unwrap_index, _device, _dtype_name, _grid, _host, _rewrap,
+                      _wrap_dim)
 from .shape import ravel
 
 
@@ -112,9 +113,8 @@ def _scatter(name, input, dim, index, src, mode):
         v = _cast(src, _dt(x))
         if tuple(v.shape) != tuple(index.shape):
             v = v[tuple(slice(0, s) for s in index.shape)]
-    from ..tensor import _unwrap_index           # index tensors as Arrays
     op = {"amax": "max", "amin": "min"}.get(mode, mode)   # x.at[...] that raises out of bounds
-    return fnp._update(x, _unwrap_index(_grid(index, d)), v, op, "raise")
+    return fnp._update(x, unwrap_index(_grid(index, d)), v, op, "raise")
 
 
 def scatter(input, dim: int, index, src=None, *, value=None, reduce: str | None = None):
