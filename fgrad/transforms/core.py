@@ -385,19 +385,34 @@ def _dead_tracer_error(main: MainTrace):
     return errors.escaped_tracer(main.transform)
 
 
-def find_top_trace(xs) -> Trace:
-    top = _state.stack[0]
+def _top_main(xs) -> tuple[MainTrace, bool]:
+    """The main trace ``bind`` hands a call with arguments ``xs`` to -- the highest among
+    their tracers', the staging trace when it is higher, evaluation when there are none --
+    and whether values of other transforms (or the staging trace) must be raised to it.
+    A tracer whose transform has ended or runs on another thread is an error."""
+    top = None
+    top_level = 0
+    mixed = False
     for x in xs:
         if isinstance(x, Tracer):
             main = x._trace.main
+            if main is top:
+                continue
             if not main.active or not _on_this_thread(main):
                 raise _dead_tracer_error(main)
-            if main.level > top.level:
-                top = main
+            if top is not None:
+                mixed = True
+            if main.level > top_level:
+                top, top_level = main, main.level
     dyn = _state.dynamic
-    if dyn is not None and dyn.level > top.level:
-        top = dyn
-    return top.trace
+    if dyn is not None and dyn.level > top_level:
+        return dyn, True
+    return (top if top is not None else _state.stack[0]), mixed
+
+
+def find_top_trace(xs) -> Trace:
+    """The trace a call with arguments ``xs`` runs on (see ``_top_main``)."""
+    return _top_main(xs)[0].trace
 
 
 def full_raise(trace: Trace, val):
@@ -450,11 +465,9 @@ def bind(prim, *args, **params):
 
 
 def _bind_general(prim, args, params):
-    """``bind`` with a tracer, a handled type or data to convert among ``args``: one
-    pass finds the top trace (and any handler); only values foreign to it are raised."""
-    top = None                         # the highest tracer's main
-    top_level = 0
-    mixed = False                      # tracers of more than one transform
+    """``bind`` with a tracer, a wrapped object or data to convert among ``args``: a
+    wrapper type applies the call itself; otherwise the call runs on the top trace, and
+    only values foreign to it are raised."""
     constants = False                  # Arrays or scalars among the arguments
     converted = None
     for i, a in enumerate(args):
@@ -463,15 +476,6 @@ def _bind_general(prim, args, params):
             constants = True
             continue
         if isinstance(a, Tracer):
-            main = a._trace.main
-            if main is top:
-                continue
-            if not main.active or not _on_this_thread(main):
-                raise _dead_tracer_error(main)
-            if top is not None:
-                mixed = True
-            if main.level > top_level:
-                top, top_level = main, main.level
             continue
         wrapper = wrapper_type(t)
         if wrapper is not None:        # a registered wrapper type applies the call itself
@@ -485,11 +489,7 @@ def _bind_general(prim, args, params):
         constants = True
     if converted is not None:
         args = converted
-    dyn = _state.dynamic
-    if dyn is not None and dyn.level > top_level:
-        top, mixed = dyn, True
-    elif top is None:
-        top = _state.stack[0]
+    top, mixed = _top_main(args)
     trace = top.trace
     if mixed or constants and not trace.takes_constants:
         if trace.takes_constants:      # Arrays and scalars go in as they are
