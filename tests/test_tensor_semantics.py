@@ -254,6 +254,22 @@ def test_next_functions_structure():
     """)
 
 
+@pytest.mark.parametrize("expr", ["2 - b", "2.5 - b", "b - 2", "2 ** b", "b ** 2", "b ** 0.5",
+                                  "b ** b", "torch.pow(b, 2)", "torch.pow(2, b)", "b.pow(b)",
+                                  "torch.sub(2, b)", "c - b"])
+def test_next_functions_of_number_operands(expr):
+    """A Python number is a Scalar in PyTorch's overloads (``rsub``, ``pow``): no edge for it."""
+    compare(f"""
+        b = torch.tensor([1.5, 2.0, 3.0], requires_grad=True)
+        c = torch.tensor([1.0, 2.0, 3.0])
+        r = {expr}
+        print(r.tolist(), r.grad_fn.name())
+        print([(f.name() if f is not None else None, i) for f, i in r.grad_fn.next_functions])
+        r.sum().backward()
+        print(b.grad)
+    """)
+
+
 def test_accumulate_grad_node_is_shared():
     compare("""
         a = torch.tensor([1.0, 2.0], requires_grad=True)

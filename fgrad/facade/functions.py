@@ -50,6 +50,28 @@ def _wrap_function(name, fn):
     return f
 
 
+def name_scalar_overload(out, prim, first, second, names: tuple) -> object:
+    """``out``'s node shown as PyTorch's overload of a binary op for its operand kinds:
+    ``names`` is (number first, number second, two tensors), each a node name or None to
+    keep it. A Python-number operand is a Scalar there, with no edge in ``next_functions``
+    (``b ** 2`` is ``PowBackward0`` with one edge, ``2 ** b`` is ``PowBackward2``)."""
+    node = out._node if isinstance(out, TensorBase) else None
+    if node is None or node.prim is not prim or any(
+            isinstance(a, TensorBase) and a._node is node for a in (first, second)):
+        return out
+    for position, operand in enumerate((first, second)):
+        t = type(operand)
+        if t is float or t is int or t is bool:
+            node._number_input = position
+            name = names[position]
+            break
+    else:
+        name = names[2]
+    if name is not None:
+        node._name = name
+    return out
+
+
 def _gives_tensors(args, kwargs) -> bool:
     """Whether a function called on these arguments returns Tensors: when one is a Tensor
     (also inside a list, as ``cat`` takes), or when none is an Array or a tracer (numbers,

@@ -42,7 +42,7 @@ class GradNode(Node):
     """
 
     __slots__ = ("_name", "_saved", "_saves", "_hooks", "_retained", "_variable", "metadata",
-                 "_post_acc")
+                 "_post_acc", "_number_input")
 
     def _setup(self, name=None, saved=(), saves=False):
         self._name = name
@@ -52,6 +52,9 @@ class GradNode(Node):
         self._retained = None        # output index -> weakref of a tensor that retains grad
         self._variable = None
         self._post_acc = None        # a leaf's post-accumulate-grad hooks
+        # the position of a Python-number input that PyTorch's overload takes as a Scalar
+        # (``2 - b`` is ``rsub(b, 2)``): no edge of the graph, so not in next_functions
+        self._number_input = None
         self.metadata = {}
         return self
 
@@ -62,7 +65,8 @@ class GradNode(Node):
 
     @property
     def next_functions(self) -> tuple:
-        return tuple((p[0], p[1]) if p is not None else (None, 0) for p in self.parents)
+        return tuple((p[0], p[1]) if p is not None else (None, 0)
+                     for i, p in enumerate(self.parents) if i != self._number_input)
 
     @property
     def variable(self):

@@ -28,13 +28,14 @@ from . import grad_mode as _grad_mode
 from . import ops as T, sampling
 from .autograd import backward as _backward
 from .creation import full as _full, tensor as _tensor
-from .functions import _summary, _wrap_function, log_softmax as _log_softmax, softmax as _softmax
+from .functions import (_summary, _wrap_function, log_softmax as _log_softmax,
+                        name_scalar_overload, softmax as _softmax)
 from .ops import _common as C
 from .size import broadcasts_to
 from .tape import LEAF_INPLACE
 from .tensor_base import TensorBase, _record
 from .tensor_base import Size, name_node, parse_to_args  # noqa: F401  (for the layers above)
-from .torch_functions import FUNCTIONS
+from .torch_functions import FUNCTIONS, POW_NODE_NAMES
 from .torch_names import (legacy_tensor, resize_, resize_as_, squeeze_, t_, transpose_, unique,
                           unsqueeze_)
 from ..primitives import binary as B
@@ -134,6 +135,19 @@ def _fast_operator(prim, name: str, reflected: bool = False) -> Callable:
                 t is Tensor and other._data.dtype is dt and other._device is self._device)):
             return _record(prim, (other, self) if swap else (self, other), {})
         return fn(other, self) if swap else fn(self, other)
+    return op
+
+
+def _named_overload(prim, reflected: bool, names: tuple) -> Callable:
+    """An arithmetic operator (see ``_fast_operator``) whose node is named for PyTorch's
+    overload of its operand kinds (``functions.name_scalar_overload``)."""
+    general = _fast_operator(prim, prim.name, reflected)
+    if reflected:
+        def op(self, other):
+            return name_scalar_overload(general(self, other), prim, other, self, names)
+    else:
+        def op(self, other):
+            return name_scalar_overload(general(self, other), prim, self, other, names)
     return op
 
 
@@ -492,13 +506,13 @@ class Tensor(TensorBase, complete=True):
     __add__ = _fast_operator(B.add_p, "add")
     __radd__ = _fast_operator(B.add_p, "add", reflected=True)
     __sub__ = _fast_operator(B.sub_p, "sub")
-    __rsub__ = _fast_operator(B.sub_p, "sub", reflected=True)
+    __rsub__ = _named_overload(B.sub_p, True, ("RsubBackward1", None, None))
     __mul__ = _fast_operator(B.mul_p, "mul")
     __rmul__ = _fast_operator(B.mul_p, "mul", reflected=True)
     __truediv__ = _fast_operator(B.div_p, "div")
     __rtruediv__ = _fast_operator(B.div_p, "div", reflected=True)
-    __pow__ = _fast_operator(B.pow_p, "pow")
-    __rpow__ = _fast_operator(B.pow_p, "pow", reflected=True)
+    __pow__ = _named_overload(B.pow_p, False, POW_NODE_NAMES)
+    __rpow__ = _named_overload(B.pow_p, True, POW_NODE_NAMES)
     __floordiv__ = _operator("floor_divide")
     __rfloordiv__ = _operator("floor_divide", reflected=True)
     __mod__ = _operator("remainder")

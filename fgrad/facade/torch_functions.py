@@ -7,7 +7,11 @@ each is ``ops.<name>`` returning tensors (``out=``, PyTorch's grad_fn names for 
 tensor([3., 5.])
 """
 from . import ops as T
-from .functions import _wrap_function as _w
+from .functions import _wrap_function as _w, name_scalar_overload
+from ..primitives.binary import pow_p
+
+# PyTorch's pow overloads: pow(Scalar, Tensor), pow(Tensor, Scalar), pow(Tensor, Tensor)
+POW_NODE_NAMES = ("PowBackward2", "PowBackward0", "PowBackward1")
 
 abs = _w("abs", T.abs)
 absolute = _w("absolute", T.absolute)
@@ -131,7 +135,18 @@ norm = _w("norm", T.norm)
 not_equal = _w("not_equal", T.not_equal)
 outer = _w("outer", T.outer)
 permute = _w("permute", T.permute)
-pow = _w("pow", T.pow)
+_pow = _w("pow", T.pow)
+
+
+def pow(input, exponent, *, out=None):
+    """``input ** exponent`` element-wise, with PyTorch's promotion.
+
+    >>> import fgrad
+    >>> fgrad.pow(fgrad.tensor([1.0, 2.0], requires_grad=True), 2).grad_fn.name()
+    'PowBackward0'
+    """
+    result = _pow(input, exponent, out=out)
+    return name_scalar_overload(result, pow_p, input, exponent, POW_NODE_NAMES)
 prod = _w("prod", T.prod)
 ravel = _w("ravel", T.ravel)
 reciprocal = _w("reciprocal", T.reciprocal)
