@@ -24,7 +24,9 @@ _new = object.__new__
 from .._methods import ArrayMethods
 from ..devices import CPU
 from ..primitives.creation import zeros
-from .wrappers import wrapper_type
+from .wrappers import _BY_TYPE as _WRAPPER_BY_TYPE, wrapper_type
+
+_UNSEEN = object()
 
 SCALAR_TYPES = (int, float, bool, complex)
 _SCALAR_TYPE_SET = frozenset(SCALAR_TYPES)
@@ -385,16 +387,20 @@ def _dead_tracer_error(main: MainTrace):
     return errors.escaped_tracer(main.transform)
 
 
-def _top_main(xs) -> tuple[MainTrace, bool]:
-    """The main trace ``bind`` hands a call with arguments ``xs`` to -- the highest among
-    their tracers', the staging trace when it is higher, evaluation when there are none --
-    and whether values of other transforms (or the staging trace) must be raised to it.
-    A tracer whose transform has ended or runs on another thread is an error."""
+def _top_main(xs) -> tuple[MainTrace, bool, bool, int]:
+    """One pass over a call's arguments ``xs``: the main trace the call runs on -- the
+    highest among their tracers', the staging trace when it is higher, evaluation when
+    there are none -- whether values of other transforms must be raised to it, whether
+    Arrays or Python scalars are among ``xs``, and the position of the first argument that
+    is none of these (wrapped or foreign data; -1 if none). A tracer whose transform has ended or runs on another thread is an error."""
     top = None
     top_level = 0
-    mixed = False
-    for x in xs:
-        if isinstance(x, Tracer):
+    mixed = constants = False
+    foreign = -1
+    for i, x in enumerate(xs):
+        if type(x) in _TRACEABLE_TYPES:
+            constants = True
+        elif isinstance(x, Tracer):
             main = x._trace.main
             if main is top:
                 continue
@@ -404,10 +410,12 @@ def _top_main(xs) -> tuple[MainTrace, bool]:
                 mixed = True
             if main.level > top_level:
                 top, top_level = main, main.level
+        elif foreign < 0:
+            foreign = i
     dyn = _state.dynamic
     if dyn is not None and dyn.level > top_level:
-        return dyn, True
-    return (top if top is not None else _state.stack[0]), mixed
+        return dyn, True, constants, foreign
+    return (top if top is not None else _state.stack[0]), mixed, constants, foreign
 
 
 def find_top_trace(xs) -> Trace:
@@ -447,6 +455,11 @@ def bind(prim, *args, **params):
         elif t in _SCALAR_TYPE_SET:
             vals.append(a)
         else:
+            wrapper = _WRAPPER_BY_TYPE.get(t, _UNSEEN)
+            if wrapper is _UNSEEN:
+                wrapper = wrapper_type(t)
+            if wrapper is not None:    # a registered wrapper type applies the call itself
+                return wrapper.bind(prim, args, params)
             return _bind_general(prim, args, params)
     if _state.dynamic is not None:
         return _bind_general(prim, args, params)
@@ -468,28 +481,22 @@ def _bind_general(prim, args, params):
     """``bind`` with a tracer, a wrapped object or data to convert among ``args``: a
     wrapper type applies the call itself; otherwise the call runs on the top trace, and
     only values foreign to it are raised."""
-    constants = False                  # Arrays or scalars among the arguments
-    converted = None
-    for i, a in enumerate(args):
-        t = type(a)
-        if t in _TRACEABLE_TYPES:
-            constants = True
-            continue
-        if isinstance(a, Tracer):
-            continue
-        wrapper = wrapper_type(t)
-        if wrapper is not None:        # a registered wrapper type applies the call itself
-            return wrapper.bind(prim, args, params)
-        if t is list or t is tuple:    # JAX's rule: convert with fnp.asarray first
-            raise TypeError(f"{prim.name} requires ndarray or scalar arguments, got {t} at "
-                            f"position {i}.")
-        if converted is None:
-            converted = list(args)
-        converted[i] = canonicalize(a)
-        constants = True
-    if converted is not None:
-        args = converted
-    top, mixed = _top_main(args)
+    top, mixed, constants, foreign = _top_main(args)
+    if foreign >= 0:
+        converted = list(args)
+        for i in range(foreign, len(args)):
+            a = args[i]
+            t = type(a)
+            if t in _TRACEABLE_TYPES or isinstance(a, Tracer):
+                continue
+            wrapper = wrapper_type(t)
+            if wrapper is not None:    # a registered wrapper type applies the call itself
+                return wrapper.bind(prim, args, params)
+            if t is list or t is tuple:    # JAX's rule: convert with fnp.asarray first
+                raise TypeError(f"{prim.name} requires ndarray or scalar arguments, got {t} "
+                                f"at position {i}.")
+            converted[i] = canonicalize(a)
+        args, constants = converted, True
     trace = top.trace
     if mixed or constants and not trace.takes_constants:
         if trace.takes_constants:      # Arrays and scalars go in as they are

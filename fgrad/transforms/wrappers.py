@@ -95,7 +95,10 @@ def wrapper_type(t: type) -> WrapperType | None:
 
 def is_wrapped(x) -> bool:
     """Whether ``x`` is of a registered wrapper type."""
-    return wrapper_type(type(x)) is not None
+    try:
+        return _BY_TYPE[type(x)] is not None
+    except KeyError:
+        return wrapper_type(type(x)) is not None
 
 
 def wrapper_types() -> tuple[WrapperType, ...]:
