@@ -393,7 +393,11 @@ def roots(p, *, strip_zeros: bool = True) -> Array:
     p = S.reshape(p, (1,)) if p.ndim == 0 else p
     if p.ndim != 1:
         raise ValueError(f"roots: input must be a rank-1 array, got shape {tuple(p.shape)}")
-    if p.dtype.kind not in "fc":
+    if p.dtype.kind == "c":
+        raise TypeError("roots: complex coefficients are not supported (the companion "
+                        "matrix's eigenvalues come from fgrad.numpy.linalg.eigvals, which "
+                        "takes real matrices)")
+    if p.dtype.kind != "f":
         p = U.convert(p, np.float64)
     if not strip_zeros:
         return _roots_with_zeros(p)

@@ -167,4 +167,4 @@ def _check_kth(kth, a, axis, name):
     for k in ks:
         if not -n <= int(k) < n:
             raise ValueError(f"{name}: kth(={int(k)}) out of bounds ({n})")
-    return tuple(sorted({int(k) % n for k in ks}))
+    return tuple(sorted(int(k) % n for k in ks))     # duplicates kept, as NumPy
