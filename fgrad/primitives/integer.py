@@ -10,6 +10,11 @@ from .core import defnondiff
 
 # gcd(x, y) >= 0, gcd(0, 0) = 0; lcm(x, y) = |x y| / gcd(x, y) >= 0, 0 if either is 0.
 gcd_p = _nary("gcd")
+gcd_p.def_impl(lambda xp, x, y: xp.gcd(x, y))
+gcd_p.backend_fn = "gcd"
 defnondiff(gcd_p)
+
 lcm_p = _nary("lcm")
+lcm_p.def_impl(lambda xp, x, y: xp.lcm(x, y))
+lcm_p.backend_fn = "lcm"
 defnondiff(lcm_p)
