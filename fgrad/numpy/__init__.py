@@ -41,3 +41,6 @@ from ._polynomial import *  # noqa: F401,F403,E402
 from ._elementwise_more import *  # noqa: F401,F403,E402
 from ._index_tricks import *  # noqa: F401,F403,E402
 from ._functional import *  # noqa: F401,F403,E402
+# window functions, i0, gcd/lcm, frexp/spacing (issue 14's remaining names)
+from ._windows import *  # noqa: F401,F403,E402
+from ._number_theory import *  # noqa: F401,F403,E402

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import errors
 from .._array import Array
 from ..primitives import shape as S, sorting as P, unary as U
 from ..primitives.special import stable_argsort_p
@@ -18,14 +19,14 @@ from ._core import asarray, arange, zeros
 from ._creation_more import vander
 from ._elementwise import where, abs as abs_, sqrt, clip
 from ._indexing import take
-from ._reductions import sum as _sum
+from ._reductions import sum as _sum, cumsum as _cumsum
 from ._shape import concatenate, ravel, reshape
 from ..primitives import indexing as I
-from ._indexing import from_host
+from ._indexing import from_host, _concrete_host
 from . import linalg
 
 __all__ = ["searchsorted", "interp", "polyval", "polyfit", "polyder", "polyint", "polyadd",
-           "polysub", "polymul"]
+           "polysub", "polymul", "poly", "polydiv", "roots"]
 
 
 def searchsorted(a, v, side: str = "left", sorter=None, *, method=None) -> Array:
@@ -271,3 +272,182 @@ def polyfit(x, y, deg: int, rcond=None, full: bool = False, w=None, cov=False):
             return c, vbase * (S.reshape(fac, ()) if isinstance(fac, (Array, Tracer)) else fac)
         return c, S.reshape(vbase, (order, order, 1)) * fac
     return c
+
+
+def _host_or_none(a, what):
+    """The concrete host value of ``a`` (eager, or a primal under grad), else None (jit, vmap)."""
+    try:
+        return _concrete_host(a, what)
+    except errors.ConcretizationTypeError:
+        return None
+
+
+def _mintype(a):
+    """NumPy's ``mintypecode`` for polynomial data: float32 and complex stay, the rest float64."""
+    if a.dtype in (np.float32, np.float64, np.complex64, np.complex128):
+        return a
+    return U.convert(a, np.float64)
+
+
+def poly(seq_of_zeros) -> Array:
+    """The coefficients (highest power first, leading 1) of the monic polynomial with the
+    given roots, or of a square matrix's characteristic polynomial, as ``numpy.poly``:
+    real when the roots come in conjugate pairs (decided on concrete values; under
+    ``jit``/``vmap`` complex roots give complex coefficients, as JAX). Differentiable in
+    the roots (and the matrix, through ``eigvals``).
+
+    >>> import fgrad.numpy as fnp
+    >>> fnp.poly(fnp.asarray([1.0, 2.0]))
+    Array([ 1., -3.,  2.])
+    """
+    z = asarray(seq_of_zeros)
+    if z.ndim == 0:
+        z = S.reshape(z, (1,))
+    sh = tuple(z.shape)
+    if len(sh) == 2 and sh[0] == sh[1] and sh[0] != 0:
+        z = linalg.eigvals(z)
+        h = _host_or_none(z, "poly")
+        if h is not None and z.dtype.kind == "c" and not np.any(h.imag):
+            z = U.real(z)                 # numpy.linalg.eigvals: real when all are real
+    elif len(sh) == 1:
+        z = _mintype(z)
+    else:
+        raise ValueError("poly: input must be 1d or non-empty square 2d array.")
+    n = z.shape[0]
+    if n == 0:
+        return asarray(1.0)
+    a = S.reshape(U.convert(asarray(1), z.dtype), (1,))
+    zero = zeros((1,), z.dtype, z.device)
+    for k in range(n):                    # a(x) (x - z_k)
+        a = concatenate([a, zero], 0) - take(z, k) * concatenate([zero, a], 0)
+    if a.dtype.kind == "c":
+        h = _host_or_none(z, "poly")
+        if h is not None:
+            r = np.asarray(h, complex)
+            if np.all(np.sort(r) == np.sort(r.conjugate())):
+                a = U.real(a)
+    return a
+
+
+def polydiv(u, v, *, trim_leading_zeros: bool = True) -> tuple:
+    """``(quotient, remainder)`` of the polynomial division ``u / v`` (coefficients highest
+    power first), as ``numpy.polydiv``: float results; the remainder's leading entries
+    within 1e-8 of zero are trimmed (NumPy's rule), which needs concrete values; under
+    ``jit``/``vmap`` pass ``trim_leading_zeros=False`` (JAX's default) to keep the
+    remainder at ``len(u)`` entries. Differentiable in ``u`` and ``v``.
+
+    >>> import fgrad.numpy as fnp
+    >>> fnp.polydiv(fnp.asarray([1.0, 3.0, 2.0]), fnp.asarray([1.0, 1.0]))
+    (Array([1., 2.]), Array([0.]))
+    """
+    u, v = asarray(u), asarray(v)
+    u = S.reshape(u, (1,)) if u.ndim == 0 else u
+    v = S.reshape(v, (1,)) if v.ndim == 0 else v
+    if u.ndim != 1 or v.ndim != 1:
+        raise ValueError(f"polydiv: u and v must be 1-d, got shapes {tuple(u.shape)} and "
+                         f"{tuple(v.shape)}")
+    if u.shape[0] == 0 or v.shape[0] == 0:
+        raise ValueError("polydiv: u and v must have at least one coefficient")
+    u, v = u + 0.0, v + 0.0
+    dt = np.result_type(u.dtype, v.dtype)
+    u, v = U.convert(u, dt), U.convert(v, dt)
+    m, n = u.shape[0] - 1, v.shape[0] - 1
+    scale = 1.0 / take(v, 0)
+    r = u
+    qs = []
+    for k in range(m - n + 1):
+        d = scale * take(r, k)
+        qs.append(S.reshape(d, (1,)))
+        seg = S.slice_axis(r, 0, k, k + n + 1) - d * v
+        r = concatenate([S.slice_axis(r, 0, 0, k), seg, S.slice_axis(r, 0, k + n + 1, m + 1)],
+                        0)
+    q = concatenate(qs, 0) if qs else zeros((1,), dt, u.device)
+    if trim_leading_zeros:
+        h = _host_or_none(r, "polydiv")
+        if h is None:
+            raise errors.ConcretizationTypeError(
+                "polydiv: trimming the remainder's leading zeros (NumPy's rule) gives it a "
+                "shape that depends on the values, which are traced here; pass "
+                "trim_leading_zeros=False (as jax.numpy.polydiv's default)")
+        start = 0
+        while start < h.shape[0] - 1 and np.allclose(h[start], 0, rtol=1e-14):
+            start += 1
+        r = S.slice_axis(r, 0, start, m + 1)
+    return q, r
+
+
+def roots(p, *, strip_zeros: bool = True) -> Array:
+    """The roots of the polynomial with coefficients ``p`` (highest power first): the
+    eigenvalues of its companion matrix, as ``numpy.roots``. With ``strip_zeros`` (the
+    default) leading and trailing zero coefficients are removed first and the roots at 0
+    that trailing zeros stand for are appended as exact (constant) zeros; the result is
+    real when every root is (NumPy's dtype). That needs concrete values: under ``jit`` or
+    ``vmap`` pass ``strip_zeros=False`` (JAX's rule: complex roots of the whole companion
+    matrix, NaN for each leading zero). Differentiable in ``p`` through ``eigvals``.
+
+    >>> import fgrad.numpy as fnp
+    >>> fnp.sort(fnp.roots(fnp.asarray([1.0, -3.0, 2.0])))
+    Array([1., 2.])
+    """
+    p = asarray(p)
+    p = S.reshape(p, (1,)) if p.ndim == 0 else p
+    if p.ndim != 1:
+        raise ValueError(f"roots: input must be a rank-1 array, got shape {tuple(p.shape)}")
+    if p.dtype.kind == "c":
+        raise TypeError("roots: complex coefficients are not supported (the companion "
+                        "matrix's eigenvalues come from fgrad.numpy.linalg.eigvals, which "
+                        "takes real matrices)")
+    if p.dtype.kind != "f":
+        p = U.convert(p, np.float64)
+    if not strip_zeros:
+        return _roots_with_zeros(p)
+    h = _host_or_none(p, "roots")
+    if h is None:
+        raise errors.ConcretizationTypeError(
+            "roots: stripping the leading and trailing zero coefficients (strip_zeros=True) "
+            "needs concrete values, which are traced here (jit or vmap); pass "
+            "strip_zeros=False (leading zeros then give NaN roots, as jax.numpy.roots)")
+    nz = np.flatnonzero(h)
+    if nz.size == 0:
+        return asarray(np.zeros((0,), np.float64))
+    first, last = int(nz[0]), int(nz[-1])
+    trailing = h.shape[0] - last - 1
+    p = S.slice_axis(p, 0, first, last + 1)
+    r = _companion_roots(p)
+    if r is None:
+        r = asarray(np.zeros((0,), np.float64))
+    else:
+        hr = _host_or_none(r, "roots")
+        if hr is not None and not np.any(hr.imag):
+            r = U.real(r)                 # numpy.linalg.eigvals: real when all are real
+    if trailing:
+        r = concatenate([r, zeros((trailing,), r.dtype, r.device)], 0)
+    return r
+
+
+def _companion_roots(p):
+    """The (complex) eigenvalues of the companion matrix of ``p`` (``p[0] != 0``): first row
+    ``-p[1:] / p[0]``, ones below the diagonal. None when ``len(p) < 2``."""
+    n = p.shape[0]
+    if n < 2:
+        return None
+    first_row = S.reshape(-S.slice_axis(p, 0, 1, n) / take(p, 0), (1, n - 1))
+    below = from_host(np.eye(n - 2, n - 1, dtype=p.dtype), p.device)
+    return linalg.eigvals(concatenate([first_row, below], 0))
+
+
+def _roots_with_zeros(p):
+    """JAX's ``roots(strip_zeros=False)``: leading zeros rolled to the end, their roots NaN."""
+    n = p.shape[0]
+    cdt = np.result_type(p.dtype, np.complex64)
+    if n < 2:
+        return zeros((0,), cdt, p.device)
+    zero_run = _cumsum(U.convert(p == 0, np.int64)) == arange(1, n + 1)
+    lead = _sum(U.convert(zero_run, np.int64))        # the number of leading zeros
+    all_zero = lead == n
+    q = where(all_zero, 1.0, take(p, (arange(n) + where(all_zero, 0, lead)) % n))
+    r = _companion_roots(q)
+    r = U.convert(r, cdt) if r.dtype != cdt else r
+    # the rolled-in zeros' roots are 0: sorted to the end, then NaN for each leading zero
+    r = take(r, bind(stable_argsort_p, U.convert(r == 0, np.int64), axis=0))
+    return where(arange(n - 1) < (n - 1) - lead, r, complex(np.nan, np.nan))

@@ -11,6 +11,7 @@ import numpy as np
 from .._array import Array
 from ..primitives import shape as S, sorting as P
 from ..primitives.special import stable_argsort_p
+from ..primitives.selection import argpartition_p, partition_p
 from ..transforms.core import bind
 from ._core import asarray
 from ._indexing import take_along_axis
@@ -121,29 +122,34 @@ def lexsort(keys, axis: int = -1) -> Array:
 
 
 def partition(a, kth, axis: int = -1) -> Array:
-    """``a`` with the ``kth`` element(s) where a sort puts them, smaller ones before and
-    larger ones after. The arrangement within each side is unspecified (here: sorted, a
-    valid partition, as JAX's differs from NumPy's there too).
+    """``a`` with the ``kth`` element(s) (an int or a sequence) where a sort puts them,
+    smaller ones before and larger ones after (``axis=None``: flattened), in linear time
+    (NumPy's introselect); the order within each side is NumPy's. The gradient follows the
+    values to their places (the values are ``a`` gathered at ``argpartition``; primitive
+    ``partition``).
 
     >>> import fgrad.numpy as fnp
     >>> fnp.partition(fnp.asarray([3.0, 1.0, 2.0]), 1)[1]
     Array(2.)
     """
     a = asarray(a)
-    _check_kth(kth, a, axis, "partition")
-    return sort(a, axis=axis)
+    ks = _check_kth(kth, a, axis, "partition")
+    a, ax = _flat_or_axis(a, axis, "partition")
+    return bind(partition_p, a, kth=ks, axis=ax)
 
 
 def argpartition(a, kth, axis: int = -1) -> Array:
-    """Indices that partition ``a`` around ``kth`` (here: the stable argsort, a valid answer).
+    """The int64 indices that partition ``a`` around ``kth`` along ``axis`` (NumPy's
+    introselect, linear time; NaN counts as largest). No gradient.
 
     >>> import fgrad.numpy as fnp
     >>> int(fnp.argpartition(fnp.asarray([3.0, 1.0, 2.0]), 0)[0])
     1
     """
     a = asarray(a)
-    _check_kth(kth, a, axis, "argpartition")
-    return argsort(a, axis=axis)
+    ks = _check_kth(kth, a, axis, "argpartition")
+    a, ax = _flat_or_axis(a, axis, "argpartition")
+    return bind(argpartition_p, a, kth=ks, axis=ax)
 
 
 def _check_kth(kth, a, axis, name):
@@ -154,6 +160,11 @@ def _check_kth(kth, a, axis, name):
             raise np.exceptions.AxisError(f"{name}: axis {axis} is out of bounds for array "
                                           "of dimension 0")
         n = a.shape[normalize_axes(axis, a.ndim, name)[0]]
-    for k in np.atleast_1d(np.asarray(kth)):
+    ks = np.atleast_1d(np.asarray(kth))
+    if ks.ndim != 1 or ks.dtype.kind not in "iu":
+        raise TypeError(f"{name}: kth must be an integer or a 1-d sequence of integers, got "
+                        f"{kth!r}")
+    for k in ks:
         if not -n <= int(k) < n:
             raise ValueError(f"{name}: kth(={int(k)}) out of bounds ({n})")
+    return tuple(sorted(int(k) % n for k in ks))     # duplicates kept, as NumPy

@@ -27,10 +27,13 @@ from ._reductions import (normalize_axes, sum as _sum, max as _max, min as _min,
                           argmax, argmin, cumsum, cumprod, all as _all)
 from ._sorting import reject_out
 from ._contraction import matmul
+from ._setops import bincount, histogram_bin_edges
+from ._indexing import searchsorted
+from ._stacking import diff
 
 __all__ = ["quantile", "percentile", "median", "nanquantile", "nanpercentile", "nanmedian",
            "nanvar", "nanstd", "nanargmax", "nanargmin", "nancumsum", "nancumprod", "average",
-           "cov", "corrcoef"]
+           "cov", "corrcoef", "histogram2d"]
 
 # alpha, beta of the continuous methods: virtual index n q + alpha + q (1 - alpha - beta) - 1
 _CONTINUOUS = {"linear": (1.0, 1.0), "weibull": (0.0, 0.0), "hazen": (0.5, 0.5),
@@ -507,3 +510,73 @@ def corrcoef(x, y=None, rowvar: bool = True, *, dtype=None) -> Array:
     if c.dtype.kind == "c":
         return clip(c.real, -1, 1) + 1j * clip(c.imag, -1, 1)
     return clip(c, -1, 1)
+
+
+def _bin_index(a, edges):
+    """The bin of each entry of 1-d ``a`` in ``edges`` (the last bin closed on the right),
+    ``len(edges) - 1`` for entries outside the edges or NaN (NumPy's ``histogramdd``)."""
+    nb = edges.shape[0] - 1
+    idx = searchsorted(edges, a, side="right") - 1
+    idx = where(a == S.reshape(S.slice_axis(edges, 0, nb, nb + 1), ()), nb - 1, idx)
+    out = (idx < 0) | (idx >= nb)
+    if a.dtype.kind in "fc":
+        out = out | isnan(a)
+    return where(out, nb, idx)
+
+
+def histogram2d(x, y, bins=10, range=None, density=None, weights=None):
+    """``(H, xedges, yedges)``: the float64 counts (or summed ``weights``) of the points
+    ``(x[i], y[i])`` in a grid of bins, as ``numpy.histogram2d``. ``bins``: an int, two ints,
+    one edge array for both, or two edge arrays (or an int and an array); ``range``:
+    ``[[xmin, xmax], [ymin, ymax]]``; the last bin of each axis is closed on the right,
+    points outside dropped; ``density`` divides by the total and the bin areas.
+    Differentiable in ``weights``.
+
+    >>> import fgrad.numpy as fnp
+    >>> h, xe, ye = fnp.histogram2d(fnp.asarray([0.0, 1.0, 1.0]), fnp.asarray([0.0, 0.0, 1.0]),
+    ...                             bins=2)
+    >>> h
+    Array([[1., 0.],
+           [1., 1.]])
+    """
+    x, y = asarray(x), asarray(y)
+    if x.ndim != 1 or y.ndim != 1 or x.shape[0] != y.shape[0]:
+        raise ValueError(f"histogram2d: x and y must be 1-d of one length, got shapes "
+                         f"{tuple(x.shape)} and {tuple(y.shape)}")
+    try:
+        nbins = len(bins)
+    except TypeError:
+        nbins = 1
+    if isinstance(bins, (Array, Tracer)) and bins.ndim == 0:
+        nbins = 1
+    if nbins not in (1, 2):                        # one edge array for both axes
+        bins = [bins, bins]
+    elif nbins == 1:
+        bins = [bins, bins] if not isinstance(bins, (list, tuple)) else [bins[0], bins[0]]
+    if range is None:
+        range = (None, None)
+    elif len(range) != 2:
+        raise ValueError("histogram2d: range must hold one (min, max) pair per dimension")
+    w = None
+    if weights is not None:
+        w = asarray(weights)
+        if tuple(w.shape) != tuple(x.shape):
+            raise ValueError(f"histogram2d: weights shape {tuple(w.shape)} does not match "
+                             f"the {x.shape[0]} points")
+    edges = []
+    for a, b, r in zip((x, y), bins, range):
+        if isinstance(b, (int, np.integer)) and int(b) < 1:
+            raise ValueError(f"histogram2d: `bins[{len(edges)}]` must be positive, when an "
+                             "integer")
+        edges.append(histogram_bin_edges(a, b, r))
+    nx, ny = edges[0].shape[0] - 1, edges[1].shape[0] - 1
+    ix, iy = _bin_index(x, edges[0]), _bin_index(y, edges[1])
+    flat = where((ix < nx) & (iy < ny), ix * ny + iy, nx * ny)
+    hist = bincount(flat, w, length=nx * ny + 1)
+    hist = S.reshape(S.slice_axis(hist, 0, 0, nx * ny), (nx, ny))
+    if hist.dtype.kind != "c" and hist.dtype != np.float64:
+        hist = U.convert(hist, np.float64)
+    if density:
+        area = S.reshape(diff(edges[0]), (nx, 1)) * S.reshape(diff(edges[1]), (1, ny))
+        hist = hist / area / _sum(hist)
+    return hist, edges[0], edges[1]

@@ -11,3 +11,4 @@ from . import eig  # noqa: F401
 from . import control_flow  # noqa: F401
 from . import collectives  # noqa: F401
 from . import convolution  # noqa: F401
+from . import integer, selection  # noqa: F401

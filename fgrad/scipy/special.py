@@ -1,6 +1,7 @@
 """``fgrad.scipy.special``: special functions, as ``jax.scipy.special``.
 
-``erf erfc erfinv gammaln digamma polygamma gammainc gammaincc i0e i1e`` are primitives
+``erf erfc erfinv gammaln digamma polygamma gammainc gammaincc i0e i1e i0 zeta betainc`` are
+primitives
 (``fgrad/primitives/special.py``, with their derivative rules); everything
 else here is a composition of primitives, written to stay finite where the
 naive formula overflows or produces ``0 * inf``.
@@ -23,7 +24,8 @@ from ..transforms.core import bind
 __all__ = ["erf", "erfc", "erfinv", "gammaln", "digamma", "polygamma", "expit", "logit",
            "xlogy", "xlog1py", "logsumexp", "ndtr", "ndtri", "log_ndtr", "softmax",
            "log_softmax", "gammainc", "gammaincc", "gamma", "beta", "betaln", "factorial",
-           "i0", "i0e", "i1", "i1e", "entr", "rel_entr", "kl_div", "multigammaln"]
+           "i0", "i0e", "i1", "i1e", "entr", "rel_entr", "kl_div", "multigammaln", "zeta",
+           "betainc"]
 
 _SQRT2 = math.sqrt(2.0)
 _HALF_LOG_2PI = 0.5 * math.log(2.0 * math.pi)
@@ -392,3 +394,31 @@ def multigammaln(a, d: int):
     for j in range(int(d)):
         out = out + gammaln(a - j / 2.0)
     return out
+
+
+def zeta(x, q=None):
+    """The Hurwitz zeta function ``zeta(x, q) = sum_{k>=0} (k + q)^-x`` (primitive ``zeta``),
+    as ``scipy.special.zeta``: inf at ``x == 1`` and at ``q = 0, -1, ...``, NaN for
+    ``x < 1``. The Riemann zeta function (``q=None``) is not implemented (as JAX): pass
+    ``q=1`` for ``x > 1``. Differentiable in ``q`` (``-x zeta(x + 1, q)``); the derivative
+    in ``x`` raises ``NotImplementedError`` (JAX's zeta has neither).
+
+    >>> round(float(zeta(2.0, 1.0)), 12)   # pi^2 / 6
+    1.644934066848
+    """
+    if q is None:
+        raise NotImplementedError("zeta: the Riemann zeta function (q=None) is not "
+                                  "implemented; pass q=1 for the Hurwitz form at x > 1")
+    return bind(_sp.zeta_p, fnp.asarray(x), fnp.asarray(q))
+
+
+def betainc(a, b, x):
+    """The regularised incomplete beta function ``I_x(a, b) = B(x; a, b) / B(a, b)``
+    (primitive ``betainc``), as ``scipy.special.betainc``: NaN outside ``a, b >= 0``,
+    ``0 <= x <= 1``. Differentiable in ``x`` (``x^(a-1) (1-x)^(b-1) / B(a, b)``); the
+    derivatives in ``a`` and ``b`` raise ``ValueError`` (not supported, as JAX).
+
+    >>> round(float(betainc(2.0, 3.0, 0.5)), 12)   # 11/16
+    0.6875
+    """
+    return bind(_sp.betainc_p, fnp.asarray(a), fnp.asarray(b), fnp.asarray(x))

@@ -130,3 +130,26 @@ SPECS += [
     _row("bessel_i1e", lambda x: P.i1e_p.bind(x), _REF["i1e"], -25.0, 25.0, avoid=(0.0,)),
     _row("bessel_i0", lambda x: P.i0_p.bind(x), _REF["i0"], -10.0, 10.0),
 ]
+
+# ---- Hurwitz zeta (derivative in q) and the incomplete beta function (derivative in x) ----
+_REF.update({"zeta": _sc.zeta if _sc else None, "betainc": _sc.betainc if _sc else None})
+
+
+def _zeta_args():
+    return broadcastable(2, max_dims=2).flatmap(
+        lambda shp: st.tuples(floats(shp[0], 1.5, 5.0), floats(shp[1], 0.3, 4.0)))
+
+
+def _betainc_args():
+    return broadcastable(3, max_dims=2).flatmap(
+        lambda shp: st.tuples(floats(shp[0], 0.5, 6.0), floats(shp[1], 0.5, 6.0),
+                              floats(shp[2], 0.05, 0.95)))
+
+
+SPECS += [
+    Spec("zeta", lambda x, q: P.zeta_p.bind(x, q), _zeta_args, _REF["zeta"],
+         diff_argnums=(1,), note=_NOTE or "derivative in q only (x's raises)", rtol=1e-9),
+    Spec("betainc", lambda a, b, x: P.betainc_p.bind(a, b, x), _betainc_args, _REF["betainc"],
+         diff_argnums=(2,), note=_NOTE or "derivative in x only (a's and b's raise)",
+         rtol=1e-9),
+]
