@@ -1,4 +1,5 @@
-"""``torch.nn.functional`` normalisation: ``batch_norm``, ``layer_norm``, ``group_norm``.
+"""Normalisation: ``torch.nn.functional``'s ``batch_norm``, ``layer_norm``, ``group_norm``
+and ``normalize``, and ``jax.nn.standardize``.
 Compositions of primitives (derivatives come from ``mean``, ``sqrt`` ... no rules of
 their own), on facade tensors or Arrays, with PyTorch's formulas and errors:
 ``(x - mean) / sqrt(var + eps) * weight + bias`` with the biased variance; running
@@ -14,9 +15,9 @@ import math
 
 from ..facade import grad_mode as _grad_mode
 from .. import numpy as fnp
-from ._helpers import concrete, graph_mark, is_tensor, rename
+from ._helpers import axis_or_dim, concrete, graph_mark, is_tensor, rename
 
-__all__ = ["batch_norm", "layer_norm", "group_norm"]
+__all__ = ["batch_norm", "layer_norm", "group_norm", "standardize", "normalize"]
 
 
 def _channel_shape(x, n: int) -> tuple:
@@ -159,3 +160,40 @@ def group_norm(input, num_groups: int, weight=None, bias=None, eps: float = 1e-5
     y = _reshape(gc * (1.0 / fnp.sqrt(var + eps)), tuple(input.shape))
     return rename(_affine(y, weight, bias, _channel_shape(input, c)),
                   "NativeGroupNormBackward0", since)
+
+
+def standardize(x, axis: int | tuple | None = -1, mean=None, variance=None,
+                epsilon: float = 1e-5):
+    """``(x - mean) / sqrt(variance + epsilon)`` over ``axis``, as ``jax.nn.standardize``
+    (the mean and variance are computed when not given).
+
+    >>> standardize(fnp.asarray([1.0, 3.0])).tolist()[1] > 0.99
+    True
+    """
+    x = fnp.asarray(x)
+    if mean is None:
+        mean = fnp.mean(x, axis=axis, keepdims=True)
+    if variance is None:
+        variance = fnp.mean(fnp.square(x), axis=axis, keepdims=True) - fnp.square(mean)
+    return (x - mean) / fnp.sqrt(variance + epsilon)
+
+
+def normalize(x, p: float = 2.0, dim: int = 1, eps: float = 1e-12, *, axis: int | None = None):
+    """``x / max(||x||_p, eps)`` along ``dim`` (or ``axis``), as
+    ``torch.nn.functional.normalize`` (JAX's old ``normalize`` is ``standardize``).
+
+    >>> normalize(fnp.asarray([[3.0, 4.0]])).tolist()
+    [[0.6, 0.8]]
+    """
+    x = fnp.asarray(x)
+    ax = axis_or_dim(axis, dim, default=1) if axis is not None else dim
+    if p == 2.0:
+        norm = fnp.sqrt(fnp.sum(x * x, axis=ax, keepdims=True))
+    elif p == 1.0:
+        norm = fnp.sum(fnp.abs(x), axis=ax, keepdims=True)
+    elif p == math.inf:
+        norm = fnp.max(fnp.abs(x), axis=ax, keepdims=True)
+    else:
+        norm = fnp.sum(fnp.abs(x) ** p, axis=ax, keepdims=True) ** (1.0 / p)
+    return x / fnp.maximum(norm, eps)
+
