@@ -1,5 +1,5 @@
-"""Normalisation: ``torch.nn.functional``'s ``batch_norm``, ``layer_norm``, ``group_norm``
-and ``normalize``, and ``jax.nn.standardize``.
+"""Normalisation: ``torch.nn.functional``'s ``batch_norm``, ``layer_norm``, ``rms_norm``,
+``group_norm`` and ``normalize``, and ``jax.nn.standardize``.
 Compositions of primitives (derivatives come from ``mean``, ``sqrt`` ... no rules of
 their own), on facade tensors or Arrays, with PyTorch's formulas and errors:
 ``(x - mean) / sqrt(var + eps) * weight + bias`` with the biased variance; running
@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from ..facade import grad_mode as _grad_mode
 from .. import numpy as fnp
 from ._helpers import axis_or_dim, concrete, graph_mark, is_tensor, rename
 
-__all__ = ["batch_norm", "layer_norm", "group_norm", "standardize", "normalize"]
+__all__ = ["batch_norm", "layer_norm", "rms_norm", "group_norm", "standardize", "normalize"]
 
 
 def _channel_shape(x, n: int) -> tuple:
@@ -133,6 +135,45 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps: float = 1e-
     var = fnp.mean(xc * xc, axis=axes, keepdims=True)
     y = xc * (1.0 / fnp.sqrt(var + eps))
     return rename(_affine(y, weight, bias, None), "NativeLayerNormBackward0", since)
+
+
+def rms_norm(input, normalized_shape, weight=None, eps: float | None = None):
+    """Root-mean-square normalisation over the trailing ``normalized_shape`` axes (Zhang &
+    Sennrich 2019): ``x / sqrt(mean(x^2) + eps) * weight``, no centring and no bias. ``eps``
+    defaults to the machine epsilon of the computation type; float16 inputs are computed in
+    float32 and cast back, as PyTorch.
+
+    >>> rms_norm(fnp.asarray([[3.0, -3.0]]), (2,)).round(4).tolist()
+    [[1.0, -1.0]]
+    """
+    ns = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    if not is_tensor(input):
+        input = fnp.asarray(input)
+    k = len(ns)
+    if k == 0:
+        raise RuntimeError("Expected normalized_shape to be at least 1-dimensional, i.e., "
+                           "containing at least one element, but got normalized_shape = []")
+    if input.ndim < k:
+        raise ValueError(f"Input tensor must have at least {k} dimensions, but got "
+                         f"{input.ndim}")
+    if tuple(input.shape[input.ndim - k:]) != ns:
+        raise RuntimeError(f"Given normalized_shape={list(ns)}, expected input with shape "
+                           f"[*{', '.join(str(d) for d in ns)}], but got input of size"
+                           f"{list(input.shape)}")
+    if weight is not None and tuple(weight.shape) != ns:
+        raise RuntimeError("Expected weight to be of same shape as normalized_shape, but got "
+                           f"weight of shape {list(weight.shape)} and normalized_shape = "
+                           f"{list(ns)}")
+    dtype = input._np_dtype if is_tensor(input) else np.dtype(input.dtype)
+    opmath = np.dtype(np.float32) if dtype == np.float16 else dtype
+    if eps is None:
+        eps = float(np.finfo(opmath).eps)
+    x = input if opmath == dtype else fnp.astype(input, opmath)
+    axes = tuple(range(input.ndim - k, input.ndim))
+    y = x * (1.0 / fnp.sqrt(fnp.mean(x * x, axis=axes, keepdims=True) + eps))
+    if opmath != dtype:
+        y = fnp.astype(y, dtype)
+    return y if weight is None else y * weight
 
 
 def group_norm(input, num_groups: int, weight=None, bias=None, eps: float = 1e-5):

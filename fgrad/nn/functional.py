@@ -4,7 +4,8 @@ the file of its kind and is imported here by name:
 
 - ``_activations.py``: ``relu gelu sigmoid softplus softmax log_softmax ...``
 - ``_losses.py``: ``mse_loss nll_loss cross_entropy binary_cross_entropy ... kl_div``
-- ``_normalization.py``: ``batch_norm layer_norm group_norm normalize standardize``
+- ``_normalization.py``: ``batch_norm layer_norm rms_norm group_norm normalize
+  standardize``
 - ``_linear.py`` ``linear``; ``_dropout.py`` ``dropout``; ``_sparse.py`` ``one_hot
   embedding``; ``_attention.py`` ``scaled_dot_product_attention``
 - ``_conv_functional.py``: convolutions, pooling, ``unfold``/``fold`` and ``pad``
@@ -28,7 +29,8 @@ from ._linear import linear
 from ._losses import (mse_loss, nll_loss, cross_entropy, binary_cross_entropy,
                       binary_cross_entropy_with_logits, l1_loss, smooth_l1_loss, huber_loss,
                       kl_div)
-from ._normalization import batch_norm, layer_norm, group_norm, standardize, normalize
+from ._normalization import (batch_norm, layer_norm, rms_norm, group_norm, standardize,
+                             normalize)
 from ._dropout import dropout
 from ._sparse import one_hot, embedding
 from ._attention import scaled_dot_product_attention
@@ -44,4 +46,4 @@ __all__ = ["relu", "relu6", "elu", "selu", "celu", "gelu", "silu", "swish", "sof
            "hard_sigmoid", "tanh", "linear", "mse_loss", "nll_loss", "cross_entropy",
            "binary_cross_entropy", "binary_cross_entropy_with_logits", "l1_loss",
            "smooth_l1_loss", "huber_loss", "kl_div", "batch_norm", "layer_norm", "group_norm",
-           "dropout", "embedding", "scaled_dot_product_attention"]
+           "dropout", "embedding", "scaled_dot_product_attention", "rms_norm"]

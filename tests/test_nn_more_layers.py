@@ -1,0 +1,140 @@
+"""``nn.RMSNorm`` / ``F.rms_norm``, the recurrent cells ``RNNCell LSTMCell GRUCell`` and the
+Transformer encoder against PyTorch (float64): values and gradients from the same weights,
+parameter names, reprs, initialisation bounds, ``grad_fn`` names and error words."""
+import math
+
+import numpy as np
+import pytest
+
+import fgrad
+from fgrad import nn
+import fgrad.nn.functional as F
+
+from ._torch_compare import compare
+from .test_nn_layers import close, ft, run_both, twins
+
+torch = pytest.importorskip("torch")
+
+
+# ------------------------------------------------------------------ RMSNorm
+@pytest.mark.parametrize("args,kwargs,shape", [
+    ((4,), {}, (3, 4)), (([2, 3],), {"eps": 1e-3}, (5, 2, 3)),
+    ((3,), {"elementwise_affine": False}, (2, 2, 3))])
+def test_rms_norm_layer(args, kwargs, shape):
+    tm, fm = twins("RMSNorm", *args, **kwargs)
+    x = np.random.default_rng(0).normal(size=shape)
+    fo, _ = run_both(tm, fm, x)
+    assert fo.grad_fn.name() == "MulBackward0"
+    if kwargs.get("elementwise_affine", True):
+        assert fgrad.equal(nn.RMSNorm(args[0]).weight, fgrad.ones(args[0]))
+
+
+def test_rms_norm_functional_defaults_dtypes_and_arrays():
+    x = np.random.default_rng(1).normal(size=(4, 5))
+    for dt in ("float32", "float64"):
+        t = torch.nn.functional.rms_norm(torch.tensor(x, dtype=getattr(torch, dt)), [5])
+        f = F.rms_norm(fgrad.tensor(x, dtype=getattr(fgrad, dt)), [5])
+        assert f.dtype == getattr(fgrad, dt)
+        np.testing.assert_allclose(f.numpy(), t.numpy(), rtol=1e-6 if dt == "float32" else 1e-13)
+    h = F.rms_norm(fgrad.tensor(x, dtype=fgrad.float16), [5])   # computed in float32
+    th = torch.nn.functional.rms_norm(torch.tensor(x, dtype=torch.float16), [5])
+    assert h.dtype == fgrad.float16
+    np.testing.assert_array_equal(h.numpy(), th.numpy())
+    a = F.rms_norm(fgrad.numpy.asarray(x), (5,), eps=1e-3)      # Arrays too (jax-style)
+    expected = x / np.sqrt((x * x).mean(-1, keepdims=True) + 1e-3)
+    np.testing.assert_allclose(np.asarray(a), expected, rtol=1e-13)
+    g = fgrad.grad(lambda v: F.rms_norm(v, (5,)).sum())(fgrad.numpy.asarray(x))
+    tx = torch.tensor(x, requires_grad=True)
+    torch.nn.functional.rms_norm(tx, [5]).sum().backward()
+    np.testing.assert_allclose(np.asarray(g), tx.grad.numpy(), rtol=1e-10, atol=1e-12)
+
+
+def test_rms_norm_errors_match_pytorch():
+    compare("torch.nn.functional.rms_norm(torch.ones(2, 3), [2, 4])")
+    compare("torch.nn.functional.rms_norm(torch.ones(2, 3), [3], torch.ones(4))")
+    compare("torch.nn.functional.rms_norm(torch.ones(2, 3), [])")
+    compare("torch.nn.functional.rms_norm(torch.ones(3), [2, 3])")
+    compare("print(torch.nn.RMSNorm([2, 3], eps=1e-6, elementwise_affine=False))\n"
+            "print(list(torch.nn.RMSNorm(3).state_dict()))")
+
+
+# ------------------------------------------------------------------ recurrent cells
+CELL_CASES = [("RNNCell", {}), ("RNNCell", {"nonlinearity": "relu", "bias": False}),
+              ("LSTMCell", {}), ("LSTMCell", {"bias": False}), ("GRUCell", {}),
+              ("GRUCell", {"bias": False})]
+
+
+@pytest.mark.parametrize("name,kwargs", CELL_CASES)
+def test_cells_match_pytorch(name, kwargs):
+    tm, fm = twins(name, 3, 4, **kwargs)
+    rng = np.random.default_rng(2)
+    x, h, c = rng.normal(size=(5, 3)), rng.normal(size=(5, 4)), rng.normal(size=(5, 4))
+    lstm = name == "LSTMCell"
+    first = lambda o: o[0] if lstm else o  # noqa: E731
+    run_both(tm, fm, x, out=first)                       # zero initial state
+    t_state = (torch.tensor(h, requires_grad=True), torch.tensor(c, requires_grad=True))
+    f_state = tuple(ft(s) for s in t_state)
+    to = tm(torch.tensor(x), t_state if lstm else t_state[0])
+    fo = fm(fgrad.tensor(x), f_state if lstm else f_state[0])
+    outs = list(zip(fo, to)) if lstm else [(fo, to)]
+    for f, t in outs:
+        close(f, t)
+    sum(t.sum() * (k + 1) for k, (_, t) in enumerate(outs)).backward()
+    sum(f.sum() * (k + 1) for k, (f, _) in enumerate(outs)).backward()
+    for fs, ts in zip(f_state, t_state):
+        if ts.grad is not None:
+            close(fs.grad, ts.grad)
+    names = {"RNNCell": "TanhBackward0" if "nonlinearity" not in kwargs else "ReluBackward0",
+             "LSTMCell": "MulBackward0", "GRUCell": "AddBackward0"}
+    assert first(fo).grad_fn.name() == first(to).grad_fn.name() == names[name]
+    # unbatched input and state
+    tu = tm(torch.tensor(x[0]), (torch.tensor(h[0]), torch.tensor(c[0])) if lstm
+            else torch.tensor(h[0]))
+    fu = fm(fgrad.tensor(x[0]), (fgrad.tensor(h[0]), fgrad.tensor(c[0])) if lstm
+            else fgrad.tensor(h[0]))
+    close(first(fu), first(tu))
+    assert tuple(first(fu).shape) == (4,)
+
+
+def test_cells_step_like_the_sequence_layers():
+    """Running a cell over time with the sequence layer's weights gives that layer."""
+    fgrad.manual_seed(0)
+    for cell_name, seq_name in (("LSTMCell", "LSTM"), ("GRUCell", "GRU"), ("RNNCell", "RNN")):
+        seq = getattr(nn, seq_name)(3, 4).double()
+        cell = getattr(nn, cell_name)(3, 4).double()
+        cell.load_state_dict({k[:-3]: v for k, v in seq.state_dict().items()})
+        x = fgrad.randn(6, 2, 3, dtype=fgrad.float64)
+        out, _ = seq(x)
+        state = None
+        for t in range(6):
+            state = cell(x[t], state)
+            h = state[0] if cell_name == "LSTMCell" else state
+            np.testing.assert_allclose(h.detach().numpy(), out[t].detach().numpy(), rtol=1e-12)
+
+
+@pytest.mark.parametrize("name,chunks", [("RNNCell", 1), ("LSTMCell", 4), ("GRUCell", 3)])
+def test_cell_init_and_names(name, chunks):
+    cell = getattr(nn, name)(3, 50)
+    tcell = getattr(torch.nn, name)(3, 50)
+    assert [(k, tuple(p.shape)) for k, p in cell.named_parameters()] == \
+        [(k, tuple(p.shape)) for k, p in tcell.named_parameters()]
+    assert cell.weight_ih.shape == (chunks * 50, 3)
+    for p in cell.parameters():          # U(-1/sqrt(hidden), 1/sqrt(hidden)), as PyTorch
+        w = p.detach().numpy()
+        assert np.abs(w).max() <= 1 / math.sqrt(50) and w.std() > 0.8 / math.sqrt(3 * 50)
+
+
+def test_cell_errors_match_pytorch():
+    compare("print(torch.nn.RNNCell(3, 4), torch.nn.RNNCell(3, 4, bias=False, "
+            "nonlinearity='relu'), torch.nn.LSTMCell(3, 4, False), torch.nn.GRUCell(3, 4))")
+    compare("torch.nn.LSTMCell(3, 4)(torch.ones(2, 5))")
+    compare("torch.nn.LSTMCell(3, 4)(torch.ones(2, 3), (torch.zeros(3, 4), torch.zeros(2, 4)))")
+    compare("torch.nn.LSTMCell(3, 4)(torch.ones(2, 3), (torch.zeros(2, 4), torch.zeros(2, 5)))")
+    compare("torch.nn.LSTMCell(3, 4)(torch.ones(2, 3), (torch.zeros(2, 4),))")
+    compare("torch.nn.LSTMCell(3, 4)(torch.ones(2, 3), (torch.zeros(1, 2, 4), torch.zeros(2, 4)))")
+    compare("torch.nn.GRUCell(3, 4)(torch.ones(2, 3), torch.zeros(2, 5))")
+    compare("torch.nn.GRUCell(3, 4)(torch.ones(2, 3, 3))")
+    compare("torch.nn.RNNCell(3, 4)(torch.ones(2, 3), torch.zeros(1, 2, 4))")
+    compare("torch.nn.RNNCell(3, 4)(torch.ones(3), torch.zeros(2, 4))")
+    compare("torch.nn.RNNCell(3, 4)(torch.ones(2, 3), torch.zeros(4))")
+    compare("torch.nn.RNNCell(3, 4, nonlinearity='sigmoid')(torch.ones(2, 3))")
