@@ -138,3 +138,92 @@ def test_cell_errors_match_pytorch():
     compare("torch.nn.RNNCell(3, 4)(torch.ones(3), torch.zeros(2, 4))")
     compare("torch.nn.RNNCell(3, 4)(torch.ones(2, 3), torch.zeros(4))")
     compare("torch.nn.RNNCell(3, 4, nonlinearity='sigmoid')(torch.ones(2, 3))")
+
+
+# ------------------------------------------------------------------ Transformer encoder
+def _encoder_twins(layer_kwargs, num_layers=None, norm=False):
+    """The same encoder (layer) in both libraries (float64, fgrad's loaded with PyTorch's
+    state dict), after checking the parameter names, state_dict keys and reprs."""
+    torch.manual_seed(0)
+    tl = torch.nn.TransformerEncoderLayer(8, 2, **layer_kwargs)
+    fl = nn.TransformerEncoderLayer(8, 2, **layer_kwargs)
+    if num_layers is None:
+        tm, fm = tl, fl
+    else:
+        tm = torch.nn.TransformerEncoder(tl, num_layers, torch.nn.LayerNorm(8) if norm else None,
+                                         enable_nested_tensor=False)
+        fm = nn.TransformerEncoder(fl, num_layers, nn.LayerNorm(8) if norm else None,
+                                   enable_nested_tensor=False)
+    tm, fm = tm.double(), fm.double()
+    assert [k for k, _ in fm.named_parameters()] == [k for k, _ in tm.named_parameters()]
+    assert list(fm.state_dict()) == list(tm.state_dict())
+    assert repr(fm) == repr(tm).replace("torch.", "fgrad.")
+    fm.load_state_dict({k: ft(v) for k, v in tm.state_dict().items()})
+    return tm, fm
+
+
+ENCODER_CASES = [
+    ({}, None), ({"norm_first": True}, None), ({"activation": "gelu", "batch_first": True}, None),
+    ({"activation": "gelu", "norm_first": True, "batch_first": True}, 2),
+    ({"bias": False, "layer_norm_eps": 1e-6}, 2), ({}, 3)]
+
+
+@pytest.mark.parametrize("layer_kwargs,num_layers", ENCODER_CASES)
+def test_transformer_encoder_matches_pytorch(layer_kwargs, num_layers):
+    kw = dict(layer_kwargs, dim_feedforward=16, dropout=0.0)
+    tm, fm = _encoder_twins(kw, num_layers, norm=num_layers == 2)
+    shape = (3, 5, 8) if kw.get("batch_first") else (5, 3, 8)
+    run_both(tm, fm, np.random.default_rng(3).normal(size=shape))
+
+
+@pytest.mark.parametrize("num_layers", [None, 2])
+def test_transformer_encoder_masks_and_unbatched(num_layers):
+    tm, fm = _encoder_twins(dict(dim_feedforward=16, dropout=0.0, batch_first=True),
+                            num_layers)
+    rng = np.random.default_rng(4)
+    x = rng.normal(size=(3, 5, 8))
+    causal = np.triu(np.ones((5, 5), bool), 1)
+    padding = np.zeros((3, 5), bool)
+    padding[0, -2:] = True
+    names = ("src_mask", "src_key_padding_mask") if num_layers is None else \
+        ("mask", "src_key_padding_mask")
+    for masks in ({names[0]: causal}, {names[1]: padding},
+                  {names[0]: np.where(causal, -np.inf, 0.0), names[1]: padding}):
+        t = tm(torch.tensor(x), **{k: torch.tensor(v) for k, v in masks.items()})
+        f = fm(fgrad.tensor(x), **{k: fgrad.tensor(v) for k, v in masks.items()})
+        close(f, t)
+    t = tm(torch.tensor(x), **{names[0]: torch.tensor(causal)}, is_causal=True)
+    f = fm(fgrad.tensor(x), **{names[0]: fgrad.tensor(causal)}, is_causal=True)
+    close(f, t)
+    close(fm(fgrad.tensor(x[0])), tm(torch.tensor(x[0])))     # unbatched (S, E)
+
+
+def test_transformer_encoder_layers_are_copies_and_defaults():
+    layer = nn.TransformerEncoderLayer(8, 2)
+    assert layer.linear1.weight.shape == (2048, 8) and layer.dropout.p == 0.1
+    assert layer.activation is F.relu and layer.activation_relu_or_gelu == 1
+    enc = nn.TransformerEncoder(layer, 2)
+    a, b = enc.layers[0].linear1.weight, enc.layers[1].linear1.weight
+    assert a is not b and fgrad.equal(a, b) and fgrad.equal(a, layer.linear1.weight)
+    with fgrad.no_grad():
+        a.add_(1.0)
+    assert not fgrad.equal(a, b)
+    g = nn.TransformerEncoderLayer(8, 2, activation=nn.GELU())
+    assert g.activation_relu_or_gelu == 2 and "(activation): GELU" in repr(g)
+
+
+def test_transformer_encoder_dropout_only_in_training():
+    fgrad.manual_seed(0)
+    layer = nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, dropout=0.5).double()
+    x = fgrad.randn(5, 3, 8, dtype=fgrad.float64)
+    assert not fgrad.allclose(layer(x), layer(x))       # training: fresh masks each call
+    layer.eval()
+    assert fgrad.equal(layer(x), layer(x))
+
+
+def test_transformer_encoder_errors_match_pytorch():
+    compare("torch.nn.TransformerEncoderLayer(8, 2, activation='tanh')")
+    compare("torch.nn.TransformerEncoderLayer(8, 3)")
+    compare("m = torch.nn.TransformerEncoder(torch.nn.TransformerEncoderLayer(8, 2, "
+            "dropout=0.0), 2, enable_nested_tensor=False)\n"
+            "m(torch.ones(5, 3, 8), is_causal=True)")

@@ -39,3 +39,4 @@ from .pooling import (MaxPool1d, MaxPool2d, MaxPool3d, AvgPool1d, AvgPool2d,  # 
 # RMSNorm, the recurrent cells and the Transformer encoder (one block).
 from .normalization import RMSNorm  # noqa: E402,F401
 from .rnn import RNNCellBase, RNNCell, LSTMCell, GRUCell  # noqa: E402,F401
+from .transformer import TransformerEncoderLayer, TransformerEncoder  # noqa: E402,F401
