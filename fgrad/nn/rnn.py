@@ -8,7 +8,9 @@
 
 The cells are compositions of ``linear``, ``sigmoid`` and ``tanh``; the input-to-hidden
 products of all time steps are one matrix product per layer and direction, and the
-recurrence is a Python loop over time. ``PackedSequence`` inputs are not supported.
+recurrence over time is one ``fgrad.lax.scan`` of the cell (one graph node per layer and
+direction; its backward is a scan too; sequences under 8 steps with autograd on run as a
+Python loop, cheaper there). ``PackedSequence`` inputs are not supported.
 
 >>> import fgrad
 >>> from fgrad import nn
@@ -24,8 +26,10 @@ import math
 import numbers
 import warnings
 
-from ..facade import creation as _creation, torch_functions as _torch_functions
+from ..facade import (creation as _creation, grad_mode as _grad_mode,
+                      torch_functions as _torch_functions)
 from ..facade.tensor import Tensor
+from .. import lax as _lax
 from . import functional as F
 from . import init
 from .modules import Module, Parameter
@@ -64,6 +68,42 @@ def _step(mode: str, gi, h, c, w: dict):
         return (1 - z) * n + z * h, None
     pre = gi + gh
     return (pre.tanh() if mode == "RNN_TANH" else pre.relu()), None
+
+
+_CARRIED = ("w_hh", "b_hh", "w_hr")
+# With gradients recorded, a scan's backward traces and compiles the body's VJP on every
+# call (a fixed cost of about 10 ms), while the tape of a Python loop costs about 1 ms
+# per time step: sequences shorter than this keep the loop.
+_SCAN_MIN_STEPS = 8
+
+
+def _recurrence(mode: str, gates_in, h, c, w: dict, reverse: bool):
+    """``_step`` over the time axis of ``gates_in`` (backwards when ``reverse``); returns
+    the final ``h``, ``c`` and the stacked outputs, each at its input's time index.
+
+    One ``lax.scan``: the body is traced once and runs as a compiled sub-program, so the
+    tape records one node for the whole loop (not ~20 per time step) and the backward is
+    the scan of the body's VJP. The weights the body uses ride in the carry (unchanged),
+    as a loop body may close over no tensor that requires grad. Short sequences under
+    autograd run as a Python loop (the same steps, so the same results)."""
+    steps = gates_in.shape[0]
+    if steps < _SCAN_MIN_STEPS and _grad_mode.is_grad_enabled():
+        ys = [None] * steps
+        for t in (range(steps - 1, -1, -1) if reverse else range(steps)):
+            h, c = _step(mode, gates_in[t], h, c, w)
+            ys[t] = h
+        return h, c, _stack(ys)
+    names = [n for n in _CARRIED if w[n] is not None]
+    state = (h,) if c is None else (h, c)
+
+    def body(carry, gi):
+        weights = {"w_hh": None, "b_hh": None, "w_hr": None}
+        weights.update(zip(names, carry[len(state):]))
+        h, c = _step(mode, gi, carry[0], carry[1] if len(state) == 2 else None, weights)
+        return ((h,) if c is None else (h, c)) + carry[len(state):], h
+
+    carry, ys = _lax.scan(body, state + tuple(w[n] for n in names), gates_in, reverse=reverse)
+    return carry[0], (carry[1] if len(state) == 2 else None), ys
 
 
 class RNNBase(Module):
@@ -203,29 +243,19 @@ class RNNBase(Module):
         return {"w_ih": get("weight_ih"), "w_hh": get("weight_hh"), "b_ih": get("bias_ih"),
                 "b_hh": get("bias_hh"), "w_hr": get("weight_hr")}
 
-    def _cell(self, gi, h, c, w):
-        return _step(self.mode, gi, h, c, w)
-
     def _run(self, x, h0, c0):
         """``x`` is ``(L, N, H_in)``; ``h0``/``c0`` ``(layers * dirs, N, H)``. Returns the
         last layer's output ``(L, N, dirs * H)`` and the final states."""
         hs, cs = [], []
-        steps = x.shape[0]
         for layer in range(self.num_layers):
             outs = []
             for direction in range(self.num_directions):
                 k = layer * self.num_directions + direction
                 w = self._weights(layer, direction)
                 gates_in = F.linear(x, w["w_ih"], w["b_ih"])  # every time step at once
-                h, c = h0[k], (c0[k] if c0 is not None else None)
-                order = range(steps - 1, -1, -1) if direction == 1 else range(steps)
-                ys = [None] * steps
-                # the recurrence: a Python loop over time (fgrad.lax.scan would carry (h, c)
-                # over gates_in here, reversed for direction 1, once scan is available)
-                for t in order:
-                    h, c = self._cell(gates_in[t], h, c, w)
-                    ys[t] = h
-                outs.append(_stack(ys))
+                h, c, ys = _recurrence(self.mode, gates_in, h0[k],
+                                       c0[k] if c0 is not None else None, w, direction == 1)
+                outs.append(ys)
                 hs.append(h)
                 if c is not None:
                     cs.append(c)
