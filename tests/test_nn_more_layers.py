@@ -132,6 +132,7 @@ def test_cell_errors_match_pytorch():
     compare("torch.nn.LSTMCell(3, 4)(torch.ones(2, 3), (torch.zeros(2, 4), torch.zeros(2, 5)))")
     compare("torch.nn.LSTMCell(3, 4)(torch.ones(2, 3), (torch.zeros(2, 4),))")
     compare("torch.nn.LSTMCell(3, 4)(torch.ones(2, 3), (torch.zeros(1, 2, 4), torch.zeros(2, 4)))")
+    compare("torch.nn.LSTMCell(3, 4)(torch.ones(2, 3), (torch.zeros(1, 2, 4),))")
     compare("torch.nn.GRUCell(3, 4)(torch.ones(2, 3), torch.zeros(2, 5))")
     compare("torch.nn.GRUCell(3, 4)(torch.ones(2, 3, 3))")
     compare("torch.nn.RNNCell(3, 4)(torch.ones(2, 3), torch.zeros(1, 2, 4))")

@@ -421,13 +421,14 @@ class RNNCellBase(Module):
         return _creation.zeros((input.size(0), self.hidden_size), dtype=input.dtype,
                                device=input.device)
 
-    def _check_dims(self, input, hx: tuple) -> None:
+    def _check_dims(self, input, hx: tuple, pair: bool = False) -> None:
+        """PyTorch's rank checks: the input, then each state (``hx[k]`` of an LSTM's pair)."""
         name = type(self).__name__
         if input.dim() not in (1, 2):
             raise ValueError(f"{name}: Expected input to be 1D or 2D, got {input.dim()}D instead")
         for idx, value in enumerate(hx):
             if value is not None and value.dim() not in (1, 2):
-                what = "hidden" if len(hx) == 1 else f"hx[{idx}]"
+                what = f"hx[{idx}]" if pair else "hidden"
                 raise ValueError(f"{name}: Expected {what} to be 1D or 2D, got {value.dim()}D "
                                  "instead")
 
@@ -517,7 +518,7 @@ class LSTMCell(RNNCellBase):
                          dtype=dtype)
 
     def forward(self, input, hx=None):
-        self._check_dims(input, tuple(hx) if hx is not None else (None, None))
+        self._check_dims(input, tuple(hx) if hx is not None else (), pair=True)
         batched = input.dim() == 2
         if not batched:
             input = input.unsqueeze(0)
