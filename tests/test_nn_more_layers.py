@@ -274,9 +274,10 @@ def test_scan_and_loop_paths_agree(name, monkeypatch):
 def test_recurrent_scan_under_transforms():
     """The scan path under ``fgrad.jit`` (autograd kept) and ``fgrad.func.grad`` of a
     ``functional_call``: the same gradients as the eager tape."""
+    from fgrad.nn import rnn
     fgrad.manual_seed(4)
     m = nn.LSTM(3, 4, num_layers=2).double()
-    x = fgrad.randn(9, 2, 3, dtype=fgrad.float64)
+    x = fgrad.randn(rnn._SCAN_MIN_STEPS, 2, 3, dtype=fgrad.float64)     # the scan path
     loss = lambda out: (out[0] ** 2).sum()  # noqa: E731
     loss(m(x)).backward()
     eager = {k: p.grad.detach().clone() for k, p in m.named_parameters()}
@@ -291,10 +292,11 @@ def test_recurrent_scan_under_transforms():
 
 
 def test_recurrent_scan_and_cells_on_the_standin_device():
+    from fgrad.nn import rnn
     dev = "standin"
     fgrad.manual_seed(5)
     lstm = nn.LSTM(4, 5, bidirectional=True)
-    x = fgrad.randn(10, 2, 4)
+    x = fgrad.randn(rnn._SCAN_MIN_STEPS, 2, 4)                           # the scan path
     ref, _ = lstm(x)
     lstm = lstm.to(dev)
     out, (h, c) = lstm(x.to(dev))

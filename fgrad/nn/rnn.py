@@ -9,7 +9,7 @@
 The cells are compositions of ``linear``, ``sigmoid`` and ``tanh``; the input-to-hidden
 products of all time steps are one matrix product per layer and direction, and the
 recurrence over time is one ``fgrad.lax.scan`` of the cell (one graph node per layer and
-direction; its backward is a scan too; sequences under 8 steps with autograd on run as a
+direction; its backward is a scan too; sequences under 12 steps with autograd on run as a
 Python loop, cheaper there). ``PackedSequence`` inputs are not supported.
 
 >>> import fgrad
@@ -72,9 +72,9 @@ def _step(mode: str, gi, h, c, w: dict):
 
 _CARRIED = ("w_hh", "b_hh", "w_hr")
 # With gradients recorded, a scan's backward traces and compiles the body's VJP on every
-# call (a fixed cost of about 10 ms), while the tape of a Python loop costs about 1 ms
+# call (a fixed cost of about 9 ms), while the tape of a Python loop costs about 1 ms
 # per time step: sequences shorter than this keep the loop.
-_SCAN_MIN_STEPS = 8
+_SCAN_MIN_STEPS = 12
 
 
 def _recurrence(mode: str, gates_in, h, c, w: dict, reverse: bool):
