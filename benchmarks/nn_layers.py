@@ -3,7 +3,7 @@ facade against PyTorch eager, and fgrad's forward against a hand-written NumPy f
 (the floor: no graph, no checks).
 
 Layers: LayerNorm (64 x 256), BatchNorm2d in training mode (32 x 16 x 16 x 16), an LSTM
-(sequence 32, batch 16, 64 -> 64, one layer: a Python loop over time), and
+(sequence 32, batch 16, 64 -> 64, one layer: one ``lax.scan`` over time), and
 MultiheadAttention (batch 8, 32 tokens, width 64, 4 heads). Each row's loss is
 ``(out * probe).sum()``; the parameters' gradients are checked against PyTorch's first.
 

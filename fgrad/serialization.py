@@ -15,6 +15,11 @@ strings, ``OrderedDict``, ``fgrad.Size``, dtypes, NumPy scalars, and what
 before calling it. ``weights_only=False`` must be asked for to load arbitrary objects
 (a pickled module, say); do that only with files you trust.
 
+Files written by older fgrad versions name classes by the module paths of their day
+(``fgrad.tensor.Size``, ``fgrad.nn.modules.Linear``, ``fgrad._grad_mode.no_grad`` ...).
+Both unpicklers map such a path to the public module that exports the name now
+(``_OLD_HOMES``); with ``weights_only=True`` the class found must still be an allowed one.
+
 >>> import io, fgrad
 >>> buf = io.BytesIO()
 >>> fgrad.save({"w": fgrad.tensor([1.0, 2.0], requires_grad=True), "step": 3}, buf)
@@ -26,6 +31,7 @@ from __future__ import annotations
 
 import codecs
 import collections
+import importlib
 import io
 import os
 import pickle
@@ -47,6 +53,11 @@ _PREFIX = "archive/"
 _FORMAT_VERSION = "fgrad-1"
 
 
+def _key(obj) -> tuple[str, str]:
+    """The ``(module, name)`` a pickle names ``obj`` by."""
+    return obj.__module__, obj.__qualname__
+
+
 def _builtin_safe() -> dict:
     scalar = np.float32(0).__reduce__()[0]
     return {
@@ -58,9 +69,8 @@ def _builtin_safe() -> dict:
         ("builtins", "range"): range,
         ("builtins", "bytearray"): bytearray,
         ("_codecs", "encode"): codecs.encode,     # how protocol 2 writes bytes
-        ("fgrad.facade.size", "Size"): Size,
-        ("fgrad.tensor", "Size"): Size,           # files written before fgrad/facade/ existed
-        ("fgrad._dtypes", "from_numpy"): _dtypes.from_numpy,
+        _key(Size): Size,
+        _key(_dtypes.from_numpy): _dtypes.from_numpy,
         ("numpy", "dtype"): np.dtype,
         ("numpy.core.multiarray", "scalar"): scalar,
         ("numpy._core.multiarray", "scalar"): scalar,
@@ -69,6 +79,46 @@ def _builtin_safe() -> dict:
 
 _SAFE_GLOBALS: dict = _builtin_safe()
 _USER_SAFE: dict = {}
+
+
+# Module paths that files of older fgrad versions name (or that a file of today names once
+# the code moves again) -> the public module that exports the same names now. A name is
+# looked up there only when its own path no longer resolves.
+_OLD_HOMES = {
+    "fgrad.tensor": "fgrad",               # Tensor, Size (before fgrad/facade/ existed)
+    "fgrad._facade": "fgrad",
+    "fgrad._torch_ops": "fgrad",
+    "fgrad._torch_names": "fgrad",         # FloatTensor ... (the legacy types)
+    "fgrad._grad_mode": "fgrad",           # no_grad, enable_grad, inference_mode ...
+    "fgrad._generator": "fgrad",           # Generator
+    "fgrad._tensor_str": "fgrad",
+    "fgrad.autograd_functional": "fgrad.autograd.functional",
+}
+# ... and whole packages: a path inside one that no longer resolves is looked up in the
+# package's public module (``fgrad.nn.modules.Linear`` -> ``fgrad.nn.Linear``)
+_OLD_PACKAGES = (("fgrad.facade.", "fgrad"), ("fgrad.nn.", "fgrad.nn"),
+                 ("fgrad.optim.", "fgrad.optim"), ("fgrad.utils.data.", "fgrad.utils.data"),
+                 ("fgrad.autograd.", "fgrad.autograd"))
+
+
+def _moved(module: str, name: str):
+    """The object an older file means by ``module.name``, or None. Only names from the
+    tables above are imported (never a module named by the file), and only public names
+    (no leading underscore) are answered."""
+    home = _OLD_HOMES.get(module)
+    if home is None:
+        home = next((h for prefix, h in _OLD_PACKAGES if module.startswith(prefix)), None)
+    if home is None or name.startswith("_") or "." in name:
+        return None
+    return getattr(importlib.import_module(home), name, None)
+
+
+def _resolves(module: str, name: str) -> bool:
+    """Whether ``module.name`` names something in this version (importing only fgrad's)."""
+    try:
+        return hasattr(importlib.import_module(module), name)
+    except ImportError:
+        return False
 
 
 def add_safe_globals(safe_globals: Iterable[Any]) -> None:
@@ -245,6 +295,12 @@ class _WeightsUnpickler(pickle._Unpickler):
             return _SAFE_GLOBALS[key]
         if key in _USER_SAFE:
             return _USER_SAFE[key]
+        if module.startswith("fgrad."):
+            # an older path of an allowed class: allowed if the class it means now is
+            obj = _moved(module, name)
+            if obj is not None and any(obj is v for v in (*_SAFE_GLOBALS.values(),
+                                                          *_USER_SAFE.values())):
+                return obj
         raise _weights_only_error(f"Unsupported global: GLOBAL {module}.{name} was not an "
                                   "allowed global by default.")
 
@@ -267,6 +323,13 @@ class _FullUnpickler(pickle.Unpickler):
     def __init__(self, file, loader):
         super().__init__(file)
         self._loader = loader
+
+    def find_class(self, module, name):
+        if module.startswith("fgrad.") and not _resolves(module, name):
+            obj = _moved(module, name)
+            if obj is not None:
+                return obj
+        return super().find_class(module, name)
 
     def persistent_load(self, pid):
         return self._loader(pid)

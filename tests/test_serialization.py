@@ -3,9 +3,12 @@ sharing), state dicts, optimizer state, containers, and loading that runs no cod
 from __future__ import annotations
 
 import collections
+import contextlib
 import io
 import os
 import pickle
+import sys
+import types
 import zipfile
 
 import numpy as np
@@ -211,3 +214,85 @@ def test_loads_what_torch_loads_structurally():
     torch.save(obj, tbuf)
     tbuf.seek(0)
     assert roundtrip(obj) == torch.load(tbuf)
+
+
+# ---------------------------------------------------------------- files of older versions
+@contextlib.contextmanager
+def _old_paths(moves: dict):
+    """Pickle as an older fgrad did: each object's ``__module__`` is the old path (a stand-in
+    module holds it there while saving, as pickle checks); everything is restored after."""
+    mp = pytest.MonkeyPatch()
+    try:
+        for obj, module in moves.items():
+            if module not in sys.modules:
+                mp.setitem(sys.modules, module, types.ModuleType(module))
+            mp.setattr(sys.modules[module], obj.__qualname__, obj, raising=False)
+            mp.setattr(obj, "__module__", module)
+        yield
+    finally:
+        mp.undo()
+
+
+def _save_old(obj, moves: dict, protocol: int) -> io.BytesIO:
+    buf = io.BytesIO()
+    with _old_paths(moves):
+        fgrad.save(obj, buf, pickle_protocol=protocol)
+    with zipfile.ZipFile(buf) as z:
+        pkl = z.read("archive/data.pkl")
+    for module in set(moves.values()):       # the file really names the old paths
+        assert module.encode() in pkl
+    buf.seek(0)
+    return buf
+
+
+@pytest.mark.parametrize("protocol", [2, 4])
+def test_old_checkpoint_paths_load_with_weights_only(protocol):
+    """Before fgrad/facade/ existed, ``Size`` was pickled as ``fgrad.tensor.Size``."""
+    assert "fgrad.tensor" not in sys.modules
+    w = fgrad.tensor([[1.0, 2.0, 3.0]], requires_grad=True)
+    buf = _save_old({"shape": fgrad.Size([2, 3]), "w": w, "dtype": fgrad.float32},
+                    {fgrad.Size: "fgrad.tensor"}, protocol)
+    assert fgrad.Size.__module__ != "fgrad.tensor" and "fgrad.tensor" not in sys.modules
+    out = fgrad.load(buf)
+    assert type(out["shape"]) is fgrad.Size and out["shape"] == (2, 3)
+    assert out["dtype"] is fgrad.float32 and fgrad.equal(out["w"], w) and out["w"].requires_grad
+
+
+def test_old_checkpoint_paths_of_modules_load_only_when_asked():
+    """A whole model pickled when the layers lived in ``fgrad/nn/modules.py``, with an old
+    ``no_grad`` and legacy type: refused by default (not allowed globals, nothing runs),
+    loaded as today's classes with ``weights_only=False``."""
+    fgrad.manual_seed(0)
+    model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Tanh(), nn.Linear(4, 1))
+    moves = {nn.Sequential: "fgrad.nn.modules", nn.Linear: "fgrad.nn.modules",
+             nn.ReLU: "fgrad.nn.modules", nn.Tanh: "fgrad.nn.modules",
+             fgrad.no_grad: "fgrad._grad_mode", fgrad.FloatTensor: "fgrad._torch_names"}
+    obj = {"model": model, "mode": fgrad.no_grad, "legacy": fgrad.FloatTensor}
+    buf = _save_old(obj, moves, 4)
+    with pytest.raises(pickle.UnpicklingError, match="Unsupported global: GLOBAL fgrad.nn.modules"):
+        fgrad.load(buf)
+    buf.seek(0)
+    out = fgrad.load(buf, weights_only=False)
+    m = out["model"]
+    assert type(m) is nn.Sequential and [type(c) for c in m] == \
+        [nn.Linear, nn.ReLU, nn.Tanh, nn.Linear]
+    assert out["mode"] is fgrad.no_grad and out["legacy"] is fgrad.FloatTensor
+    x = fgrad.randn(5, 3)
+    assert fgrad.equal(m(x), model(x))
+    assert list(m.state_dict()) == list(model.state_dict())
+
+
+def test_old_paths_answer_only_known_public_names():
+    """The map of old paths answers public names of fgrad's own moved modules and nothing
+    else: a private or unknown name, or a module outside the map, stays an error."""
+    from fgrad.serialization import _moved
+    assert _moved("fgrad.tensor", "Tensor") is fgrad.Tensor
+    assert _moved("fgrad.nn.modules", "Linear") is nn.Linear
+    assert _moved("fgrad.tensor", "_Engine") is None
+    assert _moved("fgrad.tensor", "os.system") is None
+    assert _moved("fgrad.nowhere", "Tensor") is None
+    payload = pickle.dumps(None, protocol=2)[:2] + b"cfgrad.tensor\n_record\n."
+    with pytest.raises(pickle.UnpicklingError, match="Unsupported global"):
+        fgrad.load(io.BytesIO(payload))
+    with pytest.raises(ModuleNotFoundError):
+        fgrad.load(io.BytesIO(payload), weights_only=False)

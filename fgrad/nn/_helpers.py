@@ -11,11 +11,20 @@ from ..facade.tape import graph_mark
 from ..transforms.core import Tracer
 
 __all__ = ["is_tensor", "legacy_reduction", "reduce", "rename", "const_like", "concrete",
-           "graph_mark"]
+           "graph_mark", "axis_or_dim"]
 
 
 def is_tensor(x) -> bool:
     return isinstance(x, Tensor)
+
+
+def axis_or_dim(axis, dim, default=-1):
+    """The reduction axis given as JAX's ``axis`` or PyTorch's ``dim`` (not two different)."""
+    if dim is not None:
+        if axis is not None and axis != dim:
+            raise TypeError("give the reduction axis as axis= or dim=, not both")
+        return dim
+    return default if axis is None else axis
 
 
 def legacy_reduction(size_average, reduce_, reduction: str) -> str:

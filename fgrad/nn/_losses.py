@@ -1,4 +1,4 @@
-"""``torch.nn.functional`` losses beyond ``mse_loss``/``nll_loss``/``cross_entropy``:
+"""``torch.nn.functional``'s losses: ``mse_loss``, ``nll_loss``, ``cross_entropy``,
 ``binary_cross_entropy``, ``binary_cross_entropy_with_logits``, ``l1_loss``,
 ``smooth_l1_loss``, ``huber_loss``, ``kl_div``. Compositions of primitives (no rules of
 their own), on facade tensors or Arrays; formulas, clamps and errors as PyTorch 2.x.
@@ -11,13 +11,150 @@ from __future__ import annotations
 
 import warnings
 
+import numpy as np
+
 from .. import numpy as fnp
+from ..facade.creation import ones_like
+from ._activations import log_softmax
 from ._helpers import (check_reduction, concrete, graph_mark, is_tensor, legacy_reduction,
                        rename)
 from ._helpers import reduce as _reduce
 
-__all__ = ["binary_cross_entropy", "binary_cross_entropy_with_logits", "l1_loss",
-           "smooth_l1_loss", "huber_loss", "kl_div"]
+__all__ = ["mse_loss", "nll_loss", "cross_entropy", "binary_cross_entropy",
+           "binary_cross_entropy_with_logits", "l1_loss", "smooth_l1_loss", "huber_loss", "kl_div"]
+
+
+def mse_loss(input, target, size_average=None, reduce=None, reduction: str = "mean",
+             weight=None):
+    """Squared error ``(input - target)^2``, averaged (``reduction='mean'``), summed
+    (``'sum'``) or not (``'none'``); ``weight`` scales each element (PyTorch 2.6+).
+
+    >>> mse_loss(fnp.asarray([1.0, 3.0]), fnp.asarray([0.0, 0.0])).tolist()
+    5.0
+    """
+    if size_average is not None or reduce is not None:
+        reduction = legacy_reduction(size_average, reduce, reduction)
+    if not is_tensor(input) and not is_tensor(target):
+        input, target = fnp.asarray(input), fnp.asarray(target)
+    d = input - target
+    loss = d * d
+    if weight is not None:
+        loss = loss * weight
+    return rename(_reduce(loss, reduction), "MseLossBackward0")
+
+
+def _class_dim(input) -> int:
+    return 0 if input.ndim == 1 else 1
+
+
+def nll_loss(input, target, weight=None, size_average=None, ignore_index: int = -100,
+             reduce=None, reduction: str = "mean"):
+    """Negative log-likelihood of class indices ``target`` under log-probabilities
+    ``input`` (classes on axis 1, or 0 for a 1-d input), as ``torch.nn.functional.nll_loss``:
+    ``weight`` per class, ``ignore_index`` entries contribute nothing, ``'mean'`` divides by
+    the total weight of the counted entries.
+
+    >>> logp = fnp.log(fnp.asarray([[0.5, 0.5], [0.25, 0.75]]))
+    >>> round(float(nll_loss(logp, fnp.asarray([0, 1]))), 6)   # -(log 0.5 + log 0.75) / 2
+    0.490415
+    """
+    if size_average is not None or reduce is not None:
+        reduction = legacy_reduction(size_average, reduce, reduction)
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    picked, w = _pick(input, target, weight, ignore_index)
+    loss = -picked
+    if reduction == "none":
+        out = loss
+    elif reduction == "sum":
+        out = loss.sum()
+    else:
+        out = loss.sum() / w.sum()
+    return rename(out, "NllLossBackward0")
+
+
+def _pick(input, target, weight, ignore_index):
+    """``(w[t] * input[.., t, ..], w[t])`` per entry, zero where ``t == ignore_index``."""
+    if not is_tensor(input):
+        input, target = fnp.asarray(input), fnp.asarray(target)
+    if input.ndim == 1:
+        if target.ndim != 0:
+            raise RuntimeError(f"0D or 1D target tensor expected, multi-target not supported")
+        picked, w = _pick(input[None], target[None], weight, ignore_index)
+        return picked[0], w[0]
+    if target.ndim != input.ndim - 1 or tuple(target.shape) != \
+            (input.shape[0],) + tuple(input.shape[2:]):
+        raise RuntimeError(f"Expected target size {[input.shape[0]] + list(input.shape[2:])}, "
+                           f"got {list(target.shape)}")
+    mask = target != ignore_index
+    safe = fnp.where(mask, target, 0)
+    picked = fnp.take_along_axis(input, fnp.expand_dims(safe, 1), axis=1)[:, 0]
+    if weight is None:
+        w = fnp.where(mask, ones_like(picked) if is_tensor(picked) else fnp.ones_like(picked),
+                      0.0)
+    else:
+        w = fnp.where(mask, weight[safe], 0.0)
+    return fnp.where(mask, picked * w if weight is not None else picked, 0.0), w
+
+
+def _is_floating(x) -> bool:
+    if is_tensor(x):
+        return x.is_floating_point() or x.is_complex()
+    return np.dtype(x.dtype).kind in "fc"
+
+
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index: int = -100,
+                  reduce=None, reduction: str = "mean", label_smoothing: float = 0.0):
+    """``nll_loss(log_softmax(input, class axis), target)`` for class indices, or
+    ``-sum(target * log_softmax(input))`` over the class axis for class probabilities
+    (a floating ``target`` of ``input``'s shape), with PyTorch's ``weight``,
+    ``ignore_index``, ``reduction`` and ``label_smoothing``. Classes are on axis 1
+    (axis 0 for a 1-d input).
+
+    >>> round(float(cross_entropy(fnp.asarray([[2.0, 0.0], [0.0, 2.0]]), fnp.asarray([0, 0]))), 4)
+    1.1269
+    """
+    if size_average is not None or reduce is not None:
+        reduction = legacy_reduction(size_average, reduce, reduction)
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    if not is_tensor(input):
+        input, target = fnp.asarray(input), fnp.asarray(target)
+    cdim = _class_dim(input)
+    n_classes = input.shape[cdim]
+    logp = log_softmax(input, axis=cdim)
+    wshape = [1] * input.ndim
+    wshape[cdim] = n_classes
+    if _is_floating(target):   # class probabilities
+        if tuple(target.shape) != tuple(input.shape):
+            raise RuntimeError("Expected floating point target to have the same shape as input")
+        if label_smoothing > 0:
+            target = target * (1 - label_smoothing) + label_smoothing / n_classes
+        terms = logp * target
+        if weight is not None:
+            terms = terms * weight.reshape(wshape)
+        loss = -terms.sum(cdim)
+        if reduction == "mean":
+            return loss.sum() / max(1, int(np.prod(loss.shape)))
+        return _reduce(loss, reduction)
+    nll = nll_loss(logp, target, weight, ignore_index=ignore_index, reduction=reduction)
+    if label_smoothing <= 0:
+        return nll
+    # PyTorch: (1 - eps) * nll + eps / C * smooth, smooth = -sum_c w_c logp_c per entry
+    terms = logp if weight is None else logp * weight.reshape(wshape)
+    smooth = -terms.sum(cdim)
+    mask = target != ignore_index
+    smooth = fnp.where(mask, smooth, 0.0)
+    if reduction == "mean":
+        if weight is None:
+            count = mask.sum()
+            smooth = smooth.sum() / count
+        else:
+            _, w = _pick(logp, target, weight, ignore_index)
+            smooth = smooth.sum() / w.sum()
+    elif reduction == "sum":
+        smooth = smooth.sum()
+    return (1 - label_smoothing) * nll + (label_smoothing / n_classes) * smooth
 
 
 def _arrays(*xs):

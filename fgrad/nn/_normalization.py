@@ -1,4 +1,5 @@
-"""``torch.nn.functional`` normalisation: ``batch_norm``, ``layer_norm``, ``group_norm``.
+"""Normalisation: ``torch.nn.functional``'s ``batch_norm``, ``layer_norm``, ``rms_norm``,
+``group_norm`` and ``normalize``, and ``jax.nn.standardize``.
 Compositions of primitives (derivatives come from ``mean``, ``sqrt`` ... no rules of
 their own), on facade tensors or Arrays, with PyTorch's formulas and errors:
 ``(x - mean) / sqrt(var + eps) * weight + bias`` with the biased variance; running
@@ -12,11 +13,13 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from ..facade import grad_mode as _grad_mode
 from .. import numpy as fnp
-from ._helpers import concrete, graph_mark, is_tensor, rename
+from ._helpers import axis_or_dim, concrete, graph_mark, is_tensor, rename
 
-__all__ = ["batch_norm", "layer_norm", "group_norm"]
+__all__ = ["batch_norm", "layer_norm", "rms_norm", "group_norm", "standardize", "normalize"]
 
 
 def _channel_shape(x, n: int) -> tuple:
@@ -134,6 +137,45 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps: float = 1e-
     return rename(_affine(y, weight, bias, None), "NativeLayerNormBackward0", since)
 
 
+def rms_norm(input, normalized_shape, weight=None, eps: float | None = None):
+    """Root-mean-square normalisation over the trailing ``normalized_shape`` axes (Zhang &
+    Sennrich 2019): ``x / sqrt(mean(x^2) + eps) * weight``, no centring and no bias. ``eps``
+    defaults to the machine epsilon of the computation type; float16 inputs are computed in
+    float32 and cast back, as PyTorch.
+
+    >>> rms_norm(fnp.asarray([[3.0, -3.0]]), (2,)).round(4).tolist()
+    [[1.0, -1.0]]
+    """
+    ns = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    if not is_tensor(input):
+        input = fnp.asarray(input)
+    k = len(ns)
+    if k == 0:
+        raise RuntimeError("Expected normalized_shape to be at least 1-dimensional, i.e., "
+                           "containing at least one element, but got normalized_shape = []")
+    if input.ndim < k:
+        raise ValueError(f"Input tensor must have at least {k} dimensions, but got "
+                         f"{input.ndim}")
+    if tuple(input.shape[input.ndim - k:]) != ns:
+        raise RuntimeError(f"Given normalized_shape={list(ns)}, expected input with shape "
+                           f"[*{', '.join(str(d) for d in ns)}], but got input of size"
+                           f"{list(input.shape)}")
+    if weight is not None and tuple(weight.shape) != ns:
+        raise RuntimeError("Expected weight to be of same shape as normalized_shape, but got "
+                           f"weight of shape {list(weight.shape)} and normalized_shape = "
+                           f"{list(ns)}")
+    dtype = input._np_dtype if is_tensor(input) else np.dtype(input.dtype)
+    opmath = np.dtype(np.float32) if dtype == np.float16 else dtype
+    if eps is None:
+        eps = float(np.finfo(opmath).eps)
+    x = input if opmath == dtype else fnp.astype(input, opmath)
+    axes = tuple(range(input.ndim - k, input.ndim))
+    y = x * (1.0 / fnp.sqrt(fnp.mean(x * x, axis=axes, keepdims=True) + eps))
+    if opmath != dtype:
+        y = fnp.astype(y, dtype)
+    return y if weight is None else y * weight
+
+
 def group_norm(input, num_groups: int, weight=None, bias=None, eps: float = 1e-5):
     """Split the channels (axis 1) into ``num_groups`` groups and normalise each group
     over its channels and spatial axes, then scale and shift per channel.
@@ -159,3 +201,40 @@ def group_norm(input, num_groups: int, weight=None, bias=None, eps: float = 1e-5
     y = _reshape(gc * (1.0 / fnp.sqrt(var + eps)), tuple(input.shape))
     return rename(_affine(y, weight, bias, _channel_shape(input, c)),
                   "NativeGroupNormBackward0", since)
+
+
+def standardize(x, axis: int | tuple | None = -1, mean=None, variance=None,
+                epsilon: float = 1e-5):
+    """``(x - mean) / sqrt(variance + epsilon)`` over ``axis``, as ``jax.nn.standardize``
+    (the mean and variance are computed when not given).
+
+    >>> standardize(fnp.asarray([1.0, 3.0])).tolist()[1] > 0.99
+    True
+    """
+    x = fnp.asarray(x)
+    if mean is None:
+        mean = fnp.mean(x, axis=axis, keepdims=True)
+    if variance is None:
+        variance = fnp.mean(fnp.square(x), axis=axis, keepdims=True) - fnp.square(mean)
+    return (x - mean) / fnp.sqrt(variance + epsilon)
+
+
+def normalize(x, p: float = 2.0, dim: int = 1, eps: float = 1e-12, *, axis: int | None = None):
+    """``x / max(||x||_p, eps)`` along ``dim`` (or ``axis``), as
+    ``torch.nn.functional.normalize`` (JAX's old ``normalize`` is ``standardize``).
+
+    >>> normalize(fnp.asarray([[3.0, 4.0]])).tolist()
+    [[0.6, 0.8]]
+    """
+    x = fnp.asarray(x)
+    ax = axis_or_dim(axis, dim, default=1) if axis is not None else dim
+    if p == 2.0:
+        norm = fnp.sqrt(fnp.sum(x * x, axis=ax, keepdims=True))
+    elif p == 1.0:
+        norm = fnp.sum(fnp.abs(x), axis=ax, keepdims=True)
+    elif p == math.inf:
+        norm = fnp.max(fnp.abs(x), axis=ax, keepdims=True)
+    else:
+        norm = fnp.sum(fnp.abs(x) ** p, axis=ax, keepdims=True) ** (1.0 / p)
+    return x / fnp.maximum(norm, eps)
+

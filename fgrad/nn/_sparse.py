@@ -1,4 +1,5 @@
-"""``torch.nn.functional.embedding``: rows of ``weight`` picked by integer indices, with
+"""``torch.nn.functional``'s sparse functions: ``one_hot`` (with ``jax.nn.one_hot``'s
+``dtype``/``axis``) and ``embedding``: rows of ``weight`` picked by integer indices, with
 PyTorch's ``padding_idx`` (that row gets no gradient), ``max_norm`` (the picked rows
 renormalised in place) and ``scale_grad_by_freq`` (each row's gradient divided by how
 often it occurs in the batch). The gradient is dense (``sparse=True`` is not supported).
@@ -15,9 +16,28 @@ import numpy as np
 
 from ..facade import grad_mode as _grad_mode
 from .. import numpy as fnp
+from .._axes import normalize_axis
 from ._helpers import concrete, const_like, is_tensor
 
-__all__ = ["embedding"]
+__all__ = ["one_hot", "embedding"]
+
+
+def one_hot(x, num_classes: int, dtype=np.float64, axis: int = -1):
+    """``x[..., None] == arange(num_classes)`` as ``dtype`` (float64 by default, as JAX
+    with x64); out-of-range indices give all-zero rows.
+
+    >>> one_hot(fnp.asarray([0, 2]), 3).tolist()
+    [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]
+    """
+    x = fnp.asarray(x)
+    if isinstance(num_classes, bool) or not isinstance(num_classes, (int, np.integer)) \
+            or num_classes < 0:
+        raise ValueError(f"one_hot: num_classes must be a non-negative int, got {num_classes!r}")
+    nd = x.ndim + 1
+    axis = normalize_axis(axis, nd, "one_hot")
+    classes = fnp.arange(int(num_classes), device=x.device)
+    classes = fnp.reshape(classes, tuple(-1 if i == axis else 1 for i in range(nd)))
+    return fnp.astype(fnp.equal(fnp.expand_dims(x, axis), classes), dtype)
 
 
 def _host_indices(input) -> np.ndarray:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from ..facade.tensor import Tensor
 from . import functional as F
+from ._helpers import legacy_reduction
 from .modules import Module
 
 __all__ = ["MSELoss", "CrossEntropyLoss", "NLLLoss", "L1Loss", "SmoothL1Loss", "HuberLoss",
@@ -21,7 +22,7 @@ class _Loss(Module):
     def __init__(self, size_average=None, reduce=None, reduction: str = "mean"):
         super().__init__()
         if size_average is not None or reduce is not None:
-            reduction = F._legacy_reduction(size_average, reduce)
+            reduction = legacy_reduction(size_average, reduce, reduction)
         self.reduction = reduction
 
 

@@ -1,7 +1,7 @@
 """Normalisation layers, as PyTorch's: ``BatchNorm1d``, ``BatchNorm2d`` (running
 statistics as buffers ``running_mean``, ``running_var``, ``num_batches_tracked``,
 updated in training mode with ``momentum``, or a cumulative average when ``momentum``
-is None), ``LayerNorm`` and ``GroupNorm``.
+is None), ``LayerNorm``, ``RMSNorm`` and ``GroupNorm``.
 
 >>> import fgrad
 >>> from fgrad import nn
@@ -20,7 +20,7 @@ from ..facade import creation as _creation, grad_mode as _grad_mode
 from . import functional as F
 from .modules import Module, Parameter
 
-__all__ = ["BatchNorm1d", "BatchNorm2d", "LayerNorm", "GroupNorm"]
+__all__ = ["BatchNorm1d", "BatchNorm2d", "LayerNorm", "RMSNorm", "GroupNorm"]
 
 
 def _affine_parameters(module: Module, shape, affine: bool, bias: bool, kw: dict) -> None:
@@ -146,6 +146,42 @@ class LayerNorm(Module):
     def extra_repr(self) -> str:
         return (f"{self.normalized_shape}, eps={self.eps}, "
                 f"elementwise_affine={self.elementwise_affine}, bias={self.bias is not None}")
+
+
+class RMSNorm(Module):
+    """Root-mean-square normalisation over the trailing ``normalized_shape`` axes, with an
+    elementwise ``weight`` (ones) and no bias; ``eps=None`` is the machine epsilon of the
+    input's computation type.
+
+    >>> RMSNorm([2, 3])
+    RMSNorm((2, 3), eps=None, elementwise_affine=True)
+    """
+
+    def __init__(self, normalized_shape, eps: float | None = None,
+                 elementwise_affine: bool = True, device=None, dtype=None):
+        super().__init__()
+        if isinstance(normalized_shape, int):
+            normalized_shape = (normalized_shape,)
+        self.normalized_shape = tuple(normalized_shape)
+        self.eps = eps
+        self.elementwise_affine = elementwise_affine
+        if elementwise_affine:
+            self.weight = Parameter(_creation.ones(self.normalized_shape, device=device,
+                                                   dtype=dtype))
+        else:
+            self.register_parameter("weight", None)
+
+    def reset_parameters(self) -> None:
+        if self.weight is not None:
+            with _grad_mode.no_grad():
+                self.weight.fill_(1.0)
+
+    def forward(self, x):
+        return F.rms_norm(x, self.normalized_shape, self.weight, self.eps)
+
+    def extra_repr(self) -> str:
+        return (f"{self.normalized_shape}, eps={self.eps}, "
+                f"elementwise_affine={self.elementwise_affine}")
 
 
 class GroupNorm(Module):

@@ -1,4 +1,5 @@
-"""Recurrent layers, as PyTorch's ``RNN``, ``LSTM`` and ``GRU``: ``num_layers``, ``bias``,
+"""Recurrent layers, as PyTorch's ``RNN``, ``LSTM`` and ``GRU`` (and one step of each:
+``RNNCell``, ``LSTMCell``, ``GRUCell``): ``num_layers``, ``bias``,
 ``batch_first``, ``dropout`` (between layers, in training mode), ``bidirectional``,
 ``proj_size`` (LSTM), an initial state ``h0`` (``(h0, c0)`` for LSTM), unbatched
 ``(L, H_in)`` inputs; PyTorch's parameter names (``weight_ih_l0``,
@@ -7,7 +8,9 @@
 
 The cells are compositions of ``linear``, ``sigmoid`` and ``tanh``; the input-to-hidden
 products of all time steps are one matrix product per layer and direction, and the
-recurrence is a Python loop over time. ``PackedSequence`` inputs are not supported.
+recurrence over time is one ``fgrad.lax.scan`` of the cell (one graph node per layer and
+direction; its backward is a scan too; sequences under 12 steps with autograd on run as a
+Python loop, cheaper there). ``PackedSequence`` inputs are not supported.
 
 >>> import fgrad
 >>> from fgrad import nn
@@ -23,13 +26,15 @@ import math
 import numbers
 import warnings
 
-from ..facade import creation as _creation, torch_functions as _torch_functions
+from ..facade import (creation as _creation, grad_mode as _grad_mode,
+                      torch_functions as _torch_functions)
 from ..facade.tensor import Tensor
+from .. import lax as _lax
 from . import functional as F
 from . import init
 from .modules import Module, Parameter
 
-__all__ = ["RNNBase", "RNN", "LSTM", "GRU"]
+__all__ = ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
 
 _GATES = {"LSTM": 4, "GRU": 3, "RNN_TANH": 1, "RNN_RELU": 1}
 
@@ -40,6 +45,65 @@ def _stack(tensors, dim=0):
 
 def _cat(tensors, dim=0):
     return _torch_functions.FUNCTIONS["cat"](tensors, dim)
+
+
+def _step(mode: str, gi, h, c, w: dict):
+    """One time step of a ``mode`` cell (``LSTM GRU RNN_TANH RNN_RELU``): ``gi`` the
+    input's gates ``x W_ih^T + b_ih``, ``w`` the weights; returns ``(h, c)`` (``c`` None
+    but for LSTM)."""
+    gh = F.linear(h, w["w_hh"], w["b_hh"])
+    if mode == "LSTM":
+        i, f, g, o = (gi + gh).chunk(4, 1)
+        c = f.sigmoid() * c + i.sigmoid() * g.tanh()
+        h = o.sigmoid() * c.tanh()
+        if w["w_hr"] is not None:
+            h = F.linear(h, w["w_hr"])
+        return h, c
+    if mode == "GRU":
+        ir, iz, in_ = gi.chunk(3, 1)
+        hr, hz, hn = gh.chunk(3, 1)
+        r = (ir + hr).sigmoid()
+        z = (iz + hz).sigmoid()
+        n = (in_ + r * hn).tanh()
+        return (1 - z) * n + z * h, None
+    pre = gi + gh
+    return (pre.tanh() if mode == "RNN_TANH" else pre.relu()), None
+
+
+_CARRIED = ("w_hh", "b_hh", "w_hr")
+# With gradients recorded, a scan's backward traces and compiles the body's VJP on every
+# call (a fixed cost of about 9 ms), while the tape of a Python loop costs about 1 ms
+# per time step: sequences shorter than this keep the loop.
+_SCAN_MIN_STEPS = 12
+
+
+def _recurrence(mode: str, gates_in, h, c, w: dict, reverse: bool):
+    """``_step`` over the time axis of ``gates_in`` (backwards when ``reverse``); returns
+    the final ``h``, ``c`` and the stacked outputs, each at its input's time index.
+
+    One ``lax.scan``: the body is traced once and runs as a compiled sub-program, so the
+    tape records one node for the whole loop (not ~20 per time step) and the backward is
+    the scan of the body's VJP. The weights the body uses ride in the carry (unchanged),
+    as a loop body may close over no tensor that requires grad. Short sequences under
+    autograd run as a Python loop (the same steps, so the same results)."""
+    steps = gates_in.shape[0]
+    if steps < _SCAN_MIN_STEPS and _grad_mode.is_grad_enabled():
+        ys = [None] * steps
+        for t in (range(steps - 1, -1, -1) if reverse else range(steps)):
+            h, c = _step(mode, gates_in[t], h, c, w)
+            ys[t] = h
+        return h, c, _stack(ys)
+    names = [n for n in _CARRIED if w[n] is not None]
+    state = (h,) if c is None else (h, c)
+
+    def body(carry, gi):
+        weights = {"w_hh": None, "b_hh": None, "w_hr": None}
+        weights.update(zip(names, carry[len(state):]))
+        h, c = _step(mode, gi, carry[0], carry[1] if len(state) == 2 else None, weights)
+        return ((h,) if c is None else (h, c)) + carry[len(state):], h
+
+    carry, ys = _lax.scan(body, state + tuple(w[n] for n in names), gates_in, reverse=reverse)
+    return carry[0], (carry[1] if len(state) == 2 else None), ys
 
 
 class RNNBase(Module):
@@ -179,46 +243,19 @@ class RNNBase(Module):
         return {"w_ih": get("weight_ih"), "w_hh": get("weight_hh"), "b_ih": get("bias_ih"),
                 "b_hh": get("bias_hh"), "w_hr": get("weight_hr")}
 
-    def _cell(self, gi, h, c, w):
-        """One time step: ``gi`` the input's gates ``x W_ih^T + b_ih``; returns ``(h, c)``."""
-        gh = F.linear(h, w["w_hh"], w["b_hh"])
-        if self.mode == "LSTM":
-            i, f, g, o = (gi + gh).chunk(4, 1)
-            c = f.sigmoid() * c + i.sigmoid() * g.tanh()
-            h = o.sigmoid() * c.tanh()
-            if w["w_hr"] is not None:
-                h = F.linear(h, w["w_hr"])
-            return h, c
-        if self.mode == "GRU":
-            ir, iz, in_ = gi.chunk(3, 1)
-            hr, hz, hn = gh.chunk(3, 1)
-            r = (ir + hr).sigmoid()
-            z = (iz + hz).sigmoid()
-            n = (in_ + r * hn).tanh()
-            return (1 - z) * n + z * h, None
-        pre = gi + gh
-        return (pre.tanh() if self.mode == "RNN_TANH" else pre.relu()), None
-
     def _run(self, x, h0, c0):
         """``x`` is ``(L, N, H_in)``; ``h0``/``c0`` ``(layers * dirs, N, H)``. Returns the
         last layer's output ``(L, N, dirs * H)`` and the final states."""
         hs, cs = [], []
-        steps = x.shape[0]
         for layer in range(self.num_layers):
             outs = []
             for direction in range(self.num_directions):
                 k = layer * self.num_directions + direction
                 w = self._weights(layer, direction)
                 gates_in = F.linear(x, w["w_ih"], w["b_ih"])  # every time step at once
-                h, c = h0[k], (c0[k] if c0 is not None else None)
-                order = range(steps - 1, -1, -1) if direction == 1 else range(steps)
-                ys = [None] * steps
-                # the recurrence: a Python loop over time (fgrad.lax.scan would carry (h, c)
-                # over gates_in here, reversed for direction 1, once scan is available)
-                for t in order:
-                    h, c = self._cell(gates_in[t], h, c, w)
-                    ys[t] = h
-                outs.append(_stack(ys))
+                h, c, ys = _recurrence(self.mode, gates_in, h0[k],
+                                       c0[k] if c0 is not None else None, w, direction == 1)
+                outs.append(ys)
                 hs.append(h)
                 if c is not None:
                     cs.append(c)
@@ -337,3 +374,162 @@ class LSTM(RNNBase):
         if not batched:
             return self._finish(out, batched), (h.squeeze(1), c.squeeze(1))
         return self._finish(out, batched), (h, c)
+
+
+# ------------------------------------------------------------------------ the cells
+class RNNCellBase(Module):
+    """One time step: ``weight_ih (gates * hidden_size, input_size)``, ``weight_hh (gates *
+    hidden_size, hidden_size)``, ``bias_ih``, ``bias_hh``, PyTorch's initialisation, and
+    PyTorch's input checks (an unbatched ``(H_in)`` input takes an ``(H)`` state)."""
+
+    def __init__(self, input_size: int, hidden_size: int, bias: bool, num_chunks: int,
+                 device=None, dtype=None):
+        super().__init__()
+        self.input_size = input_size
+        self.hidden_size = hidden_size
+        self.bias = bias
+        kw = {"device": device, "dtype": dtype}
+        self.weight_ih = Parameter(_creation.empty((num_chunks * hidden_size, input_size), **kw))
+        self.weight_hh = Parameter(_creation.empty((num_chunks * hidden_size, hidden_size),
+                                                   **kw))
+        if bias:
+            self.bias_ih = Parameter(_creation.empty(num_chunks * hidden_size, **kw))
+            self.bias_hh = Parameter(_creation.empty(num_chunks * hidden_size, **kw))
+        else:
+            self.register_parameter("bias_ih", None)
+            self.register_parameter("bias_hh", None)
+        self.reset_parameters()
+
+    def extra_repr(self) -> str:
+        s = f"{self.input_size}, {self.hidden_size}"
+        if self.bias is not True:
+            s += f", bias={self.bias}"
+        if getattr(self, "nonlinearity", "tanh") != "tanh":
+            s += f", nonlinearity={self.nonlinearity}"
+        return s
+
+    def reset_parameters(self) -> None:
+        stdv = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0
+        for weight in self.parameters():
+            init.uniform_(weight, -stdv, stdv)
+
+    def _weights(self) -> dict:
+        return {"w_ih": self.weight_ih, "w_hh": self.weight_hh, "b_ih": self.bias_ih,
+                "b_hh": self.bias_hh, "w_hr": None}
+
+    def _zeros(self, input):
+        return _creation.zeros((input.size(0), self.hidden_size), dtype=input.dtype,
+                               device=input.device)
+
+    def _check_dims(self, input, hx: tuple, pair: bool = False) -> None:
+        """PyTorch's rank checks: the input, then each state (``hx[k]`` of an LSTM's pair)."""
+        name = type(self).__name__
+        if input.dim() not in (1, 2):
+            raise ValueError(f"{name}: Expected input to be 1D or 2D, got {input.dim()}D instead")
+        for idx, value in enumerate(hx):
+            if value is not None and value.dim() not in (1, 2):
+                what = f"hx[{idx}]" if pair else "hidden"
+                raise ValueError(f"{name}: Expected {what} to be 1D or 2D, got {value.dim()}D "
+                                 "instead")
+
+    def _check_sizes(self, input, hidden: tuple) -> None:
+        """PyTorch's checks of a (batched) step: the input's features, then each state's
+        batch size and features."""
+        if input.size(1) != self.input_size:
+            raise RuntimeError(f"input has inconsistent input_size: got {input.size(1)} "
+                               f"expected {self.input_size}")
+        for k, hx in enumerate(hidden):
+            if input.size(0) != hx.size(0):
+                raise RuntimeError(f"Input batch size {input.size(0)} doesn't match hidden{k} "
+                                   f"batch size {hx.size(0)}")
+            if hx.dim() < 2:
+                raise IndexError("Dimension out of range (expected to be in range of [-1, 0], "
+                                 "but got 1)")
+            if hx.size(1) != self.hidden_size:
+                raise RuntimeError(f"hidden{k} has inconsistent hidden_size: got {hx.size(1)}, "
+                                   f"expected {self.hidden_size}")
+
+    def _one_state_step(self, mode: str, input, hx):
+        """``RNNCell``/``GRUCell``: the new hidden state."""
+        self._check_dims(input, (hx,))
+        batched = input.dim() == 2
+        if not batched:
+            input = input.unsqueeze(0)
+        hx = self._zeros(input) if hx is None else (hx if batched else hx.unsqueeze(0))
+        self._check_sizes(input, (hx,))
+        h, _ = _step(mode, F.linear(input, self.weight_ih, self.bias_ih), hx, None,
+                     self._weights())
+        return h if batched else h.squeeze(0)
+
+
+class RNNCell(RNNCellBase):
+    """An Elman cell: ``h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh)`` (``relu`` with
+    ``nonlinearity='relu'``).
+
+    >>> import fgrad
+    >>> cell = RNNCell(3, 4, nonlinearity="relu"); cell
+    RNNCell(3, 4, nonlinearity=relu)
+    >>> cell(fgrad.ones(2, 3)).shape
+    fgrad.Size([2, 4])
+    """
+
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True,
+                 nonlinearity: str = "tanh", device=None, dtype=None):
+        super().__init__(input_size, hidden_size, bias, num_chunks=1, device=device,
+                         dtype=dtype)
+        self.nonlinearity = nonlinearity
+
+    def forward(self, input, hx=None):
+        if self.nonlinearity not in ("tanh", "relu"):
+            self._check_dims(input, (hx,))
+            raise RuntimeError(f"Unknown nonlinearity: {self.nonlinearity}")
+        mode = "RNN_TANH" if self.nonlinearity == "tanh" else "RNN_RELU"
+        return self._one_state_step(mode, input, hx)
+
+
+class GRUCell(RNNCellBase):
+    """A gated recurrent unit cell (gates ``r z n``, as ``GRU``).
+
+    >>> import fgrad
+    >>> GRUCell(3, 4)(fgrad.ones(3)).shape
+    fgrad.Size([4])
+    """
+
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, device=None,
+                 dtype=None):
+        super().__init__(input_size, hidden_size, bias, num_chunks=3, device=device,
+                         dtype=dtype)
+
+    def forward(self, input, hx=None):
+        return self._one_state_step("GRU", input, hx)
+
+
+class LSTMCell(RNNCellBase):
+    """A long short-term memory cell (gates ``i f g o``, as ``LSTM``); returns ``(h', c')``.
+
+    >>> import fgrad
+    >>> h, c = LSTMCell(3, 4)(fgrad.ones(2, 3)); h.shape, c.shape
+    (fgrad.Size([2, 4]), fgrad.Size([2, 4]))
+    """
+
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, device=None,
+                 dtype=None):
+        super().__init__(input_size, hidden_size, bias, num_chunks=4, device=device,
+                         dtype=dtype)
+
+    def forward(self, input, hx=None):
+        self._check_dims(input, tuple(hx) if hx is not None else (), pair=True)
+        batched = input.dim() == 2
+        if not batched:
+            input = input.unsqueeze(0)
+        if hx is None:
+            zeros = self._zeros(input)
+            hx = (zeros, zeros)
+        elif not batched:
+            hx = (hx[0].unsqueeze(0), hx[1].unsqueeze(0))
+        if len(hx) != 2:
+            raise RuntimeError("lstm_cell expects two hidden states")
+        self._check_sizes(input, tuple(hx))
+        h, c = _step("LSTM", F.linear(input, self.weight_ih, self.bias_ih), hx[0], hx[1],
+                     self._weights())
+        return (h, c) if batched else (h.squeeze(0), c.squeeze(0))
