@@ -90,9 +90,11 @@ def _window_view(xp, x, window, strides, dilation):
 
 
 # ======================================================== conv_general_dilated ===
-def _conv_shape(lhs, rhs, *, window_strides, padding, lhs_dilation, rhs_dilation,
-                feature_group_count):
-    ls, rs, g = tuple(lhs.shape), tuple(rhs.shape), feature_group_count
+def _check_conv(ls, rs, window_strides, padding, lhs_dilation, rhs_dilation,
+                feature_group_count) -> tuple:
+    """The output's spatial sizes of a convolution of shapes ``ls`` by ``rs``, or JAX's error
+    for parameters that do not fit them."""
+    g = feature_group_count
     what = f"conv_general_dilated: lhs shape {errors.fmt_shape(ls)}, rhs shape {errors.fmt_shape(rs)}"
     if len(ls) != len(rs) or len(ls) < 2:
         raise TypeError(f"{what}: both operands must have the same rank, at least 2")
@@ -111,8 +113,20 @@ def _conv_shape(lhs, rhs, *, window_strides, padding, lhs_dilation, rhs_dilation
     if rs[0] % g:
         raise TypeError(f"{what}: rhs output feature dimension size {rs[0]} must be a "
                         f"multiple of feature_group_count {g}")
-    spatial = tuple(_out_len(n, k, s, p, a, b) for n, k, s, p, a, b in zip(
+    dilated = tuple(_dilate(n, d) for n, d in zip(ls[2:], lhs_dilation))
+    if any(n + lo + hi < 0 for n, (lo, hi) in zip(dilated, padding)):
+        raise ValueError(f"Negative padding is larger than the size of the corresponding "
+                         f"dimension: got padding={list(map(tuple, padding))} for "
+                         f"lhs_shape[2:]={dilated}")
+    return tuple(_out_len(n, k, s, p, a, b) for n, k, s, p, a, b in zip(
         ls[2:], rs[2:], window_strides, padding, lhs_dilation, rhs_dilation))
+
+
+def _conv_shape(lhs, rhs, *, window_strides, padding, lhs_dilation, rhs_dilation,
+                feature_group_count):
+    ls, rs = tuple(lhs.shape), tuple(rhs.shape)
+    spatial = _check_conv(ls, rs, window_strides, padding, lhs_dilation, rhs_dilation,
+                          feature_group_count)
     return ShapedArray((ls[0], rs[0]) + spatial, np.result_type(lhs.dtype, rhs.dtype),
                        lhs.device)
 
@@ -497,10 +511,12 @@ reduce_window_max_p.batch = _window_batch(reduce_window_max_p)
 # ---- helpers (fgrad.lax and the facade are written with these) -----------------------
 def conv(lhs, rhs, window_strides, padding, lhs_dilation, rhs_dilation, feature_group_count=1):
     """The canonical-layout convolution (``(N, C, ...)`` by ``(O, C/G, ...)``)."""
-    return conv_p.bind(lhs, rhs, window_strides=tuple(window_strides),
-                       padding=tuple((int(lo), int(hi)) for lo, hi in padding),
-                       lhs_dilation=tuple(lhs_dilation), rhs_dilation=tuple(rhs_dilation),
-                       feature_group_count=int(feature_group_count))
+    params = dict(window_strides=tuple(window_strides),
+                  padding=tuple((int(lo), int(hi)) for lo, hi in padding),
+                  lhs_dilation=tuple(lhs_dilation), rhs_dilation=tuple(rhs_dilation),
+                  feature_group_count=int(feature_group_count))
+    _check_conv(tuple(lhs.shape), tuple(rhs.shape), **params)   # JAX's errors, eagerly too
+    return conv_p.bind(lhs, rhs, **params)
 
 
 def _window_params(x, window_dimensions, window_strides, padding, window_dilation):
