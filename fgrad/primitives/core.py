@@ -236,6 +236,23 @@ def move_to_front(x, d):
     return shape.transpose(x, perm)
 
 
+def front_batch_rule(prim: Primitive, axis_param: str | None = None):
+    """Batching for a one-operand primitive that works over any leading axes: the batch
+    axis goes to the front and the parameter ``axis_param`` (an axis or a tuple of axes of
+    the operand, when the primitive has one) shifts by one; negative axes count from the
+    end and stay. Every output is batched along axis 0."""
+    multiple = prim.multiple_results
+
+    def rule(vals, dims, **params):
+        if axis_param is not None:
+            a = params[axis_param]
+            params[axis_param] = (tuple(i + 1 if i >= 0 else i for i in a)
+                                  if isinstance(a, tuple) else a + 1 if a >= 0 else a)
+        out = prim.bind(move_to_front(vals[0], dims[0]), **params)
+        return (out, (0,) * len(out)) if multiple else (out, 0)
+    return rule
+
+
 _SCALARS = frozenset((int, float, bool, complex))
 
 

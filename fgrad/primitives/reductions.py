@@ -9,7 +9,8 @@ import numpy as np
 
 from .. import errors
 from ..transforms.core import ShapedArray
-from .core import Primitive, defjvp, defvjp, defnondiff, deflinear, move_to_front, unbroadcast
+from .core import (Primitive, defjvp, defvjp, defnondiff, deflinear, front_batch_rule,
+                   unbroadcast)
 from . import shape as S
 from .unary import convert
 from .creation import full
@@ -42,12 +43,7 @@ def _reducer(name, np_name, grad_fn_name=None):
             probe[x.dtype] = np.asarray(getattr(np, np_name)(np.ones((1,), x.dtype), axis=0)).dtype
         return ShapedArray(_reduced_shape(x.shape, axes), probe[x.dtype], x.device)
     prim.def_abstract_eval(abstract_eval)
-
-    def batch(vals, dims, axes):
-        x, d = vals[0], dims[0]
-        x = move_to_front(x, d)
-        return prim.bind(x, axes=tuple(a + 1 for a in axes)), 0
-    prim.batch = batch
+    prim.batch = front_batch_rule(prim, "axes")
     return prim
 
 
@@ -121,10 +117,7 @@ def _arg_reducer(name, np_name):
         return ShapedArray(_reduced_shape(x.shape, (axis,)), np.int64, x.device)
     prim.def_abstract_eval(abstract_eval)
     defnondiff(prim)
-
-    def batch(vals, dims, axis):
-        return prim.bind(move_to_front(vals[0], dims[0]), axis=axis + 1), 0
-    prim.batch = batch
+    prim.batch = front_batch_rule(prim, "axis")
     return prim
 
 
@@ -142,10 +135,7 @@ def _scan(name, np_name, grad_fn_name):
         dt = np.asarray(getattr(np, np_name)(np.ones((1,), x.dtype))).dtype
         return ShapedArray(x.shape, dt, x.device)
     prim.def_abstract_eval(abstract_eval)
-
-    def batch(vals, dims, axis):
-        return prim.bind(move_to_front(vals[0], dims[0]), axis=axis + 1), 0
-    prim.batch = batch
+    prim.batch = front_batch_rule(prim, "axis")
     return prim
 
 

@@ -9,7 +9,7 @@ import numpy as np
 
 from .. import errors
 from ..transforms.core import ShapedArray, Zero, instantiate
-from .core import Primitive, deflinear, defjvp, defvjp, move_to_front
+from .core import Primitive, deflinear, defjvp, defvjp, front_batch_rule, move_to_front
 from .core import unbroadcast
 from .core import _cast_like
 from .creation import full
@@ -270,8 +270,7 @@ flip_p = Primitive("flip", grad_fn_name="FlipBackward0")
 flip_p.def_impl(lambda xp, x, axes: xp.flip(x, axis=axes))
 flip_p.def_abstract_eval(lambda x, axes: x)
 deflinear(flip_p, lambda ct, x, axes: flip(ct, axes))
-flip_p.batch = lambda vals, dims, axes: (
-    flip_p.bind(move_to_front(vals[0], dims[0]), axes=tuple(a + 1 for a in axes)), 0)
+flip_p.batch = front_batch_rule(flip_p, "axes")
 
 
 # ---- compositions used by rules and by fgrad.numpy -------------------------------

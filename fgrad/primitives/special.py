@@ -27,7 +27,7 @@ import numpy as np
 
 from ..transforms.core import ShapedArray
 from .core import (Primitive, defelementwise, defjvp, defnondiff, defvjp,
-                   elementwise_batch_rule, move_to_front, unbroadcast)
+                   elementwise_batch_rule, front_batch_rule, unbroadcast)
 from .binary import broadcast_shapes
 from .unary import abs_p, exp_p
 
@@ -492,13 +492,7 @@ stable_argsort_p.def_abstract_eval(_argsort_abstract_eval)
 defnondiff(stable_argsort_p)
 
 
-def _argsort_batch(vals, dims, axis):
-    x, d = vals[0], dims[0]
-    x = move_to_front(x, d)
-    return stable_argsort_p.bind(x, axis=(axis % (x.ndim - 1)) + 1), 0
-
-
-stable_argsort_p.batch = _argsort_batch
+stable_argsort_p.batch = front_batch_rule(stable_argsort_p, "axis")
 
 
 # ---- user-level helpers the rules above are written with ---------------------
