@@ -64,6 +64,32 @@ class Primitive:
         # outputs are unused, and never folds it at trace time or merges two of them.
         self.effectful = False
         self.missing: dict[str, str] = {}  # rule name -> why it is not implemented
+        # -- what jit's simplifier and code generator may use ----------------------------
+        # 0-d floating arithmetic in generated code: a Python expression with one ``{}``
+        # per input ("{} + {}") computing what ``impl`` does on NumPy scalars.
+        self.python_operator: str | None = None
+        # ``python_operator`` also gives NumPy's float64 answer on Python floats, so chains
+        # of it may run on floats (not division: Python raises ZeroDivisionError where
+        # NumPy gives inf or nan).
+        self.python_operator_on_floats = False
+        # ``op(x, identity) == x`` for every x (``x + 0``, ``x ** 1``); with ``commutative``
+        # also ``op(identity, x) == x``. Such an equation is dropped.
+        self.identity: int | float | None = None
+        self.commutative = False          # op(x, y) == op(y, x)
+        # ``noop_if_same_aval(**params)``: the op returns its operand unchanged whenever
+        # the output's shape and dtype equal the operand's (a reshape; a transpose only
+        # with the identity permutation). Such an equation is dropped.
+        self.noop_if_same_aval: Callable | None = None
+        # ``compose(inner_params, params)``: the params of one application equal to the
+        # op with ``inner_params`` followed by the op with ``params`` (reshape, transpose).
+        self.compose: Callable | None = None
+        # The output holds the operand's elements in their order, repeated or not (reshape,
+        # broadcast_to): an operand holding one value everywhere gives such an output.
+        self.keeps_elements = False
+        # What NumPy's broadcasting does implicitly (broadcast_to): an element-wise
+        # ``broadcasting`` consumer may read the operand instead when its output shape
+        # comes out the same.
+        self.implied_by_broadcasting = False
         REGISTRY[name] = self
 
     def __repr__(self):

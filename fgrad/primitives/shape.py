@@ -45,6 +45,9 @@ def _reshape_batch(vals, dims, new_shape):
 
 
 reshape_p.batch = _reshape_batch
+reshape_p.noop_if_same_aval = lambda new_shape: True
+reshape_p.compose = lambda inner, params: params
+reshape_p.keeps_elements = True
 
 # transpose -------------------------------------------------------------------
 transpose_p = Primitive("transpose", grad_fn_name="PermuteBackward0")
@@ -62,6 +65,9 @@ transpose_p.def_abstract_eval(_transpose_shape)
 deflinear(transpose_p, lambda ct, x, perm: transpose(ct, tuple(np.argsort(perm))))
 transpose_p.batch = lambda vals, dims, perm: (
     transpose_p.bind(move_to_front(vals[0], dims[0]), perm=(0,) + tuple(p + 1 for p in perm)), 0)
+transpose_p.noop_if_same_aval = lambda perm: tuple(perm) == tuple(range(len(perm)))
+transpose_p.compose = lambda inner, params: {
+    "perm": tuple(inner["perm"][i] for i in params["perm"])}
 
 # broadcast_to ----------------------------------------------------------------
 broadcast_to_p = Primitive("broadcast_to", grad_fn_name="ExpandBackward0")
@@ -97,6 +103,9 @@ def _broadcast_batch(vals, dims, shape):
 
 
 broadcast_to_p.batch = _broadcast_batch
+broadcast_to_p.noop_if_same_aval = lambda shape: True
+broadcast_to_p.keeps_elements = True
+broadcast_to_p.implied_by_broadcasting = True
 
 # slice (static start/stop/step per axis, step > 0) --------------------------------
 slice_p = Primitive("slice", grad_fn_name="SliceBackward0")
@@ -139,6 +148,8 @@ deflinear(slice_p, _slice_transpose)
 slice_p.batch = lambda vals, dims, starts, stops, steps: (slice_p.bind(
     move_to_front(vals[0], dims[0]), starts=(0,) + tuple(starts),
     stops=(vals[0].shape[dims[0]],) + tuple(stops), steps=(1,) + tuple(steps)), 0)
+# same shape: the whole operand (a reversed one would not be, but steps are positive)
+slice_p.noop_if_same_aval = lambda starts, stops, steps: all(step > 0 for step in steps)
 
 # pad (constant value, non-negative lo/hi/interior per axis) -------------------
 pad_p = Primitive("pad", grad_fn_name="ConstantPadNdBackward0")
