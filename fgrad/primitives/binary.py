@@ -11,6 +11,9 @@ from .. import errors
 from ..transforms.core import ShapedArray, Zero
 from .core import (REGISTRY as _R, Primitive, defjvp, defvjp, defnondiff, dtype_rule_by_probe,
                    elementwise_batch_rule, unbroadcast)
+# A sibling family of the one acknowledged loop (core, binary, unary, shape, reductions):
+# the rules use its ops, read as attributes when the rules run.
+from . import unary as U
 
 
 def broadcast_shapes(op, *shapes):
@@ -114,9 +117,8 @@ pow_p.identity = 1
 # maximum/minimum: at ties each input gets half the gradient (JAX and PyTorch agree).
 def _balanced(ans, x, y):
     """1 where x alone attains ans, 0.5 at ties, 0 elsewhere (in ``ans``'s dtype)."""
-    from .unary import convert
-    eq_x = convert(x == ans, ans.dtype)
-    eq_y = convert(y == ans, ans.dtype)
+    eq_x = U.convert(x == ans, ans.dtype)
+    eq_y = U.convert(y == ans, ans.dtype)
     return eq_x / (eq_x + eq_y)
 
 
@@ -233,15 +235,12 @@ def greater_equal(a, b): return _R["greater_equal"].bind(a, b)
 
 
 def log_(x):
-    from .unary import log_p
-    return log_p.bind(x)
+    return U.log_p.bind(x)
 
 
 def floor_(x):
-    from .unary import floor_p
-    return floor_p.bind(x)
+    return U.floor_p.bind(x)
 
 
 def logistic_(x):
-    from .unary import logistic_p
-    return logistic_p.bind(x)
+    return U.logistic_p.bind(x)

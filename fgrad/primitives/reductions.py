@@ -11,8 +11,9 @@ from .. import errors
 from ..transforms.core import ShapedArray
 from .core import (Primitive, defjvp, defvjp, defnondiff, deflinear, front_batch_rule,
                    unbroadcast)
-from . import shape as S
-from .unary import convert
+# Sibling families of the one acknowledged loop (core, binary, unary, shape, reductions):
+# their rules use each other's ops, read as attributes when the rules run.
+from . import binary as B, shape as S, unary as U
 from .creation import full
 from .creation import from_host
 
@@ -61,7 +62,7 @@ deflinear(reduce_sum_p, lambda ct, x, axes: expand_reduced(ct, x.shape, axes))
 # extremum (JAX's rule; PyTorch's amax/amin and full max()/min() do the same).
 def _extremum_rule(ct_or_t, ans, x, axes, forward):
     ans_b = expand_reduced(ans, x.shape, axes)
-    where = convert(x == ans_b, x.dtype)      # 1 where x attains the extremum, in x's dtype
+    where = U.convert(x == ans_b, x.dtype)      # 1 where x attains the extremum, in x's dtype
     counts = expand_reduced(reduce_sum(where, axes), x.shape, axes)
     weights = where / counts
     if forward:
@@ -188,8 +189,7 @@ def cumprod(x, axis):
 
 
 def S_select(c, x, y):
-    from .binary import select
-    return select(c, x, y)
+    return B.select(c, x, y)
 
 
 def S_full_like_slice(x, axis):

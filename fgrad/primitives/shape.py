@@ -13,6 +13,9 @@ from .core import Primitive, deflinear, defjvp, defvjp, front_batch_rule, move_t
 from .core import unbroadcast
 from .core import _cast_like
 from .creation import full
+# Sibling families of the one acknowledged loop (core, binary, unary, shape, reductions):
+# their rules use each other's ops, read as attributes when the rules run.
+from . import binary as B, reductions as R, unary as U
 
 
 def _normalize_shape(shape, size, op="reshape", old_shape=None):
@@ -207,7 +210,6 @@ def _pad_batch(vals, dims, config):
     x, v = vals
     dx, dv = dims
     if dv is not None:  # a batched padding value: pad with zero, then fill the border
-        from .binary import select
         x = move_to_front(x, dx) if dx is not None else x
         size = v.shape[dv]
         if dx is None:
@@ -216,7 +218,7 @@ def _pad_batch(vals, dims, config):
                           config=tuple(config))
         vb = reshape(move_to_front(v, dv), (size,) + (1,) * (x.ndim - 1))
         padded = pad_p.bind(x, 0.0, config=((0, 0, 0),) + tuple(config))
-        return select(mask > 0, vb, padded), 0
+        return B.select(mask > 0, vb, padded), 0
     x = move_to_front(x, dx)
     return pad_p.bind(x, v, config=((0, 0, 0),) + tuple(config)), 0
 
@@ -247,8 +249,7 @@ def _concat_jvp(primals, tangents, axis):
     if all(type(t) is Zero for t in tangents):
         return ans, Zero.like(ans)
     ts = [instantiate(t) for t in tangents]
-    from .unary import convert
-    return ans, concatenate_p.bind(*[convert(t, ans.dtype) for t in ts], axis=axis)
+    return ans, concatenate_p.bind(*[U.convert(t, ans.dtype) for t in ts], axis=axis)
 
 
 concatenate_p.jvp = _concat_jvp
@@ -373,8 +374,7 @@ def flip(x, axes):
 
 
 def _sum_all(x):
-    from .reductions import reduce_sum
-    return reduce_sum(x, tuple(range(x.ndim)))
+    return R.reduce_sum(x, tuple(range(x.ndim)))
 
 
 def _scalar(v, like):
