@@ -40,8 +40,9 @@ from .core import (Primitive, _fit, defjvp, defvjp, elementwise_batch_rule, fron
                    unbroadcast)
 from . import contraction, shape as S
 from .reductions import reduce_sum
-from .binary import select
+from .binary import _R, select
 from .creation import from_host
+from .unary import convert
 
 
 # ------------------------------------------------------------------ helpers --
@@ -678,8 +679,6 @@ def _lu_vjp(ct, needs, ans, a):
 
 def _perm_matrix(perm, like):
     """P with (P x)[i] = x[perm[i]]: one-hot rows, in ``like``'s dtype."""
-    from .binary import _R
-    from .unary import convert
     n = perm.shape[-1]
     iota = from_host(np.arange(n, dtype=np.int32), like.device)
     return convert(_R["equal"].bind(S.expand_dims(perm, (-1,)), iota), like.dtype)
