@@ -10,8 +10,8 @@ from .._array import Array, wrap_raw
 from ..devices import CPU, get as get_device
 from ..primitives import unary as U
 from ..transforms.core import Tracer, SCALAR_TYPES, _bind_handlers
-from ..primitives import transfer
-from ..primitives.shape import broadcast_to, concatenate, expand_dims, reshape
+from ..primitives import shape as _S, transfer as _transfer
+from ..primitives.shape import broadcast_to, reshape
 
 # dtypes, as NumPy's
 bool_ = np.bool_
@@ -67,19 +67,19 @@ def asarray(a: Any, dtype=None, device=None, copy=None) -> Array:
     if isinstance(a, (Array, Tracer)) or type(a) in _bind_handlers:   # (facade tensors too)
         out = a if dtype is None else U.convert(a, np.dtype(dtype))
         if device is not None and isinstance(out, Array):
-            out = transfer.device_put(out, device)
+            out = _transfer.device_put(out, device)
         return out
     host = _host_copy(a, dtype)
     if host is None:   # a (nested) list holding Arrays or tracers: stack them
         arrs = [asarray(o) for o in a]
-        check_stackable(arrs)
-        out = concatenate([expand_dims(x, (0,)) for x in arrs], 0)
+        _check_stackable(arrs)
+        out = _S.concatenate([_S.expand_dims(x, (0,)) for x in arrs], 0)
         return out if dtype is None else U.convert(out, dtype)
     dev = get_device(device)
     return wrap_raw(dev.from_host(host) if dev is not CPU else host, dev)
 
 
-def check_stackable(arrs) -> None:
+def _check_stackable(arrs) -> None:
     """Arrays that ``stack`` can join: one shape (a list of arrays as ``asarray`` takes)."""
     shape = arrs[0].shape
     for a in arrs:
@@ -97,7 +97,7 @@ def device_put(x, device=None) -> Array:
     device(type='cpu')
     """
     dev = get_device(device)
-    return transfer.device_put(asarray(x), dev)
+    return _transfer.device_put(asarray(x), dev)
 
 
 def array(a: Any, dtype=None, copy: bool = True, device=None, ndmin: int = 0) -> Array:

@@ -7,7 +7,7 @@ from .. import errors
 from ..primitives import shape as S, binary as B, unary as U
 from ..primitives.creation import from_host
 from ..transforms.core import bind
-from ._core import asarray, check_stackable
+from ._core import asarray, _check_stackable
 from .._axes import (normalize_axes, normalize_axis, normalize_distinct,
                      normalize_permutation, axis_tuple)
 from ._indexing import take
@@ -162,7 +162,7 @@ def stack(arrays, axis=0):
     arrs = [asarray(a) for a in arrays]
     if not arrs:
         raise ValueError("need at least one array to stack")
-    check_stackable(arrs)
+    _check_stackable(arrs)
     axis = normalize_axis(axis, arrs[0].ndim + 1, "stack")
     return S.concatenate([S.expand_dims(a, (axis,)) for a in arrs], axis)
 
