@@ -18,7 +18,7 @@ from .transforms.checkpoint import checkpoint, remat
 from .transforms.staging import make_jaxpr
 from .transforms.jit import jit
 from .numpy._elementwise import stop_gradient
-from .primitives.transfer import device_put
+from .numpy._core import device_put
 from .facade.printing import set_printoptions
 from . import _dtypes
 from ._dtypes import (dtype, get_default_dtype, set_default_dtype, is_floating_point, is_complex,

@@ -11,9 +11,8 @@ from ..devices import CPU, get as get_device
 from ..primitives import unary as U
 from ..transforms.core import Tracer, SCALAR_TYPES
 from ..transforms.wrappers import is_wrapped
-from ..primitives.transfer import device_put
-from ..primitives.shape import reshape
-from ..primitives.shape import broadcast_to
+from ..primitives import shape as _S, transfer as _transfer
+from ..primitives.shape import broadcast_to, reshape
 
 # dtypes, as NumPy's
 bool_ = np.bool_
@@ -69,15 +68,37 @@ def asarray(a: Any, dtype=None, device=None, copy=None) -> Array:
     if isinstance(a, (Array, Tracer)) or is_wrapped(a):   # registered wrapper types too
         out = a if dtype is None else U.convert(a, np.dtype(dtype))
         if device is not None and isinstance(out, Array):
-            out = device_put(out, device)
+            out = _transfer.device_put(out, device)
         return out
     host = _host_copy(a, dtype)
     if host is None:   # a (nested) list holding Arrays or tracers: stack them
-        from ._shape import stack
-        out = stack([asarray(o) for o in a])
+        arrs = [asarray(o) for o in a]
+        _check_stackable(arrs)
+        out = _S.concatenate([_S.expand_dims(x, (0,)) for x in arrs], 0)
         return out if dtype is None else U.convert(out, dtype)
     dev = get_device(device)
     return wrap_raw(dev.from_host(host) if dev is not CPU else host, dev)
+
+
+def _check_stackable(arrs) -> None:
+    """Arrays that ``stack`` can join: one shape (a list of arrays as ``asarray`` takes)."""
+    shape = arrs[0].shape
+    for a in arrs:
+        if a.shape != shape:
+            raise ValueError(f"stack: all input arrays must have the same shape, got "
+                             f"{[x.shape for x in arrs]}")
+
+
+def device_put(x, device=None) -> Array:
+    """``x`` (an array, or host data: lists, scalars, NumPy arrays) on ``device`` (a Device,
+    'cpu', 'cuda', 'cuda:N'); a no-op if already there.
+
+    >>> import fgrad, fgrad.numpy as fnp
+    >>> fgrad.device_put(fnp.ones(2), 'cpu').device
+    device(type='cpu')
+    """
+    dev = get_device(device)
+    return _transfer.device_put(asarray(x), dev)
 
 
 def array(a: Any, dtype=None, copy: bool = True, device=None, ndmin: int = 0) -> Array:

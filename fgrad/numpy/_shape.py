@@ -7,7 +7,7 @@ from .. import errors
 from ..primitives import shape as S, binary as B, unary as U
 from ..primitives.creation import from_host
 from ..transforms.core import bind
-from ._core import asarray
+from ._core import asarray, _check_stackable
 from .._axes import (normalize_axes, normalize_axis, normalize_distinct,
                      normalize_permutation, axis_tuple)
 from ._indexing import take
@@ -162,12 +162,8 @@ def stack(arrays, axis=0):
     arrs = [asarray(a) for a in arrays]
     if not arrs:
         raise ValueError("need at least one array to stack")
-    shape = arrs[0].shape
-    for a in arrs:
-        if a.shape != shape:
-            raise ValueError(f"stack: all input arrays must have the same shape, got "
-                             f"{[x.shape for x in arrs]}")
-    axis = normalize_axis(axis, len(shape) + 1, "stack")
+    _check_stackable(arrs)
+    axis = normalize_axis(axis, arrs[0].ndim + 1, "stack")
     return S.concatenate([S.expand_dims(a, (axis,)) for a in arrs], axis)
 
 

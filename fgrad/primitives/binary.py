@@ -9,8 +9,11 @@ import numpy as np
 
 from .. import errors
 from ..transforms.core import ShapedArray, Zero
-from .core import (Primitive, defjvp, defvjp, defnondiff, dtype_rule_by_probe,
+from .core import (REGISTRY as _R, Primitive, defjvp, defvjp, defnondiff, dtype_rule_by_probe,
                    elementwise_batch_rule, unbroadcast)
+# A sibling family of the one acknowledged loop (core, binary, unary, shape, reductions):
+# the rules use its ops, read as attributes when the rules run.
+from . import unary as U
 
 
 def broadcast_shapes(op, *shapes):
@@ -70,16 +73,24 @@ def defbinary(prim, dx, dy, saves="inputs", uses=None):
 
 add_p = _nary("add")
 defbinary(add_p, 1, 1, saves="none")
+add_p.python_operator, add_p.python_operator_on_floats = "{} + {}", True
+add_p.identity, add_p.commutative = 0, True
 
 sub_p = _nary("sub", "subtract")
 defbinary(sub_p, 1, -1, saves="none")
+sub_p.python_operator, sub_p.python_operator_on_floats = "{} - {}", True
+sub_p.identity = 0
 
 mul_p = _nary("mul", "multiply")
 defbinary(mul_p, lambda ans, x, y: y, lambda ans, x, y: x, uses=({1}, {0}))
+mul_p.python_operator, mul_p.python_operator_on_floats = "{} * {}", True
+mul_p.identity, mul_p.commutative = 1, True
 
 div_p = _nary("div", "true_divide")
 defbinary(div_p, lambda ans, x, y: 1 / y, lambda ans, x, y: -ans / y, saves="both",
           uses=({1}, {1, "ans"}))
+div_p.python_operator = "{} / {}"    # not on Python floats: x / 0.0 raises there
+div_p.identity = 1
 
 
 # d(x^y)/dx = y x^(y-1) (0 where y == 0, so x = 0 gives no 0 * inf);
@@ -100,14 +111,14 @@ def _pow_dy(ans, x, y):
 
 pow_p = _nary("pow", "power")
 defbinary(pow_p, _pow_dx, _pow_dy, saves="both", uses=({0, 1}, {0, "ans"}))
+pow_p.identity = 1
 
 
 # maximum/minimum: at ties each input gets half the gradient (JAX and PyTorch agree).
 def _balanced(ans, x, y):
     """1 where x alone attains ans, 0.5 at ties, 0 elsewhere (in ``ans``'s dtype)."""
-    from .unary import convert
-    eq_x = convert(x == ans, ans.dtype)
-    eq_y = convert(y == ans, ans.dtype)
+    eq_x = U.convert(x == ans, ans.dtype)
+    eq_y = U.convert(y == ans, ans.dtype)
     return eq_x / (eq_x + eq_y)
 
 
@@ -118,6 +129,8 @@ defbinary(maximum_p, lambda ans, x, y: _balanced(ans, x, y),
 minimum_p = _nary("minimum")
 defbinary(minimum_p, lambda ans, x, y: _balanced(ans, x, y),
           lambda ans, x, y: _balanced(ans, y, x), saves="both")
+
+maximum_p.commutative = minimum_p.commutative = True
 
 # atan2(x, y) = angle of (y, x): d/dx = y / (x^2 + y^2), d/dy = -x / (x^2 + y^2).
 arctan2_p = _nary("arctan2", grad_fn_name="Atan2Backward0")
@@ -134,6 +147,7 @@ def _over_hypot(ans, v):
 hypot_p = _nary("hypot")
 defbinary(hypot_p, lambda ans, x, y: _over_hypot(ans, x), lambda ans, x, y: _over_hypot(ans, y),
           saves="both", uses=({0, "ans"}, {1, "ans"}))
+hypot_p.commutative = True
 
 # logaddexp(x, y) = log(e^x + e^y), stable in the backend (NumPy's ufunc). Its partials
 # e^(x - ans) are written as logistic(x - y), which stays exact when one input is
@@ -141,6 +155,7 @@ defbinary(hypot_p, lambda ans, x, y: _over_hypot(ans, x), lambda ans, x, y: _ove
 logaddexp_p = _nary("logaddexp", grad_fn_name="LogaddexpBackward0")
 defbinary(logaddexp_p, lambda ans, x, y: logistic_(x - y), lambda ans, x, y: logistic_(y - x),
           uses=({0, 1}, {0, 1}))
+logaddexp_p.commutative = True
 
 # x mod y = x - floor(x / y) y: d/dx = 1, d/dy = -floor(x / y).
 remainder_p = _nary("remainder", grad_fn_name="RemainderBackward0")
@@ -159,6 +174,9 @@ for _name in ("equal", "not_equal", "less", "less_equal", "greater", "greater_eq
               "logical_and", "logical_or", "logical_xor", "bitwise_and", "bitwise_or",
               "bitwise_xor", "left_shift", "right_shift"):
     defnondiff(_nary(_name))
+for _name in ("equal", "not_equal", "logical_and", "logical_or", "logical_xor", "bitwise_and",
+              "bitwise_or", "bitwise_xor"):
+    _R[_name].commutative = True
 
 
 # select(cond, x, y): x where cond else y (NumPy's where, broadcasting all three).
@@ -206,7 +224,6 @@ clamp_p.broadcasting = True
 
 
 # ---- user-level helpers the rules are written with ---------------------------
-from .core import REGISTRY as _R  # noqa: E402
 
 
 def select(c, x, y): return select_p.bind(c, x, y)
@@ -218,15 +235,12 @@ def greater_equal(a, b): return _R["greater_equal"].bind(a, b)
 
 
 def log_(x):
-    from .unary import log_p
-    return log_p.bind(x)
+    return U.log_p.bind(x)
 
 
 def floor_(x):
-    from .unary import floor_p
-    return floor_p.bind(x)
+    return U.floor_p.bind(x)
 
 
 def logistic_(x):
-    from .unary import logistic_p
-    return logistic_p.bind(x)
+    return U.logistic_p.bind(x)

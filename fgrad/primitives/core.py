@@ -64,6 +64,32 @@ class Primitive:
         # outputs are unused, and never folds it at trace time or merges two of them.
         self.effectful = False
         self.missing: dict[str, str] = {}  # rule name -> why it is not implemented
+        # -- what jit's simplifier and code generator may use ----------------------------
+        # 0-d floating arithmetic in generated code: a Python expression with one ``{}``
+        # per input ("{} + {}") computing what ``impl`` does on NumPy scalars.
+        self.python_operator: str | None = None
+        # ``python_operator`` also gives NumPy's float64 answer on Python floats, so chains
+        # of it may run on floats (not division: Python raises ZeroDivisionError where
+        # NumPy gives inf or nan).
+        self.python_operator_on_floats = False
+        # ``op(x, identity) == x`` for every x (``x + 0``, ``x ** 1``); with ``commutative``
+        # also ``op(identity, x) == x``. Such an equation is dropped.
+        self.identity: int | float | None = None
+        self.commutative = False          # op(x, y) == op(y, x)
+        # ``noop_if_same_aval(**params)``: the op returns its operand unchanged whenever
+        # the output's shape and dtype equal the operand's (a reshape; a transpose only
+        # with the identity permutation). Such an equation is dropped.
+        self.noop_if_same_aval: Callable | None = None
+        # ``compose(inner_params, params)``: the params of one application equal to the
+        # op with ``inner_params`` followed by the op with ``params`` (reshape, transpose).
+        self.compose: Callable | None = None
+        # The output holds the operand's elements in their order, repeated or not (reshape,
+        # broadcast_to): an operand holding one value everywhere gives such an output.
+        self.keeps_elements = False
+        # What NumPy's broadcasting does implicitly (broadcast_to): an element-wise
+        # ``broadcasting`` consumer may read the operand instead when its output shape
+        # comes out the same.
+        self.implied_by_broadcasting = False
         REGISTRY[name] = self
 
     def __repr__(self):
@@ -234,6 +260,23 @@ def move_to_front(x, d):
         return x
     perm = (d,) + tuple(i for i in range(x.ndim) if i != d)
     return shape.transpose(x, perm)
+
+
+def front_batch_rule(prim: Primitive, axis_param: str | None = None):
+    """Batching for a one-operand primitive that works over any leading axes: the batch
+    axis goes to the front and the parameter ``axis_param`` (an axis or a tuple of axes of
+    the operand, when the primitive has one) shifts by one; negative axes count from the
+    end and stay. Every output is batched along axis 0."""
+    multiple = prim.multiple_results
+
+    def rule(vals, dims, **params):
+        if axis_param is not None:
+            a = params[axis_param]
+            params[axis_param] = (tuple(i + 1 if i >= 0 else i for i in a)
+                                  if isinstance(a, tuple) else a + 1 if a >= 0 else a)
+        out = prim.bind(move_to_front(vals[0], dims[0]), **params)
+        return (out, (0,) * len(out)) if multiple else (out, 0)
+    return rule
 
 
 _SCALARS = frozenset((int, float, bool, complex))

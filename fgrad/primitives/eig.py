@@ -27,9 +27,9 @@ import numpy as np
 from ..transforms.core import ShapedArray, Zero
 from . import contraction, shape as S
 from .binary import select, _R
-from .core import Primitive
+from .core import Primitive, front_batch_rule
 from .creation import from_host
-from .linalg import _batch_front, _result_dtype, check_matrix, solve
+from .linalg import _result_dtype, check_matrix, solve
 from .reductions import reduce_sum, argmax_p
 from .unary import conj, convert, imag, real, abs_p
 from .fft import complex_dtype
@@ -136,4 +136,4 @@ eig_p.def_abstract_eval(_eig_aval)
 eig_p.jvp = _eig_jvp
 eig_p.vjp = _eig_vjp
 eig_p.vjp_saves = "ans"
-eig_p.batch = _batch_front(eig_p)
+eig_p.batch = front_batch_rule(eig_p)

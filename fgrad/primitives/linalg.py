@@ -36,12 +36,13 @@ import numpy as np
 
 from .. import errors
 from ..transforms.core import ShapedArray, Zero
-from .core import (Primitive, _fit, defjvp, defvjp, elementwise_batch_rule, move_to_front,
+from .core import (Primitive, _fit, defjvp, defvjp, elementwise_batch_rule, front_batch_rule,
                    unbroadcast)
 from . import contraction, shape as S
 from .reductions import reduce_sum
-from .binary import select
+from .binary import _R, select
 from .creation import from_host
+from .unary import convert
 
 
 # ------------------------------------------------------------------ helpers --
@@ -151,16 +152,6 @@ def _gap_product(f, x):
     return select(x == 0, 0.0, f * x)
 
 
-def _batch_front(prim):
-    """Batching for ops already batched over leading axes: batch axis to the front."""
-    def rule(vals, dims, **params):
-        out = prim.bind(move_to_front(vals[0], dims[0]), **params)
-        if prim.multiple_results:
-            return out, (0,) * len(out)
-        return out, 0
-    return rule
-
-
 def _square_aval(op, a, shape=None):
     check_matrix(op, a.shape)
     return ShapedArray(a.shape if shape is None else shape, _result_dtype(op, a.dtype), a.device)
@@ -182,7 +173,7 @@ inv_p.def_impl(_inv_impl)
 inv_p.def_abstract_eval(lambda a: _square_aval("inv", a))
 defjvp(inv_p, lambda t, ans, a: -_mm(_mm(ans, t), ans))
 defvjp(inv_p, lambda ct, ans, a: -_mm(_mm(_T(ans), ct), _T(ans)), saves="ans")
-inv_p.batch = _batch_front(inv_p)
+inv_p.batch = front_batch_rule(inv_p)
 
 
 # ---------------------------------------------------------------------- det --
@@ -193,7 +184,7 @@ det_p.def_impl(lambda xp, a: xp.linalg.det(a))
 det_p.def_abstract_eval(lambda a: _square_aval("det", a, a.shape[:-2]))
 defjvp(det_p, lambda t, ans, a: ans * _trace(solve(a, t)))
 defvjp(det_p, lambda ct, ans, a: _scale_mats(ct * ans, _T(inv(a))))
-det_p.batch = _batch_front(det_p)
+det_p.batch = front_batch_rule(det_p)
 
 
 # ------------------------------------------------------------------ slogdet --
@@ -221,7 +212,7 @@ slogdet_p.def_abstract_eval(_slogdet_aval)
 slogdet_p.jvp = _slogdet_jvp
 slogdet_p.vjp = _slogdet_vjp
 slogdet_p.vjp_saves = "inputs"
-slogdet_p.batch = _batch_front(slogdet_p)
+slogdet_p.batch = front_batch_rule(slogdet_p)
 
 
 # -------------------------------------------------------------------- solve --
@@ -344,7 +335,7 @@ cholesky_p.def_abstract_eval(lambda a: _square_aval("cholesky", a))
 cholesky_p.jvp = _cholesky_jvp
 cholesky_p.vjp = _cholesky_vjp
 cholesky_p.vjp_saves = "ans"
-cholesky_p.batch = _batch_front(cholesky_p)
+cholesky_p.batch = front_batch_rule(cholesky_p)
 
 
 # --------------------------------------------------------------------- eigh --
@@ -399,7 +390,7 @@ eigh_p.def_abstract_eval(_eigh_aval)
 eigh_p.jvp = _eigh_jvp
 eigh_p.vjp = _eigh_vjp
 eigh_p.vjp_saves = "both"
-eigh_p.batch = _batch_front(eigh_p)
+eigh_p.batch = front_batch_rule(eigh_p)
 
 
 # ---------------------------------------------------------------------- svd --
@@ -500,7 +491,7 @@ svd_p.def_abstract_eval(_svd_aval)
 svd_p.jvp = _svd_jvp
 svd_p.vjp = _svd_vjp
 svd_p.vjp_saves = "both"
-svd_p.batch = _batch_front(svd_p)
+svd_p.batch = front_batch_rule(svd_p)
 
 
 # ----------------------------------------------------------------------- qr --
@@ -559,7 +550,7 @@ qr_p.def_abstract_eval(_qr_aval)
 qr_p.jvp = _qr_jvp
 qr_p.vjp = _qr_vjp
 qr_p.vjp_saves = "ans"
-qr_p.batch = _batch_front(qr_p)
+qr_p.batch = front_batch_rule(qr_p)
 
 
 # --------------------------------------------------------------------- pinv --
@@ -607,7 +598,7 @@ pinv_p.def_impl(_pinv_impl)
 pinv_p.def_abstract_eval(_pinv_aval)
 defjvp(pinv_p, _pinv_jvp_rule)
 defvjp(pinv_p, _pinv_vjp_rule)
-pinv_p.batch = _batch_front(pinv_p)
+pinv_p.batch = front_batch_rule(pinv_p)
 
 
 # ----------------------------------------------------------------------- lu --
@@ -688,8 +679,6 @@ def _lu_vjp(ct, needs, ans, a):
 
 def _perm_matrix(perm, like):
     """P with (P x)[i] = x[perm[i]]: one-hot rows, in ``like``'s dtype."""
-    from .binary import _R
-    from .unary import convert
     n = perm.shape[-1]
     iota = from_host(np.arange(n, dtype=np.int32), like.device)
     return convert(_R["equal"].bind(S.expand_dims(perm, (-1,)), iota), like.dtype)
@@ -700,7 +689,7 @@ lu_p.def_abstract_eval(_lu_aval)
 lu_p.jvp = _lu_jvp
 lu_p.vjp = _lu_vjp
 lu_p.vjp_saves = "ans"
-lu_p.batch = _batch_front(lu_p)
+lu_p.batch = front_batch_rule(lu_p)
 
 
 # ---- the user-level functions the rules above are written with --------------

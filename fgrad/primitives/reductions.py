@@ -9,9 +9,11 @@ import numpy as np
 
 from .. import errors
 from ..transforms.core import ShapedArray
-from .core import Primitive, defjvp, defvjp, defnondiff, deflinear, move_to_front, unbroadcast
-from . import shape as S
-from .unary import convert
+from .core import (Primitive, defjvp, defvjp, defnondiff, deflinear, front_batch_rule,
+                   unbroadcast)
+# Sibling families of the one acknowledged loop (core, binary, unary, shape, reductions):
+# their rules use each other's ops, read as attributes when the rules run.
+from . import binary as B, shape as S, unary as U
 from .creation import full
 from .creation import from_host
 
@@ -42,12 +44,7 @@ def _reducer(name, np_name, grad_fn_name=None):
             probe[x.dtype] = np.asarray(getattr(np, np_name)(np.ones((1,), x.dtype), axis=0)).dtype
         return ShapedArray(_reduced_shape(x.shape, axes), probe[x.dtype], x.device)
     prim.def_abstract_eval(abstract_eval)
-
-    def batch(vals, dims, axes):
-        x, d = vals[0], dims[0]
-        x = move_to_front(x, d)
-        return prim.bind(x, axes=tuple(a + 1 for a in axes)), 0
-    prim.batch = batch
+    prim.batch = front_batch_rule(prim, "axes")
     return prim
 
 
@@ -65,7 +62,7 @@ deflinear(reduce_sum_p, lambda ct, x, axes: expand_reduced(ct, x.shape, axes))
 # extremum (JAX's rule; PyTorch's amax/amin and full max()/min() do the same).
 def _extremum_rule(ct_or_t, ans, x, axes, forward):
     ans_b = expand_reduced(ans, x.shape, axes)
-    where = convert(x == ans_b, x.dtype)      # 1 where x attains the extremum, in x's dtype
+    where = U.convert(x == ans_b, x.dtype)      # 1 where x attains the extremum, in x's dtype
     counts = expand_reduced(reduce_sum(where, axes), x.shape, axes)
     weights = where / counts
     if forward:
@@ -121,10 +118,7 @@ def _arg_reducer(name, np_name):
         return ShapedArray(_reduced_shape(x.shape, (axis,)), np.int64, x.device)
     prim.def_abstract_eval(abstract_eval)
     defnondiff(prim)
-
-    def batch(vals, dims, axis):
-        return prim.bind(move_to_front(vals[0], dims[0]), axis=axis + 1), 0
-    prim.batch = batch
+    prim.batch = front_batch_rule(prim, "axis")
     return prim
 
 
@@ -142,10 +136,7 @@ def _scan(name, np_name, grad_fn_name):
         dt = np.asarray(getattr(np, np_name)(np.ones((1,), x.dtype))).dtype
         return ShapedArray(x.shape, dt, x.device)
     prim.def_abstract_eval(abstract_eval)
-
-    def batch(vals, dims, axis):
-        return prim.bind(move_to_front(vals[0], dims[0]), axis=axis + 1), 0
-    prim.batch = batch
+    prim.batch = front_batch_rule(prim, "axis")
     return prim
 
 
@@ -198,8 +189,7 @@ def cumprod(x, axis):
 
 
 def S_select(c, x, y):
-    from .binary import select
-    return select(c, x, y)
+    return B.select(c, x, y)
 
 
 def S_full_like_slice(x, axis):

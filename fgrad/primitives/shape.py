@@ -9,10 +9,13 @@ import numpy as np
 
 from .. import errors
 from ..transforms.core import ShapedArray, Zero, instantiate
-from .core import Primitive, deflinear, defjvp, defvjp, move_to_front
+from .core import Primitive, deflinear, defjvp, defvjp, front_batch_rule, move_to_front
 from .core import unbroadcast
 from .core import _cast_like
 from .creation import full
+# Sibling families of the one acknowledged loop (core, binary, unary, shape, reductions):
+# their rules use each other's ops, read as attributes when the rules run.
+from . import binary as B, reductions as R, unary as U
 
 
 def _normalize_shape(shape, size, op="reshape", old_shape=None):
@@ -45,6 +48,9 @@ def _reshape_batch(vals, dims, new_shape):
 
 
 reshape_p.batch = _reshape_batch
+reshape_p.noop_if_same_aval = lambda new_shape: True
+reshape_p.compose = lambda inner, params: params
+reshape_p.keeps_elements = True
 
 # transpose -------------------------------------------------------------------
 transpose_p = Primitive("transpose", grad_fn_name="PermuteBackward0")
@@ -62,6 +68,9 @@ transpose_p.def_abstract_eval(_transpose_shape)
 deflinear(transpose_p, lambda ct, x, perm: transpose(ct, tuple(np.argsort(perm))))
 transpose_p.batch = lambda vals, dims, perm: (
     transpose_p.bind(move_to_front(vals[0], dims[0]), perm=(0,) + tuple(p + 1 for p in perm)), 0)
+transpose_p.noop_if_same_aval = lambda perm: tuple(perm) == tuple(range(len(perm)))
+transpose_p.compose = lambda inner, params: {
+    "perm": tuple(inner["perm"][i] for i in params["perm"])}
 
 # broadcast_to ----------------------------------------------------------------
 broadcast_to_p = Primitive("broadcast_to", grad_fn_name="ExpandBackward0")
@@ -97,6 +106,9 @@ def _broadcast_batch(vals, dims, shape):
 
 
 broadcast_to_p.batch = _broadcast_batch
+broadcast_to_p.noop_if_same_aval = lambda shape: True
+broadcast_to_p.keeps_elements = True
+broadcast_to_p.implied_by_broadcasting = True
 
 # slice (static start/stop/step per axis, step > 0) --------------------------------
 slice_p = Primitive("slice", grad_fn_name="SliceBackward0")
@@ -139,6 +151,8 @@ deflinear(slice_p, _slice_transpose)
 slice_p.batch = lambda vals, dims, starts, stops, steps: (slice_p.bind(
     move_to_front(vals[0], dims[0]), starts=(0,) + tuple(starts),
     stops=(vals[0].shape[dims[0]],) + tuple(stops), steps=(1,) + tuple(steps)), 0)
+# same shape: the whole operand (a reversed one would not be, but steps are positive)
+slice_p.noop_if_same_aval = lambda starts, stops, steps: all(step > 0 for step in steps)
 
 # pad (constant value, non-negative lo/hi/interior per axis) -------------------
 pad_p = Primitive("pad", grad_fn_name="ConstantPadNdBackward0")
@@ -196,7 +210,6 @@ def _pad_batch(vals, dims, config):
     x, v = vals
     dx, dv = dims
     if dv is not None:  # a batched padding value: pad with zero, then fill the border
-        from .binary import select
         x = move_to_front(x, dx) if dx is not None else x
         size = v.shape[dv]
         if dx is None:
@@ -205,7 +218,7 @@ def _pad_batch(vals, dims, config):
                           config=tuple(config))
         vb = reshape(move_to_front(v, dv), (size,) + (1,) * (x.ndim - 1))
         padded = pad_p.bind(x, 0.0, config=((0, 0, 0),) + tuple(config))
-        return select(mask > 0, vb, padded), 0
+        return B.select(mask > 0, vb, padded), 0
     x = move_to_front(x, dx)
     return pad_p.bind(x, v, config=((0, 0, 0),) + tuple(config)), 0
 
@@ -236,8 +249,7 @@ def _concat_jvp(primals, tangents, axis):
     if all(type(t) is Zero for t in tangents):
         return ans, Zero.like(ans)
     ts = [instantiate(t) for t in tangents]
-    from .unary import convert
-    return ans, concatenate_p.bind(*[convert(t, ans.dtype) for t in ts], axis=axis)
+    return ans, concatenate_p.bind(*[U.convert(t, ans.dtype) for t in ts], axis=axis)
 
 
 concatenate_p.jvp = _concat_jvp
@@ -270,8 +282,7 @@ flip_p = Primitive("flip", grad_fn_name="FlipBackward0")
 flip_p.def_impl(lambda xp, x, axes: xp.flip(x, axis=axes))
 flip_p.def_abstract_eval(lambda x, axes: x)
 deflinear(flip_p, lambda ct, x, axes: flip(ct, axes))
-flip_p.batch = lambda vals, dims, axes: (
-    flip_p.bind(move_to_front(vals[0], dims[0]), axes=tuple(a + 1 for a in axes)), 0)
+flip_p.batch = front_batch_rule(flip_p, "axes")
 
 
 # ---- compositions used by rules and by fgrad.numpy -------------------------------
@@ -363,8 +374,7 @@ def flip(x, axes):
 
 
 def _sum_all(x):
-    from .reductions import reduce_sum
-    return reduce_sum(x, tuple(range(x.ndim)))
+    return R.reduce_sum(x, tuple(range(x.ndim)))
 
 
 def _scalar(v, like):

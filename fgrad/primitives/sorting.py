@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..transforms.core import ShapedArray, Zero
-from .core import Primitive, defnondiff, defvjp, move_to_front
+from .core import Primitive, defnondiff, defvjp, front_batch_rule, move_to_front
 from . import binary as B, indexing as I, reductions as R, shape as S, unary as U
 from .creation import from_host, iota
 from .special import stable_argsort_p
@@ -70,12 +70,6 @@ def _sort_vjp(ct, ans, x, axis):
     return I.scatter_add(zeros, _permutation(x, axis), ct)
 
 
-def _axis_batch(prim):
-    def batch(vals, dims, axis, **params):
-        return prim.bind(move_to_front(vals[0], dims[0]), axis=axis + 1, **params), 0
-    return batch
-
-
 # sort along ``axis`` (NaN last).
 sort_p = Primitive("sort", grad_fn_name="SortBackward0")
 sort_p.def_impl(lambda xp, x, axis: xp.sort(x, axis=axis))
@@ -89,7 +83,7 @@ def _sort_abstract_eval(x, axis):
 sort_p.def_abstract_eval(_sort_abstract_eval)
 sort_p.jvp = _sort_jvp
 defvjp(sort_p, _sort_vjp, saves="inputs")
-sort_p.batch = _axis_batch(sort_p)
+sort_p.batch = front_batch_rule(sort_p, "axis")
 
 
 # order_statistic: interpolated order statistics along ``axis``, what quantiles are made
@@ -169,7 +163,7 @@ order_statistic_p.def_impl(_order_statistic_impl)
 order_statistic_p.def_abstract_eval(_order_statistic_abstract_eval)
 order_statistic_p.jvp = _order_statistic_jvp
 defvjp(order_statistic_p, _order_statistic_vjp, saves="inputs")
-order_statistic_p.batch = _axis_batch(order_statistic_p)
+order_statistic_p.batch = front_batch_rule(order_statistic_p, "axis")
 
 
 def sort(x, axis):

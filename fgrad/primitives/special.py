@@ -27,9 +27,9 @@ import numpy as np
 
 from ..transforms.core import ShapedArray
 from .core import (Primitive, defelementwise, defjvp, defnondiff, defvjp,
-                   elementwise_batch_rule, move_to_front, unbroadcast)
-from .binary import broadcast_shapes
-from .unary import abs_p, exp_p, log1p_p
+                   elementwise_batch_rule, front_batch_rule, unbroadcast)
+from .binary import broadcast_shapes, select
+from .unary import abs_p, exp_p, log1p_p, log_p, sign_p
 
 _SQRT_PI = math.sqrt(math.pi)
 _TWO_OVER_SQRT_PI = 2.0 / _SQRT_PI
@@ -327,7 +327,6 @@ def _igammac_impl(xp, a, x):
 
 
 def _binary_out(a, x):
-    from .binary import broadcast_shapes
     dt = np.result_type(a.dtype, x.dtype)
     return ShapedArray(broadcast_shapes("igamma", a.shape, x.shape),
                        dt if dt.kind == "f" else np.dtype(np.float64), x.device)
@@ -406,7 +405,6 @@ defelementwise(i0e_p, lambda ans, x: i1e_p.bind(x) - _sign(x) * ans, saves="both
 
 
 def _i1e_derivative(ans, x):
-    from .binary import select
     safe = select(x == 0, 1.0, x)
     return select(x == 0, 0.5, i0e_p.bind(x) - ans * (_sign(x) + 1.0 / safe))
 
@@ -659,13 +657,7 @@ stable_argsort_p.def_abstract_eval(_argsort_abstract_eval)
 defnondiff(stable_argsort_p)
 
 
-def _argsort_batch(vals, dims, axis):
-    x, d = vals[0], dims[0]
-    x = move_to_front(x, d)
-    return stable_argsort_p.bind(x, axis=(axis % (x.ndim - 1)) + 1), 0
-
-
-stable_argsort_p.batch = _argsort_batch
+stable_argsort_p.batch = front_batch_rule(stable_argsort_p, "axis")
 
 
 # ---- user-level helpers the rules above are written with ---------------------
@@ -674,12 +666,10 @@ def exp(x):
 
 
 def log(x):
-    from .unary import log_p
     return log_p.bind(x)
 
 
 def _sign(x):
-    from .unary import sign_p
     return sign_p.bind(x)
 
 

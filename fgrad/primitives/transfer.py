@@ -33,15 +33,14 @@ device_put_p.batch = elementwise_batch_rule(device_put_p)
 
 
 def device_put(x, device=None):
-    """``x`` on ``device`` (a Device, 'cpu', 'cuda', 'cuda:N'); a no-op if already there.
+    """The array or traced value ``x`` on ``device`` (a Device, 'cpu', 'cuda', 'cuda:N');
+    a no-op if already there. ``fgrad.device_put`` also takes host data (lists, NumPy).
 
-    >>> import fgrad, fgrad.numpy as fnp
-    >>> fgrad.device_put(fnp.ones(2), 'cpu').device
+    >>> import fgrad.numpy as fnp
+    >>> device_put(fnp.ones(2), 'cpu').device
     device(type='cpu')
     """
-    from ..numpy._core import asarray
     dev = get_device(device)
-    x = asarray(x)
     if getattr(x, "device", None) is dev:
         return x
     return device_put_p.bind(x, device=dev)

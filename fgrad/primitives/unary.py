@@ -35,6 +35,7 @@ def _zero_derivative(prim):
 
 neg_p = _unary("neg", "negative")
 defelementwise(neg_p, lambda ans, x: -1.0, saves="none")
+neg_p.python_operator, neg_p.python_operator_on_floats = "-{}", True
 
 # copy: a fresh buffer with the same values (the facade's ``clone()``); derivative 1.
 copy_p = _unary("copy", grad_fn_name="CloneBackward0")
@@ -214,6 +215,7 @@ def _convert_jvp(primals, tangents, dtype):
 convert_p.jvp = _convert_jvp
 defvjp(convert_p, lambda ct, ans, x, dtype: convert(ct, x.dtype), saves="none")
 convert_p.batch = elementwise_batch_rule(convert_p)
+convert_p.noop_if_same_aval = lambda dtype: True
 
 # stop_gradient: the identity whose derivative is zero.
 stop_gradient_p = Primitive("stop_gradient")

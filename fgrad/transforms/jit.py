@@ -370,11 +370,12 @@ class Compiled:
 
         lines = [f"def run({', '.join(f'v{s}' for s in self.in_slots)}):"]
         for k, ((fn, ins, outs, multi, frees, donate), prim) in enumerate(zip(self.steps, prims)):
-            op = _SCALAR_OPERATORS.get(prim.name)
+            op = prim.python_operator
             scalar = op is not None and donate < 0 and self.device is CPU and \
                 all(i in literal or _is_scalar_float(avals.get(i)) for i in ins) and \
                 any(i not in literal for i in ins)
-            if scalar and prim.name != "div" and avals[outs[0]].dtype == np.float64 and \
+            if scalar and prim.python_operator_on_floats and \
+                    avals[outs[0]].dtype == np.float64 and \
                     all(avals[i].dtype == np.float64 if i not in literal
                         else type(literal[i]) in (int, float) for i in ins):
                 call = op.format(*[arg(i, as_float=True) for i in ins])
@@ -405,11 +406,6 @@ class Compiled:
                 for r in self.run(*args)]
 
 
-# 0-d floating arithmetic the generated replay writes with Python operators.
-_SCALAR_OPERATORS = {"add": "{} + {}", "sub": "{} - {}", "mul": "{} * {}",
-                     "div": "{} / {}", "neg": "-{}"}
-
-
 def _is_scalar_float(aval) -> bool:
     return aval is not None and aval.shape == () and aval.dtype.kind in "fc"
 
@@ -434,23 +430,17 @@ def _uniform_value(a, known, uniform):
 def _identity_of(eqn, ins, known, uniform):
     """The input an equation merely passes on (``x * 1``, ``x + 0``, ``x ** 1``, no-op
     reshapes), or None."""
-    name, out = eqn.prim.name, eqn.outputs[0].aval
-    candidates = []
-    if name == "mul":
-        candidates = [(ins[0], ins[1], 1), (ins[1], ins[0], 1)]
-    elif name == "add":
-        candidates = [(ins[0], ins[1], 0), (ins[1], ins[0], 0)]
-    elif name in ("sub", "div", "pow"):
-        candidates = [(ins[0], ins[1], 0 if name == "sub" else 1)]
-    for x, other, unit in candidates:
-        if type(x) is Var and x.aval == out and _uniform_value(other, known, uniform) == unit:
-            return x
-    if name in ("reshape", "broadcast_to", "convert_element_type", "transpose", "slice") and \
-            type(ins[0]) is Var and ins[0].aval == out:
-        if name == "transpose" and tuple(eqn.params["perm"]) != tuple(range(len(out.shape))):
-            return None
-        if name == "slice" and any(step <= 0 for step in eqn.params["steps"]):
-            return None               # same shape, but reversed
+    prim, out = eqn.prim, eqn.outputs[0].aval
+    unit = prim.identity
+    if unit is not None:
+        candidates = [(ins[0], ins[1])]
+        if prim.commutative:
+            candidates.append((ins[1], ins[0]))
+        for x, other in candidates:
+            if type(x) is Var and x.aval == out and _uniform_value(other, known, uniform) == unit:
+                return x
+    if prim.noop_if_same_aval is not None and type(ins[0]) is Var and ins[0].aval == out and \
+            prim.noop_if_same_aval(**eqn.params):
         return ins[0]
     return None
 
@@ -472,18 +462,16 @@ def simplify(jaxpr: Jaxpr) -> Jaxpr:
             if same is not None:
                 subst[eqn.outputs[0]] = same
                 continue
-            if prim.name in ("broadcast_to", "reshape") and type(ins[0]) is Var:
+            if prim.keeps_elements and type(ins[0]) is Var:
                 value = _uniform_value(ins[0], known, uniform)
                 if value is not None:
                     uniform[eqn.outputs[0]] = value
         # reshape of a reshape: one reshape of the original; transposes compose
-        if prim.name in ("reshape", "transpose") and type(ins[0]) is Var and \
+        if prim.compose is not None and type(ins[0]) is Var and \
                 ins[0] in producer and producer[ins[0]].prim is prim:
             inner = producer[ins[0]]
             ins[0] = inner.inputs[0]
-            if prim.name == "transpose":
-                perm = tuple(inner.params["perm"][i] for i in eqn.params["perm"])
-                eqn = Equation(prim, ins, eqn.outputs, {"perm": perm})
+            eqn = Equation(prim, ins, eqn.outputs, prim.compose(inner.params, eqn.params))
             same = _identity_of(eqn, ins, known, uniform)   # a round trip: no op at all
             if same is not None:
                 subst[eqn.outputs[0]] = same
@@ -541,7 +529,7 @@ def _implicit_broadcasts(eqns, outvars):
     times an array, say): NumPy's ``broadcast_to`` costs microseconds of Python, and
     the broadcast itself then dies as dead code."""
     source = {e.outputs[0]: e.inputs[0] for e in eqns
-              if e.prim.name == "broadcast_to" and type(e.inputs[0]) is Var}
+              if e.prim.implied_by_broadcasting and type(e.inputs[0]) is Var}
     if not source:
         return eqns
     keep = set(outvars)
