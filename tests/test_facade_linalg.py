@@ -42,3 +42,28 @@ def test_named_results():
     np.testing.assert_allclose((U @ fgrad.diag(S) @ Vh).numpy(), SPD, atol=1e-12)
     sign, logabsdet = fgrad.linalg.slogdet(A)
     np.testing.assert_allclose(float(sign) * np.exp(float(logabsdet)), np.linalg.det(SPD))
+
+
+MATRIX_PRODUCTS = {
+    "mm": (None, (2, 3), (3, 2)), "bmm": (None, (1, 2, 3), (1, 3, 2)), "mv": (None, (2, 3), (3,)),
+    "addmm": ((2, 2), (2, 3), (3, 2)), "addbmm": ((2, 2), (1, 2, 3), (1, 3, 2)),
+    "baddbmm": ((1, 2, 2), (1, 2, 3), (1, 3, 2)), "addmv": ((2,), (2, 3), (3,)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX_PRODUCTS))
+@pytest.mark.parametrize("dtypes", [(0, 0, 1), (0, 1, 0), (1, 0, 0), (1, 1, 0), (0, 1, 1),
+                                    (1, 0, 1)])
+def test_matrix_product_dtype_errors_in_pytorchs_words(name, dtypes):
+    """Mixed float32/float64 operands: PyTorch's error, checked in PyTorch's order."""
+    shapes = MATRIX_PRODUCTS[name]
+
+    def call(lib):
+        dts = [(lib.float32, lib.float64)[k] for k in dtypes]
+        args = [lib.ones(*s, dtype=dt) for s, dt in zip(shapes, dts) if s is not None]
+        try:
+            getattr(lib, name)(*args)
+            return "ok"
+        except RuntimeError as e:
+            return str(e)
+    assert call(fgrad) == call(torch)

@@ -13,11 +13,35 @@ from .shape import stack, unbind
 
 
 def _same_dtype(name, a, b):
+    """PyTorch's dtype check of a matrix product's operands, in its words for ``name``."""
     da, db = _dt(a), _dt(b)
-    if da != db:
-        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
-                           f"{da.name.replace('float32', 'float').replace('float64', 'double')}"
-                           f" != {db.name.replace('float32', 'float').replace('float64', 'double')}")
+    if da == db:
+        return
+    if name == "bmm":
+        raise RuntimeError(f"expected scalar type {_dtype_name(da)} but found {_dtype_name(db)}")
+    if name == "mv":
+        raise RuntimeError(f"addmv input tensors must have the same dtype, but got "
+                           f"{_dtype_name(db)}, {_dtype_name(da)}, and {_dtype_name(db)}")
+    raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
+                       f"{_dtype_name(da).lower()} != {_dtype_name(db).lower()}")
+
+
+def _same_dtype_with_input(name, input, a, b):
+    """The dtype check of the ``add*`` products, which compare ``input`` first (PyTorch's
+    order and words)."""
+    di, da, db = _dt(input), _dt(a), _dt(b)
+    if name == "baddbmm" and di != da:
+        raise RuntimeError(f"Input dtypes must be the same, got: input "
+                           f"{_dtype_name(di).lower()}, batch1: {_dtype_name(da).lower()}, "
+                           f"batch2: {_dtype_name(db).lower()}")
+    if name == "addmv" and not di == da == db:
+        raise RuntimeError(f"addmv input tensors must have the same dtype, but got "
+                           f"{_dtype_name(di)}, {_dtype_name(da)}, and {_dtype_name(db)}")
+    if name in ("addmm", "addbmm"):
+        for what, d in (("self", di), ("mat1", da)):
+            if d != db:
+                raise RuntimeError(f"{what} and mat2 must have the same dtype, but got "
+                                   f"{_dtype_name(d)} and {_dtype_name(db)}")
 
 
 def _mm_error(a_shape, b_shape):
@@ -200,7 +224,9 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     Array([[6., 6.],
            [6., 6.]])
     """
-    return _scaled(_arr(input), mm(mat1, mat2), beta, alpha)
+    input, mat1, mat2 = _arr(input), _arr(mat1), _arr(mat2)
+    _same_dtype_with_input("addmm", input, mat1, mat2)
+    return _scaled(input, mm(mat1, mat2), beta, alpha)
 
 
 def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
@@ -210,7 +236,9 @@ def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
     >>> addbmm(fnp.zeros((2, 2)), fnp.ones((4, 2, 3)), fnp.ones((4, 3, 2)))[0, 0]
     Array(12.)
     """
-    return _scaled(_arr(input), R.reduce_sum(bmm(batch1, batch2), (0,)), beta, alpha)
+    input, batch1, batch2 = _arr(input), _arr(batch1), _arr(batch2)
+    _same_dtype_with_input("addbmm", input, batch1, batch2)
+    return _scaled(input, R.reduce_sum(bmm(batch1, batch2), (0,)), beta, alpha)
 
 
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
@@ -220,7 +248,9 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
     >>> baddbmm(fnp.zeros((4, 2, 2)), fnp.ones((4, 2, 3)), fnp.ones((4, 3, 2))).shape
     (4, 2, 2)
     """
-    return _scaled(_arr(input), bmm(batch1, batch2), beta, alpha)
+    input, batch1, batch2 = _arr(input), _arr(batch1), _arr(batch2)
+    _same_dtype_with_input("baddbmm", input, batch1, batch2)
+    return _scaled(input, bmm(batch1, batch2), beta, alpha)
 
 
 def addmv(input, mat, vec, *, beta=1, alpha=1):
@@ -230,7 +260,9 @@ def addmv(input, mat, vec, *, beta=1, alpha=1):
     >>> addmv(fnp.ones(2), fnp.ones((2, 3)), fnp.ones(3))
     Array([4., 4.])
     """
-    return _scaled(_arr(input), mv(mat, vec), beta, alpha)
+    input, mat, vec = _arr(input), _arr(mat), _arr(vec)
+    _same_dtype_with_input("addmv", input, mat, vec)
+    return _scaled(input, mv(mat, vec), beta, alpha)
 
 
 def addr(input, vec1, vec2, *, beta=1, alpha=1):
