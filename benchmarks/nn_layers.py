@@ -11,12 +11,17 @@ MultiheadAttention (batch 8, 32 tokens, width 64, 4 heads). Each row's loss is
 """
 from __future__ import annotations
 
-import argparse
+import os
 
-import numpy as np
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_var] = "1"          # one BLAS thread, as PyTorch's below: set before NumPy loads
 
-import fgrad
-from fgrad import nn
+import argparse  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+import fgrad  # noqa: E402
+from fgrad import nn  # noqa: E402
 from _timing import median_times  # noqa: E402  (benchmarks/_timing.py)
 
 try:
