@@ -21,6 +21,7 @@ from ..primitives import reductions as R, shape as S, sorting as P, unary as U
 from ..transforms.core import Tracer
 from ._core import asarray, full
 from ._shape import concatenate
+from . import _elementwise as _E      # the namespace the index helpers use on traced values
 from ._elementwise import where, isnan, floor, ceil, clip, logical_not  # noqa: F401
 from ._indexing import take, take_along_axis, from_host
 from ._reductions import (normalize_axes, sum as _sum, max as _max, min as _min, mean,
@@ -185,7 +186,6 @@ def _quantile_partition(x, qh, n, method, out_shape):
 def _quantile_sorted(x, q, n, method, out_shape, dtype, ignore_nan):
     """Traced ``q`` or NaN-ignoring: a full sort, then a gather at computed places (the
     sample size is the count of non-NaN entries per slice when ``ignore_nan``)."""
-    import fgrad.numpy as fnp
     srt = P.sort(x, x.ndim - 1)
     batch = tuple(x.shape[:-1])
     qshape = tuple(q.shape)
@@ -195,8 +195,8 @@ def _quantile_sorted(x, q, n, method, out_shape, dtype, ignore_nan):
         count = _sum(U.convert(logical_not(isnan(x)), np.int64), axis=-1)   # batch
     else:
         count = full(batch, n, np.int64, x.device)
-    v = _virtual_index(count, qf, method, fnp)                  # qshape + batch
-    prev, nxt, gamma = _neighbours(v, count, method, fnp)
+    v = _virtual_index(count, qf, method, _E)                  # qshape + batch
+    prev, nxt, gamma = _neighbours(v, count, method, _E)
 
     def pick(ind):
         ind = clip(U.convert(ind, np.int64), 0, builtins.max(n - 1, 0))

@@ -6,6 +6,8 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from ..primitives import shape as S
+from ..primitives.creation import from_host
 from ..tree_util import tree_flatten, tree_unflatten
 from .api import (_argnums_tuple, check_output_dtype, jvp, vjp, vmap, _current_main,
                   _strip_own_tracers)
@@ -15,7 +17,6 @@ from .wrappers import wrap_like
 
 def _basis(vals):
     """Rows of the identity over all leaves, split per leaf: [(n, *shape_i)]."""
-    from ..primitives.creation import from_host
     sizes = [int(np.prod(v.shape, dtype=np.int64)) for v in vals]
     n = sum(sizes)
     if len(vals) == 1:
@@ -33,7 +34,6 @@ def _basis(vals):
 def _part(j, axis, start, stop):
     """``j``'s entries ``start:stop`` along ``axis``; ``j`` itself when that is all of them
     (one input leaf, one output leaf: the common case costs no op)."""
-    from ..primitives import shape as S
     if start == 0 and stop == j.shape[axis]:
         return j
     return S.slice_axis(j, axis, start, stop)
@@ -41,7 +41,6 @@ def _part(j, axis, start, stop):
 
 def _split_jacobian(j, out_shape, in_shapes, sizes, leading_in):
     """Split a stacked jacobian into one block per input leaf, shaped out+in."""
-    from ..primitives import shape as S
     blocks, start = [], 0
     for shp, s in zip(in_shapes, sizes):
         if leading_in:   # j: (n_in, *out_shape)
@@ -132,7 +131,6 @@ def _jacobian(fun, argnums, has_aux, forward, holomorphic=False):
             for o in outs:
                 check_output_dtype("jacrev", o.dtype, holomorphic)
             basis, sizes_out = _basis(outs)
-            from ..primitives import shape as S
             single = sum(sizes_out) == 1
             if single:
                 # one output element (a Hessian's inner gradient): a batch of one basis

@@ -22,6 +22,7 @@ from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
+from .. import errors
 from .._array import Array, wrap_raw
 from ..devices import CPU
 from ..tree_util import tree_flatten, tree_unflatten
@@ -399,7 +400,6 @@ class Compiled:
         args = []
         for v in vals:
             if v._device is not device:
-                from .. import errors
                 raise errors.device_mismatch("jit", device, v._device)
             args.append(v._value)
         return [wrap_raw(r, device) if type(r) not in SCALAR_TYPES else r
