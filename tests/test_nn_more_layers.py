@@ -54,6 +54,8 @@ def test_rms_norm_errors_match_pytorch():
     compare("torch.nn.functional.rms_norm(torch.ones(2, 3), [3], torch.ones(4))")
     compare("torch.nn.functional.rms_norm(torch.ones(2, 3), [])")
     compare("torch.nn.functional.rms_norm(torch.ones(3), [2, 3])")
+    compare("torch.nn.functional.rms_norm(torch.ones(2, 3), 3)")      # the functional: a sequence
+    compare("torch.nn.functional.layer_norm(torch.ones(2, 3), 3)")
     compare("print(torch.nn.RMSNorm([2, 3], eps=1e-6, elementwise_affine=False))\n"
             "print(list(torch.nn.RMSNorm(3).state_dict()))")
 

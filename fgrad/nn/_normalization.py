@@ -113,6 +113,14 @@ def _update_running(running_mean, running_var, mean, var, momentum, count):
             running_var.copy_(momentum * v + (1 - momentum) * running_var)
 
 
+def _normalized_shape(name: str, normalized_shape) -> tuple:
+    """The functional forms take a sequence of ints (the modules also take one int)."""
+    if not hasattr(normalized_shape, "__len__"):
+        raise TypeError(f"{name}(): argument 'normalized_shape' (position 2) must be tuple of "
+                        f"ints, not {type(normalized_shape).__name__}")
+    return tuple(int(n) for n in normalized_shape)
+
+
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps: float = 1e-5):
     """Normalise over the trailing ``normalized_shape`` axes, then scale and shift
     elementwise by ``weight`` and ``bias`` (of that shape).
@@ -120,7 +128,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps: float = 1e-
     >>> layer_norm(fnp.asarray([[0.0, 2.0, 4.0]]), 3).round(4).tolist()
     [[-1.2247, 0.0, 1.2247]]
     """
-    ns = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    ns = _normalized_shape("layer_norm", normalized_shape)
     if not is_tensor(input):
         input = fnp.asarray(input)
     k = len(ns)
@@ -146,7 +154,7 @@ def rms_norm(input, normalized_shape, weight=None, eps: float | None = None):
     >>> rms_norm(fnp.asarray([[3.0, -3.0]]), (2,)).round(4).tolist()
     [[1.0, -1.0]]
     """
-    ns = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    ns = _normalized_shape("rms_norm", normalized_shape)
     if not is_tensor(input):
         input = fnp.asarray(input)
     k = len(ns)
