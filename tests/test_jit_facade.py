@@ -161,3 +161,18 @@ def test_imperative_step_inside_jit_gets_a_clear_error():
         step(X, Y)
     for p, b in zip(m.parameters(), before):
         assert fgrad.equal(p, b) and isinstance(p._data, np.ndarray) and p.grad is None
+
+
+def test_random_draws_while_staging_warn_that_they_are_frozen():
+    """A host draw inside a jitted function becomes a constant of the program (the same
+    dropout mask every call): fgrad says so instead of training silently with one mask."""
+    import warnings
+    drop = fgrad.nn.Dropout(0.5)
+    f = fgrad.jit(lambda x: drop(x) + fgrad.rand(3))
+    with pytest.warns(UserWarning, match="constants of the staged program"):
+        first = f(fgrad.ones(3))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")          # no staging, no warning
+        assert bool((f(fgrad.ones(3)) == first).all())     # the cached program: same draws
+        drop(fgrad.ones(3))
+        fgrad.rand(2)

@@ -7,6 +7,8 @@ fgrad.Size([2])
 """
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 from .. import _dtypes
 from .ops import _common as C
@@ -15,6 +17,7 @@ from .tensor_base import TensorBase
 from .generator import numpy_rng
 from .. import cuda
 from .creation import _float_dtype, _new_tensor, _resolve_device, device
+from ..transforms.core import staging_active
 
 
 # ============================================================ random numbers ===
@@ -22,7 +25,17 @@ _DEFAULT_SEED = 67280421310721      # PyTorch's initial seed
 _rng = [np.random.Generator(np.random.Philox(_DEFAULT_SEED)), _DEFAULT_SEED]
 
 
+TRACED_DRAW = ("random numbers drawn while a function is staged (fgrad.jit, make_jaxpr, a "
+               "lax body) are constants of the staged program: every call reuses them (dropout "
+               "keeps one mask). Draw outside the staged function, or use fgrad.random with a "
+               "key argument.")
+
+
 def _host_rng() -> np.random.Generator:
+    """The global generator every facade draw (``rand``, ``dropout``, ``normal_`` ...) takes
+    its numbers from; warns when the numbers would be frozen into a staged program."""
+    if staging_active():
+        warnings.warn(TRACED_DRAW, stacklevel=3)
     return _rng[0]
 
 

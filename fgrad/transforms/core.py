@@ -115,6 +115,12 @@ def transforms_active() -> bool:
     return len(_state.stack) > 1
 
 
+def staging_active() -> bool:
+    """Whether a function is being staged into a program (``jit``, ``make_jaxpr``, a
+    ``lax`` body): values computed from host state now are constants of that program."""
+    return _state.dynamic is not None
+
+
 # ---------------------------------------------------------------- avals ----
 class ShapedArray:
     """The abstract value of an array: shape and dtype (and device, for zeros)."""
