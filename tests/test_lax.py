@@ -426,3 +426,27 @@ def test_facade_closure_over_a_tensor_requiring_grad_is_refused_not_lost():
         lambda h, x: (fnp.tanh(w @ h + x), None), fnp.zeros(2), fnp.ones((5, 2)))[0].sum())(
         fnp.asarray(W.detach().numpy()))
     np.testing.assert_allclose(W.grad.numpy(), np.asarray(expected), rtol=1e-6)
+
+
+def test_eager_bodies_share_generated_code_by_structure_only():
+    """Each eager call traces its body anew; the generated function is shared between
+    programs of the same structure, never between programs that differ in an operand
+    order, a literal's sign or a constant."""
+    from fgrad.transforms import programs
+    from fgrad.transforms.core import ShapedArray
+    a = ShapedArray((3,), np.float64)
+
+    def key(f):
+        return programs.structure_key(programs.trace_program(f, [a, a])[0])[0]
+    assert key(lambda x, y: [x - y]) == key(lambda x, y: [x - y])
+    assert key(lambda x, y: [x - y]) != key(lambda x, y: [y - x])
+    assert key(lambda x, y: [x * 0.0]) != key(lambda x, y: [x * -0.0])
+    w1, w2 = fnp.asarray([1.0, 2.0, 3.0]), fnp.asarray([1.0, 2.0, 3.0])
+    assert key(lambda x, y: [x * w1]) != key(lambda x, y: [x * w2])   # constants by identity
+
+    xs = fnp.asarray(np.arange(12.0).reshape(4, 3))
+    for w in (w1, fnp.asarray([-1.0, 0.5, 2.0])):      # a new constant: new code, new result
+        def body(c, x):
+            return c + x * w, c
+        out, _ = lax.scan(body, fnp.zeros(3), xs)
+        np.testing.assert_allclose(np.asarray(out), np.asarray(xs).sum(0) * np.asarray(w))

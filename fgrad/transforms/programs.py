@@ -12,6 +12,8 @@ existing interpreters over ``eval_jaxpr`` under a staging trace.
 """
 from __future__ import annotations
 
+from collections import OrderedDict
+
 from typing import Callable, Sequence
 
 import numpy as np
@@ -95,30 +97,108 @@ def device_of(xp, vals):
 
 
 def compiled(prog: Jaxpr, device) -> Callable:
-    """``prog`` as ``jit``'s generated function over backend values, cached per device.
+    """``prog`` as ``jit``'s generated function over backend values, cached per device and
+    per program structure (an eager ``lax`` call traces its body anew each time; the same
+    body gives the same structure, so it is generated once).
 
     It returns one backend value per output, each an array of the output's dtype.
     """
     cache = prog.__dict__.setdefault("_compiled", {})
     fn = cache.get(device)
+    if fn is None and sum(v.aval.size * v.aval.dtype.itemsize
+                          for v in prog.constvars) > _MAX_CONST_BYTES:
+        fn = cache[device] = _generate(prog, device)    # not kept alive by the shared cache
     if fn is None:
-        raw = Compiled(simplify(prog), device).run
-        xp = device.xp
-        avals = out_avals(prog)
-        # Only 0-d outputs may come back as Python or NumPy scalars (literals, scalar
-        # arithmetic written with Python operators): those are made arrays again.
-        scalars = [k for k, a in enumerate(avals) if a.shape == ()]
-        native = np.ndarray if device is CPU else type(xp.zeros(()))
-
-        def fn(*args, raw=raw):
-            outs = raw(*args)
-            for k in scalars:
-                o = outs[k]
-                if type(o) is not native or o.dtype != avals[k].dtype:
-                    outs[k] = xp.asarray(o, dtype=avals[k].dtype)
-            return outs
-        cache[device] = raw if not scalars else fn
+        key, keep = structure_key(prog)
+        key = (key, device)
+        entry = _BY_STRUCTURE.get(key)
+        if entry is None:
+            entry = _BY_STRUCTURE[key] = (_generate(prog, device), keep)
+            if len(_BY_STRUCTURE) > _MAX_STRUCTURES:
+                _BY_STRUCTURE.popitem(last=False)
+        else:
+            _BY_STRUCTURE.move_to_end(key)
+        fn = cache[device] = entry[0]
     return fn
+
+
+def _generate(prog: Jaxpr, device) -> Callable:
+    raw = Compiled(simplify(prog), device).run
+    xp = device.xp
+    avals = out_avals(prog)
+    # Only 0-d outputs may come back as Python or NumPy scalars (literals, scalar
+    # arithmetic written with Python operators): those are made arrays again.
+    scalars = [k for k, a in enumerate(avals) if a.shape == ()]
+    if not scalars:
+        return raw
+    native = np.ndarray if device is CPU else type(xp.zeros(()))
+
+    def fn(*args):
+        outs = raw(*args)
+        for k in scalars:
+            o = outs[k]
+            if type(o) is not native or o.dtype != avals[k].dtype:
+                outs[k] = xp.asarray(o, dtype=avals[k].dtype)
+        return outs
+    return fn
+
+
+# Generated functions by program structure, least recently used first. A key names its
+# constants and other objects by identity; the entry keeps them alive, so an id is never
+# reused for another object while the key exists (constants are immutable Arrays).
+_BY_STRUCTURE: OrderedDict = OrderedDict()
+_MAX_STRUCTURES = 256
+_MAX_CONST_BYTES = 1 << 16      # programs closing over more are not shared (memory bound)
+
+
+def structure_key(prog: Jaxpr) -> tuple[tuple, list]:
+    """A hashable key equal for programs that compute the same thing: equations
+    (primitive, parameters, which values they read), avals, literals (by ``repr``, so
+    ``-0.0`` differs from ``0.0``) and constants (by identity). Returns ``(key, keep)``:
+    ``keep`` holds the objects named by identity."""
+    keep: list = []
+    numbers: dict = {}
+
+    def ref(a):
+        if type(a) is Literal:
+            return ("lit", type(a.val).__name__, repr(a.val))
+        n = numbers.get(a)
+        if n is None:
+            n = numbers[a] = len(numbers)
+        return n
+
+    def aval(v):
+        a = v.aval
+        return (a.shape, a.dtype.str, str(a.device))
+
+    def param(v):
+        t = type(v)
+        if v is None or t in (bool, int, float, complex, str):
+            return (t.__name__, repr(v))
+        if t is tuple or t is list:
+            return ("seq", tuple(param(x) for x in v))
+        if t is dict:
+            return ("dict", tuple((k, param(v[k])) for k in sorted(v)))
+        if isinstance(v, np.dtype):
+            return ("dtype", v.str)
+        if isinstance(v, Jaxpr):
+            sub, sub_keep = structure_key(v)
+            keep.extend(sub_keep)
+            return ("jaxpr", sub)
+        keep.append(v)
+        return ("id", id(v))
+
+    for c in prog.consts:
+        keep.append(c)
+    key = (tuple((ref(v), aval(v)) for v in prog.invars),      # numbered first, in order
+           tuple((ref(v), aval(v)) for v in prog.constvars),
+           tuple(id(c) for c in prog.consts),
+           tuple((id(e.prim), tuple(ref(a) for a in e.inputs),
+                  tuple((ref(o), aval(o)) for o in e.outputs), param(e.params))
+                 for e in prog.eqns),
+           tuple(ref(v) for v in prog.outvars))
+    keep.extend(e.prim for e in prog.eqns)
+    return key, keep
 
 
 # --------------------------------------------------------------------- jvp --
