@@ -125,7 +125,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps: float = 1e-
     """Normalise over the trailing ``normalized_shape`` axes, then scale and shift
     elementwise by ``weight`` and ``bias`` (of that shape).
 
-    >>> layer_norm(fnp.asarray([[0.0, 2.0, 4.0]]), 3).round(4).tolist()
+    >>> layer_norm(fnp.asarray([[0.0, 2.0, 4.0]]), (3,)).round(4).tolist()
     [[-1.2247, 0.0, 1.2247]]
     """
     ns = _normalized_shape("layer_norm", normalized_shape)
