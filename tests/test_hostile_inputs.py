@@ -312,3 +312,19 @@ def test_jit_static_argnums_out_of_range():
     with pytest.raises(ValueError, match=r"static_argnums=\(3,\), but only accepts 1"):
         fgrad.jit(lambda x: x, static_argnums=3)
     assert float(fgrad.jit(lambda *a: a[0], static_argnums=3)(1.0)) == 1.0   # *args: allowed
+
+
+@pytest.mark.parametrize("data", ["None", "'abc'", "[None]", "[1, None]", "[[1, 2], [3, None]]",
+                                  "['a']", "[[1, 2], [3]]", "[[1], [2, 3]]", "[[1, 2], 3]",
+                                  "[[[1, 2], [3, 4]], [[1, 2], [3]]]", "object()"])
+def test_tensor_of_data_that_is_not_a_grid_of_numbers(data):
+    """fgrad.tensor refuses what torch.tensor refuses, with its exception type and words."""
+    torch = pytest.importorskip("torch")
+
+    def outcome(lib):
+        try:
+            lib.tensor(eval(data))
+            return "ok"
+        except Exception as e:
+            return type(e).__name__, str(e).replace(" object at 0x", "")[:60]
+    assert outcome(fgrad) == outcome(torch)

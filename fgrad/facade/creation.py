@@ -89,12 +89,45 @@ def _host_data(data):
                 not dts
         if any(isinstance(v, (np.ndarray, np.generic)) for v in flat):
             return np.array(data), False
+    if isinstance(data, (list, tuple)):
+        for v in iter_leaves(data):
+            if not isinstance(v, (bool, int, float, complex)):
+                _not_a_number(v, nested=True)
     if isinstance(data, (bool, int, float, complex, list, tuple)):
         try:
             return np.array(data), True
-        except ValueError as e:
-            raise ValueError(f"expected sequence of equal length lists: {e}") from None
-    raise TypeError(f"Could not infer dtype of {type(data).__name__}")
+        except ValueError:
+            raise _ragged(data) from None
+    _not_a_number(data)
+
+
+def _not_a_number(v, nested: bool = False):
+    """PyTorch's error for data that is not a number."""
+    if isinstance(v, str):
+        if nested:
+            raise ValueError(f"too many dimensions '{type(v).__name__}'")
+        raise TypeError(f"new(): invalid data type '{type(v).__name__}'")
+    raise RuntimeError(f"Could not infer dtype of {type(v).__name__}")
+
+
+def _ragged(data) -> Exception:
+    """PyTorch's error for nested sequences that are not a grid: the shape is read along
+    the first elements, then every sequence is checked against it."""
+    shape, x = [], data
+    while isinstance(x, (list, tuple)):
+        shape.append(len(x))
+        x = x[0] if x else None
+
+    def check(x, dim):
+        if dim == len(shape):
+            return None
+        if not isinstance(x, (list, tuple)):
+            return TypeError("not a sequence")
+        if len(x) != shape[dim]:
+            return ValueError(f"expected sequence of length {shape[dim]} at dim {dim} "
+                              f"(got {len(x)})")
+        return next((e for e in (check(v, dim + 1) for v in x) if e is not None), None)
+    return check(data, 0) or ValueError("expected sequence of equal length lists")
 
 
 def _map_nested(obj, fn):
