@@ -16,7 +16,7 @@ from .size import Size
 from .tensor_base import TensorBase
 from .generator import numpy_rng
 from .. import cuda
-from .creation import _float_dtype, _new_tensor, _resolve_device, device
+from .creation import _float_dtype, _new_tensor, _resolve_device
 from ..transforms.core import staging_active
 
 

@@ -39,7 +39,8 @@ from ..transforms.core import ShapedArray, Tracer, bind, undo_on_exit
 from ..transforms.wrappers import register_wrapper_type
 from ..transforms.reverse import make_node
 from .attributes import TensorAttributes
-from .size import Size, _COPY_SLICES, _VIEW_NAMES, _broadcast_error, _broadcastable, _c_type, _device_mismatch, _host_index, _index_node_name, _type_name, broadcasts_to
+from .size import Size  # noqa: F401  (re-exported: fgrad.Size)
+from .size import _COPY_SLICES, _VIEW_NAMES, _broadcast_error, _broadcastable, _c_type, _device_mismatch, _host_index, _index_node_name, _type_name, broadcasts_to
 from .tape import _engine, GradNode, LEAF_INPLACE, NUMPY_REQUIRES_GRAD, VIEW_OF_LEAF_INPLACE, _RemovableHandle, _THIS_NODE, graph_mark
 from ..numpy._elementwise import stop_gradient
 from ..primitives.transfer import device_put
@@ -261,7 +262,7 @@ class TensorBase(TensorAttributes):
                                "gradients")
         self.requires_grad_(flag)
 
-    def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
+    def requires_grad_(self, requires_grad: bool = True) -> "TensorBase":
         """Set ``requires_grad`` on a leaf, in place; returns the tensor."""
         if self._node is not None:
             if requires_grad:
@@ -353,14 +354,14 @@ class TensorBase(TensorAttributes):
         node._post_acc.append(hook)
         return _RemovableHandle(node._post_acc, hook)
 
-    def detach(self) -> "Tensor":
+    def detach(self) -> "TensorBase":
         """The same data (shared memory and version counter), cut from the graph."""
         t = self._alias()
         if isinstance(t._data, Tracer):    # inside a transform: cut its gradient too (torch.func)
             t._data = stop_gradient(t._data)
         return t
 
-    def detach_(self) -> "Tensor":
+    def detach_(self) -> "TensorBase":
         if self._base is not None and self._view_fn is not None:
             raise RuntimeError("Can't detach views in-place. Use detach() instead.")
         self._node = None
@@ -368,12 +369,12 @@ class TensorBase(TensorAttributes):
         return self
 
     @property
-    def data(self) -> "Tensor":
+    def data(self) -> "TensorBase":
         """The data, shared, as a tensor without history (mutations are not tracked)."""
         return self._alias(share_version=False)
 
     @data.setter
-    def data(self, other: "Tensor") -> None:
+    def data(self, other: "TensorBase") -> None:
         if not isinstance(other, TensorBase):
             raise TypeError(f"data must be a Tensor, not {type(other).__name__}")
         if isinstance(other._data, Tracer) or isinstance(self._data, Tracer):
@@ -467,7 +468,7 @@ class TensorBase(TensorAttributes):
     __str__ = __repr__
 
     # -- devices and dtypes --------------------------------------------------------
-    def to(self, *args, **kwargs) -> "Tensor":
+    def to(self, *args, **kwargs) -> "TensorBase":
         """``to(device)``, ``to(dtype)``, ``to(device, dtype)``, ``to(other)``; ``copy=True``
         forces a copy. Returns ``self`` when nothing changes."""
         copy = kwargs.pop("copy", False)
@@ -483,10 +484,10 @@ class TensorBase(TensorAttributes):
             out = self.clone()
         return out
 
-    def cpu(self) -> "Tensor":
+    def cpu(self) -> "TensorBase":
         return self.to("cpu")
 
-    def cuda(self, device=None) -> "Tensor":
+    def cuda(self, device=None) -> "TensorBase":
         return self.to("cuda" if device is None else
                        (f"cuda:{device}" if isinstance(device, int) else device))
 
@@ -505,15 +506,15 @@ class TensorBase(TensorAttributes):
     def byte(self): return self.to(_dtypes.uint8)
     def char(self): return self.to(_dtypes.int8)
 
-    def type_as(self, other: "Tensor") -> "Tensor":
+    def type_as(self, other: "TensorBase") -> "TensorBase":
         return self.to(other.dtype)
 
-    def clone(self) -> "Tensor":
+    def clone(self) -> "TensorBase":
         """A copy with its own memory, recorded in the graph (``CloneBackward0``)."""
         out = _copy_p_bind(self)
         return out
 
-    def contiguous(self) -> "Tensor":
+    def contiguous(self) -> "TensorBase":
         if self.is_contiguous():
             return self
         out = self.clone()
@@ -522,7 +523,7 @@ class TensorBase(TensorAttributes):
         return out
 
     # -- views ----------------------------------------------------------------------
-    def _make_view(self, fn: Callable, *args, name: str | None = None) -> "Tensor":
+    def _make_view(self, fn: Callable, *args, name: str | None = None) -> "TensorBase":
         """``fn(self, *args)`` as a view sharing this tensor's memory, replayable for
         in-place updates through the view. ``name`` (or the view's default name) is given
         to the node the view records, as PyTorch names it."""
@@ -546,7 +547,7 @@ class TensorBase(TensorAttributes):
                             _replay_view(base, me, fn, args))
         return out
 
-    def view(self, *shape) -> "Tensor":
+    def view(self, *shape) -> "TensorBase":
         """The same memory with another shape (``-1`` infers one size); an error if the
         strides do not allow it (use ``reshape``). ``view(dtype)`` is not supported."""
         if len(shape) == 1 and isinstance(shape[0], (_dtypes.dtype, np.dtype)):
@@ -559,13 +560,13 @@ class TensorBase(TensorAttributes):
                 "instead.")
         return out
 
-    def view_as(self, other: "Tensor") -> "Tensor":
+    def view_as(self, other: "TensorBase") -> "TensorBase":
         return self.view(*other.shape)
 
-    def reshape(self, *shape) -> "Tensor":
+    def reshape(self, *shape) -> "TensorBase":
         return self._make_view(T.reshape, C._sizes(shape))
 
-    def __getitem__(self, idx) -> "Tensor":
+    def __getitem__(self, idx) -> "TensorBase":
         idx = C.unwrap_index(idx)
         return self._make_view(_index, idx, name=_index_node_name(idx, self._data.shape))
 
@@ -625,7 +626,7 @@ class TensorBase(TensorAttributes):
             d = self._data = d.copy()
         return d
 
-    def _inplace(self, fn: Callable, *others, name: str | None = None) -> "Tensor":
+    def _inplace(self, fn: Callable, *others, name: str | None = None) -> "TensorBase":
         """Apply ``self <- fn(self)`` in place, keeping PyTorch's autograd semantics;
         ``name`` names the node recorded (unless written through a view)."""
         self._check_inplace()
@@ -648,7 +649,7 @@ class TensorBase(TensorAttributes):
         about to be overwritten."""
         return _copy_p_bind(self)
 
-    def _assign(self, result: "Tensor", record: bool) -> None:
+    def _assign(self, result: "TensorBase", record: bool) -> None:
         shape = tuple(self._data.shape)
         rshape = tuple(result.shape)
         if not broadcasts_to(rshape, shape):
@@ -707,10 +708,10 @@ class TensorBase(TensorAttributes):
             self._node, self._index = result._node, result._index
 
     # -- in-place methods with no functional counterpart -------------------------
-    def zero_(self) -> "Tensor":
+    def zero_(self) -> "TensorBase":
         return self.fill_(0, _name="ZeroBackward0")
 
-    def fill_(self, value, *, _name: str = "FillBackward2") -> "Tensor":
+    def fill_(self, value, *, _name: str = "FillBackward2") -> "TensorBase":
         if not self._will_record(value):
             self._check_inplace()
             if isinstance(value, TensorBase):
@@ -723,7 +724,7 @@ class TensorBase(TensorAttributes):
                              name="FillBackward3" if isinstance(value, TensorBase) else _name)
 
     # -- methods that differ from the same-named function ---------------------------
-    def copy_(self, src, non_blocking: bool = False) -> "Tensor":
+    def copy_(self, src, non_blocking: bool = False) -> "TensorBase":
         if not isinstance(src, TensorBase):      # an extension: PyTorch takes tensors only
             if not isinstance(src, (Array, Tracer)):
                 host = np.asarray(src)
@@ -754,24 +755,24 @@ class TensorBase(TensorAttributes):
                 self._vc[0] += 1
         return self
 
-    def where(self, condition, y) -> "Tensor":
+    def where(self, condition, y) -> "TensorBase":
         return T.where(condition, self, y)
 
     def apply_(self, fn):
         raise NotImplementedError("apply_ is not supported by fgrad")
 
     @property
-    def T(self) -> "Tensor":
+    def T(self) -> "TensorBase":
         if self.ndim not in (0, 2):
             return self._make_view(T.permute, tuple(range(self.ndim))[::-1])
         return self._make_view(T.t)
 
     @property
-    def mT(self) -> "Tensor":
+    def mT(self) -> "TensorBase":
         return self._make_view(T.transpose, -2, -1)
 
     @property
-    def H(self) -> "Tensor":
+    def H(self) -> "TensorBase":
         return T.conj(self.T) if hasattr(T, "conj") else self.T
 
     @property

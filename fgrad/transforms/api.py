@@ -11,15 +11,14 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from .. import errors
 from .._array import Array, wrap_raw
 from ..devices import CPU
 from ..tree_util import tree_flatten, tree_unflatten, flatten_up_to
-from .core import (Tracer, Zero, aval_of, from_output, instantiate, is_differentiable_dtype,
-                   to_value, _state, SCALAR_TYPES)
+from .core import (Tracer, Zero, from_output, instantiate, is_differentiable_dtype, to_value,
+                   _state)
 from .wrappers import is_wrapped, wrap_like, wrapper_type
 from .jvp import jvp_flat
-from .reverse import ReverseTracer, backward_pass, vjp_flat
+from .reverse import backward_pass, vjp_flat
 from .batching import vmap_flat
 from ..primitives.creation import full
 

@@ -1,8 +1,7 @@
 """The batching interpreter behind ``vmap``: tracers carry a value and a batch axis."""
 from __future__ import annotations
 
-from .. import errors
-from .core import (_SCALAR_TYPE_SET, _state, MainTrace, shared_aval, Trace, Tracer, ShapedArray, Zero, aval_of, full_lower, full_raise, instantiate,
+from .core import (_SCALAR_TYPE_SET, _state, MainTrace, shared_aval, Trace, Tracer, Zero, aval_of, full_lower, full_raise, instantiate,
                    new_main)
 from .custom import custom_call
 from ..primitives import reductions as R, shape as S

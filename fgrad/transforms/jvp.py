@@ -1,7 +1,7 @@
 """Forward mode: the JVP interpreter (tracers carry a primal and a tangent)."""
 from __future__ import annotations
 
-from .core import (canonicalize, instantiate, PrimalTracer, Trace, Tracer, Zero, aval_of, full_lower, is_differentiable_dtype,
+from .core import (canonicalize, instantiate, PrimalTracer, Trace, Zero, aval_of, full_lower, is_differentiable_dtype,
                    new_main, full_raise)
 from .custom import custom_call
 

@@ -16,7 +16,6 @@ from typing import Any, Callable
 import numpy as np
 
 from .. import errors
-from .._array import Array
 from ..devices import CPU
 from ..tree_util import tree_flatten, tree_unflatten
 from .core import (SCALAR_TYPES, ShapedArray, Trace, Tracer, aval_of, bind, full_raise,
