@@ -247,11 +247,15 @@ def log_softmax(x, axis=-1):
 def gammainc(a, x):
     """The regularised lower incomplete gamma function ``P(a, x)`` (primitive ``igamma``).
 
-    Differentiable in ``x`` (``x^(a-1) e^-x / Gamma(a)``); the derivative in ``a``
-    raises ``NotImplementedError``.
+    Differentiable in ``x`` (``x^(a-1) e^-x / Gamma(a)``) and in ``a`` (JAX's
+    ``igamma_grad_a``: its series and continued fraction differentiated term by term);
+    the second derivative in ``a`` alone raises ``NotImplementedError``, as in JAX.
 
     >>> round(float(gammainc(1.0, 2.0)), 12)   # 1 - exp(-2)
     0.864664716763
+    >>> import fgrad
+    >>> round(float(fgrad.grad(gammainc)(1.0, 2.0)), 10)   # d/da at a = 1
+    -0.2208254262
     """
     return bind(_sp.igamma_p, fnp.asarray(a), fnp.asarray(x))
 

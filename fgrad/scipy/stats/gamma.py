@@ -37,7 +37,8 @@ def pdf(x, a, loc=0.0, scale=1.0):
 
 
 def cdf(x, a, loc=0.0, scale=1.0):
-    """``gammainc(a, max((x - loc) / scale, 0))`` (differentiable in ``x``, ``loc`` and ``scale``).
+    """``gammainc(a, max((x - loc) / scale, 0))`` (differentiable in ``a``, ``x``, ``loc`` and
+    ``scale``).
 
     >>> float(cdf(-1.0, 2.0))
     0.0
