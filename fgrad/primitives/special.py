@@ -257,6 +257,23 @@ defelementwise(polygamma_p, lambda ans, x, n: polygamma(n + 1, x))
 
 
 # -- incomplete gamma and exponentially scaled Bessel functions ---------------
+def _igamma_branches(xp, a, x):
+    """The split both ``_igamma_parts`` and ``_igamma_da`` use: ``a`` (1 where the
+    arguments are bad: a <= 0, x < 0 or NaN), ``bad``, ``series`` (x < a + 1), ``zero``
+    (x == 0), the point for the series (``xs``) and for the continued fraction (``xc``),
+    each valid where the other branch is taken, and ``xinf`` (x infinite)."""
+    a, x = xp.broadcast_arrays(a, x)
+    bad = (a <= 0) | (x < 0) | xp.isnan(a) | xp.isnan(x)
+    a = xp.where(bad, 1.0, a)
+    x = xp.where(bad, 1.0, x)
+    series = x < a + 1.0
+    zero = x == 0
+    xs = xp.where(series & ~zero, x, 0.5 * a + 0.5)
+    xc = xp.where(series, a + 2.0, x)
+    xinf = xp.isinf(xc)
+    return a, bad, series, zero, xs, xp.where(xinf, a + 2.0, xc), xinf
+
+
 def _igamma_parts(xp, a, x):
     """(P(a, x), Q(a, x)), the regularised incomplete gamma functions, in float64.
 
@@ -264,16 +281,7 @@ def _igamma_parts(xp, a, x):
     for x < a + 1, Lentz's continued fraction for Q otherwise; each gives the other
     as its complement. NaN for a <= 0 or x < 0 (as JAX); P(a, 0) = 0.
     """
-    a, x = xp.broadcast_arrays(a, x)
-    bad = (a <= 0) | (x < 0) | xp.isnan(a) | xp.isnan(x)
-    a = xp.where(bad, 1.0, a)
-    x = xp.where(bad, 1.0, x)
-    series = x < a + 1.0
-    zero = x == 0
-    xs = xp.where(series & ~zero, x, 0.5 * a + 0.5)     # a point where each branch is valid
-    xc = xp.where(series, a + 2.0, x)
-    xinf = xp.isinf(xc)
-    xc = xp.where(xinf, a + 2.0, xc)
+    a, bad, series, zero, xs, xc, xinf = _igamma_branches(xp, a, x)
     # series for P
     ap = a
     d = 1.0 / a
@@ -311,16 +319,7 @@ def _igamma_da(xp, a, x):
     """d/da P(a, x) in float64: the series and the continued fraction of ``_igamma_parts``
     differentiated in ``a`` alongside their values (forward mode by hand, term by term),
     as XLA computes ``igamma_grad_a``. NaN where P is."""
-    a, x = xp.broadcast_arrays(a, x)
-    bad = (a <= 0) | (x < 0) | xp.isnan(a) | xp.isnan(x)
-    a = xp.where(bad, 1.0, a)
-    x = xp.where(bad, 1.0, x)
-    series = x < a + 1.0
-    zero = x == 0
-    xs = xp.where(series & ~zero, x, 0.5 * a + 0.5)
-    xc = xp.where(series, a + 2.0, x)
-    xinf = xp.isinf(xc)
-    xc = xp.where(xinf, a + 2.0, xc)
+    a, bad, series, zero, xs, xc, xinf = _igamma_branches(xp, a, x)
     lg, dg = _lgamma_impl(xp, a), _digamma_impl(xp, a)
     # series: P = E sum_n t_n, t_0 = 1/a, t_n = t_(n-1) x / (a + n); E = x^a e^-x / Gamma(a)
     ap = a
