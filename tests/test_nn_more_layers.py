@@ -308,3 +308,79 @@ def test_recurrent_scan_and_cells_on_the_standin_device():
     cell = nn.GRUCell(4, 5).to(dev)
     assert cell(x[0].to(dev)).device.type == dev
     assert nn.RMSNorm(4).to(dev)(x.to(dev)).device.type == dev
+
+
+# ------------------------------------------------------------ Transformer decoder, whole model
+def _loaded(tm, fm):
+    tm, fm = tm.double(), fm.double()
+    assert [k for k, _ in fm.named_parameters()] == [k for k, _ in tm.named_parameters()]
+    assert list(fm.state_dict()) == list(tm.state_dict())
+    assert repr(fm) == repr(tm).replace("torch.", "fgrad.")
+    fm.load_state_dict({k: ft(v) for k, v in tm.state_dict().items()})
+    return tm, fm
+
+
+def _run_with(tm, fm, inputs, tkw, fkw):
+    """``run_both`` with keyword arguments (masks) for each library's call."""
+    ti = [torch.tensor(x, requires_grad=True) for x in inputs]
+    fi = [ft(x) for x in ti]
+    to, fo = tm(*ti, **tkw), fm(*fi, **fkw)
+    close(fo, to)
+    probe = np.random.default_rng(1).normal(size=tuple(to.shape))
+    (to * torch.tensor(probe)).sum().backward()
+    (fo * fgrad.tensor(probe)).sum().backward()
+    for a, b in zip(fi, ti):
+        close(a.grad, b.grad)
+    for (name, p), (_, q) in zip(fm.named_parameters(), tm.named_parameters()):
+        close(p.grad, q.grad)
+
+
+DECODER_CASES = [({}, None), ({"norm_first": True, "batch_first": True}, None),
+                 ({"activation": "gelu"}, 2), ({"bias": False, "norm_first": True}, 2)]
+
+
+@pytest.mark.parametrize("layer_kwargs,num_layers", DECODER_CASES)
+def test_transformer_decoder_matches_pytorch(layer_kwargs, num_layers):
+    kw = dict(layer_kwargs, dim_feedforward=16, dropout=0.0)
+    torch.manual_seed(0)
+    tl, fl = torch.nn.TransformerDecoderLayer(8, 2, **kw), nn.TransformerDecoderLayer(8, 2, **kw)
+    if num_layers is not None:
+        tl = torch.nn.TransformerDecoder(tl, num_layers, torch.nn.LayerNorm(8))
+        fl = nn.TransformerDecoder(fl, num_layers, nn.LayerNorm(8))
+    tm, fm = _loaded(tl, fl)
+    rng = np.random.default_rng(5)
+    bf = kw.get("batch_first", False)
+    tgt = rng.normal(size=(3, 4, 8) if bf else (4, 3, 8))
+    memory = rng.normal(size=(3, 6, 8) if bf else (6, 3, 8))
+    causal = torch.nn.Transformer.generate_square_subsequent_mask(4, dtype=torch.float64)
+    _run_with(tm, fm, (tgt, memory), dict(tgt_mask=causal), dict(tgt_mask=ft(causal)))
+
+
+def test_transformer_matches_pytorch_with_masks():
+    kw = dict(d_model=8, nhead=2, num_encoder_layers=2, num_decoder_layers=1,
+              dim_feedforward=16, dropout=0.0, batch_first=True)
+    torch.manual_seed(0)
+    tm, fm = _loaded(torch.nn.Transformer(**kw), nn.Transformer(**kw))
+    rng = np.random.default_rng(6)
+    src, tgt = rng.normal(size=(2, 5, 8)), rng.normal(size=(2, 3, 8))
+    pad = np.zeros((2, 5), bool)
+    pad[1, -2:] = True
+    tmask = torch.nn.Transformer.generate_square_subsequent_mask(3, dtype=torch.float64)
+    fmask = nn.Transformer.generate_square_subsequent_mask(3, dtype=fgrad.float64)
+    close(fmask, tmask)
+    _run_with(tm, fm, (src, tgt),
+              dict(tgt_mask=tmask, src_key_padding_mask=torch.tensor(pad),
+                   memory_key_padding_mask=torch.tensor(pad)),
+              dict(tgt_mask=fmask, src_key_padding_mask=fgrad.tensor(pad),
+                   memory_key_padding_mask=fgrad.tensor(pad)))
+
+
+def test_transformer_init_and_errors():
+    torch.manual_seed(0)
+    m = nn.Transformer(d_model=16, nhead=4, num_encoder_layers=1, num_decoder_layers=1,
+                       dim_feedforward=32)
+    w = m.encoder.layers[0].linear1.weight.detach().numpy()      # xavier_uniform_: +-sqrt(6/48)
+    assert np.abs(w).max() <= math.sqrt(6 / 48) and np.abs(w).max() > 0.8 * math.sqrt(6 / 48)
+    assert m.encoder.layers[0].linear1.bias.abs().max().item() > 0      # 1-d: Linear's init
+    compare("torch.nn.Transformer(8, 2, 1, 1, 16)(torch.ones(5, 2, 8), torch.ones(3, 3, 8))")
+    compare("torch.nn.Transformer(8, 2, 1, 1, 16)(torch.ones(5, 2, 8), torch.ones(3, 2, 6))")

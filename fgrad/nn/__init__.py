@@ -36,7 +36,8 @@ from .conv import (Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d,  # 
 from .pooling import (MaxPool1d, MaxPool2d, MaxPool3d, AvgPool1d, AvgPool2d,  # noqa: E402,F401
                       AvgPool3d, AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d,
                       AdaptiveMaxPool2d)
-# RMSNorm, the recurrent cells and the Transformer encoder (one block).
+# RMSNorm, the recurrent cells and the Transformer (encoder, decoder, both).
 from .normalization import RMSNorm  # noqa: E402,F401
 from .rnn import RNNCellBase, RNNCell, LSTMCell, GRUCell  # noqa: E402,F401
-from .transformer import TransformerEncoderLayer, TransformerEncoder  # noqa: E402,F401
+from .transformer import (TransformerEncoderLayer, TransformerEncoder,  # noqa: E402,F401
+                          TransformerDecoderLayer, TransformerDecoder, Transformer)
