@@ -256,7 +256,9 @@ def test_next_functions_structure():
 
 @pytest.mark.parametrize("expr", ["2 - b", "2.5 - b", "b - 2", "2 ** b", "b ** 2", "b ** 0.5",
                                   "b ** b", "torch.pow(b, 2)", "torch.pow(2, b)", "b.pow(b)",
-                                  "torch.sub(2, b)", "c - b"])
+                                  "torch.sub(2, b)", "c - b", "2 / b", "1 / b", "b.reciprocal()",
+                                  "torch.reciprocal(b)", "b * np.float64(2)",
+                                  "np.float64(2) / b", "b + np.int64(1)"])
 def test_next_functions_of_number_operands(expr):
     """A Python number is a Scalar in PyTorch's overloads (``rsub``, ``pow``): no edge for it."""
     compare(f"""

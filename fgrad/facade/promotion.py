@@ -129,9 +129,12 @@ def _arr(x, dtype=None):
 
 
 def _cast(x, dt):
-    """``x`` as dtype ``dt``; Python numbers stay weak (NumPy 2 keeps them from promoting)."""
-    if x is None or _is_number(x):
+    """``x`` as dtype ``dt``; numbers stay weak (NumPy 2 keeps Python numbers from promoting;
+    a NumPy scalar is made a Python number, as PyTorch reads it)."""
+    if x is None:
         return x
+    if _is_number(x):
+        return x.item() if isinstance(x, np.generic) else x
     if _dt(x) == dt:
         return x
     return U.convert_p.bind(x, dtype=np.dtype(dt))

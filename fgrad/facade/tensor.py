@@ -510,7 +510,10 @@ class Tensor(TensorBase, complete=True):
     __mul__ = _fast_operator(B.mul_p, "mul")
     __rmul__ = _fast_operator(B.mul_p, "mul", reflected=True)
     __truediv__ = _fast_operator(B.div_p, "div")
-    __rtruediv__ = _fast_operator(B.div_p, "div", reflected=True)
+    def __rtruediv__(self, other) -> Tensor:
+        """``number / b`` is ``b.reciprocal() * number``, as PyTorch computes it (its
+        rounding, and its graph: ``MulBackward0`` over ``ReciprocalBackward0``)."""
+        return self.reciprocal() * other
     __pow__ = _named_overload(B.pow_p, False, POW_NODE_NAMES)
     __rpow__ = _named_overload(B.pow_p, True, POW_NODE_NAMES)
     __floordiv__ = _operator("floor_divide")

@@ -8,7 +8,7 @@ tensor([3., 5.])
 """
 from . import ops as T
 from .functions import _wrap_function as _w, name_scalar_overload
-from ..primitives.binary import pow_p
+from ..primitives.binary import div_p, pow_p
 
 # PyTorch's pow overloads: pow(Scalar, Tensor), pow(Tensor, Scalar), pow(Tensor, Tensor)
 POW_NODE_NAMES = ("PowBackward2", "PowBackward0", "PowBackward1")
@@ -149,7 +149,19 @@ def pow(input, exponent, *, out=None):
     return name_scalar_overload(result, pow_p, input, exponent, POW_NODE_NAMES)
 prod = _w("prod", T.prod)
 ravel = _w("ravel", T.ravel)
-reciprocal = _w("reciprocal", T.reciprocal)
+_reciprocal = _w("reciprocal", T.reciprocal)
+
+
+def reciprocal(input, *, out=None):
+    """``1 / input`` element-wise (integers give the default float dtype).
+
+    >>> import fgrad
+    >>> y = fgrad.reciprocal(fgrad.tensor([2.0, 4.0], requires_grad=True))
+    >>> y.grad_fn.name(), len(y.grad_fn.next_functions)     # no edge for the 1
+    ('ReciprocalBackward0', 1)
+    """
+    result = _reciprocal(input, out=out)
+    return name_scalar_overload(result, div_p, 1.0, input, ("ReciprocalBackward0", None, None))
 relu = _w("relu", T.relu)
 remainder = _w("remainder", T.remainder)
 repeat = _w("repeat", T.repeat)

@@ -40,7 +40,7 @@ asin = arcsin = _float_unary("asin", fnp.arcsin)
 acos = arccos = _float_unary("acos", fnp.arccos)
 atan = arctan = _float_unary("atan", fnp.arctan)
 sigmoid = _float_unary("sigmoid", lambda x: bind(U.logistic_p, x))
-reciprocal = _float_unary("reciprocal", lambda x: 1 / x)
+reciprocal = _float_unary("reciprocal", fnp.reciprocal)
 
 
 def abs(input):
