@@ -316,7 +316,8 @@ def test_jit_static_argnums_out_of_range():
 
 @pytest.mark.parametrize("data", ["None", "'abc'", "[None]", "[1, None]", "[[1, 2], [3, None]]",
                                   "['a']", "[[1, 2], [3]]", "[[1], [2, 3]]", "[[1, 2], 3]",
-                                  "[[[1, 2], [3, 4]], [[1, 2], [3]]]", "object()"])
+                                  "[[[1, 2], [3, 4]], [[1, 2], [3]]]", "object()", "[1, [2]]",
+                                  "[1.5, [2]]", "[[1, [2]], [3, 4]]"])
 def test_tensor_of_data_that_is_not_a_grid_of_numbers(data):
     """fgrad.tensor refuses what torch.tensor refuses, with its exception type and words."""
     torch = pytest.importorskip("torch")

@@ -118,9 +118,14 @@ def _ragged(data) -> Exception:
         shape.append(len(x))
         x = x[0] if x else None
 
+    floating = any(isinstance(v, (float, complex)) for v in iter_leaves(data))
+
     def check(x, dim):
         if dim == len(shape):
-            return None
+            if not isinstance(x, (list, tuple)):
+                return None
+            return TypeError(f"must be real number, not {type(x).__name__}" if floating else
+                             f"'{type(x).__name__}' object cannot be interpreted as an integer")
         if not isinstance(x, (list, tuple)):
             return TypeError("not a sequence")
         if len(x) != shape[dim]:
