@@ -384,3 +384,59 @@ def test_transformer_init_and_errors():
     assert m.encoder.layers[0].linear1.bias.abs().max().item() > 0      # 1-d: Linear's init
     compare("torch.nn.Transformer(8, 2, 1, 1, 16)(torch.ones(5, 2, 8), torch.ones(3, 3, 8))")
     compare("torch.nn.Transformer(8, 2, 1, 1, 16)(torch.ones(5, 2, 8), torch.ones(3, 2, 6))")
+
+
+# ------------------------------------------------- the remaining activations and distances
+ACTIVATIONS = [("ReLU6", (), {}), ("SELU", (), {}), ("CELU", (1.0,), {}),
+               ("Hardtanh", (-2.0, 1.5), {}), ("Hardsigmoid", (), {}), ("Hardswish", (), {}),
+               ("Hardshrink", (0.6,), {}), ("Softshrink", (0.6,), {}), ("Tanhshrink", (), {}),
+               ("Softsign", (), {}), ("LogSigmoid", (), {}), ("Mish", (), {}),
+               ("GLU", (1,), {}), ("Threshold", (0.3, -2.0), {}), ("Softmin", (2,), {}),
+               ("PReLU", (), {}), ("PReLU", (4,), {"init": 0.1})]
+
+
+@pytest.mark.parametrize("name,args,kwargs", ACTIVATIONS)
+def test_activation_modules_match_pytorch(name, args, kwargs):
+    """Values, input and parameter gradients (float64), reprs and state_dict keys."""
+    tm, fm = twins(name, *args, **kwargs)
+    x = np.random.default_rng(7).normal(size=(3, 4, 6)) * 3
+    x[np.abs(np.abs(x) - 3.0) < 1e-3] += 0.1      # away from hardswish's kinks at +-3
+    if name == "Hardsigmoid":       # PyTorch's backward multiplies by a float32 1/6
+        tx, fx = torch.tensor(x, requires_grad=True), fgrad.tensor(x, requires_grad=True)
+        tm(tx).sum().backward()
+        fm(fx).sum().backward()
+        close(fm(fx), tm(tx))
+        close(fx.grad, tx.grad, rtol=1e-7, atol=1e-7)
+        return
+    run_both(tm, fm, x)
+
+
+def test_inplace_flags_are_printed_as_pytorch_prints_them():
+    for name, kwargs in (("SELU", {"inplace": True}), ("CELU", {"alpha": 0.5, "inplace": True}),
+                         ("Hardswish", {"inplace": True}), ("ReLU6", {"inplace": True}),
+                         ("Threshold", {"threshold": 0.1, "value": 2.0, "inplace": True})):
+        assert repr(getattr(nn, name)(**kwargs)) == repr(getattr(torch.nn, name)(**kwargs))
+
+
+def test_distance_modules_and_functions_match_pytorch():
+    rng = np.random.default_rng(8)
+    a, b = rng.normal(size=(5, 3)), rng.normal(size=(5, 3))
+    for name, args in (("CosineSimilarity", ()), ("CosineSimilarity", (0, 1e-6)),
+                       ("PairwiseDistance", ()), ("PairwiseDistance", (1.0, 1e-6, True)),
+                       ("PairwiseDistance", (float("inf"),))):
+        tm, fm = getattr(torch.nn, name)(*args), getattr(nn, name)(*args)
+        assert repr(fm) == repr(tm)
+        ta, tb = (torch.tensor(v, requires_grad=True) for v in (a, b))
+        fa, fb = (ft(v) for v in (ta, tb))
+        to, fo = tm(ta, tb), fm(fa, fb)
+        close(fo, to)
+        to.sum().backward()
+        fo.sum().backward()
+        close(fa.grad, ta.grad)
+        close(fb.grad, tb.grad)
+
+
+def test_new_activation_errors_match_pytorch():
+    compare("torch.nn.functional.glu(torch.ones(3, 5))")
+    compare("torch.nn.functional.softshrink(torch.ones(3), -1.0)")
+    compare("torch.nn.PReLU(3)(torch.ones(2, 4))")

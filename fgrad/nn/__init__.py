@@ -20,7 +20,10 @@ from .container import (Sequential, ModuleList, ModuleDict, ParameterList,  # no
                         ParameterDict)
 from .linear_layers import Identity, Linear, Flatten, Unflatten  # noqa: E402
 from .activation import (ReLU, Tanh, Sigmoid, GELU, SiLU, ELU, LeakyReLU, Softplus,  # noqa: E402
-                         Softmax, LogSoftmax)
+                         Softmax, LogSoftmax, ReLU6, SELU, CELU, Hardtanh, Hardsigmoid,
+                         Hardswish, Hardshrink, Softshrink, Tanhshrink, Softsign, LogSigmoid,
+                         Mish, GLU, Threshold, Softmin, PReLU)
+from .distance import CosineSimilarity, PairwiseDistance  # noqa: E402
 from .loss import (MSELoss, CrossEntropyLoss, NLLLoss, L1Loss, SmoothL1Loss,  # noqa: E402
                    HuberLoss, BCELoss, BCEWithLogitsLoss, KLDivLoss)
 from .dropout_layers import Dropout  # noqa: E402

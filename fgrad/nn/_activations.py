@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from .. import numpy as fnp
 from ..primitives import unary as _U
 from ..scipy import special as _special
@@ -28,7 +30,9 @@ from ._helpers import axis_or_dim, is_tensor
 
 __all__ = ["relu", "relu6", "leaky_relu", "elu", "celu", "selu", "gelu", "sigmoid", "tanh",
            "silu", "swish", "softplus", "log_sigmoid", "softsign", "hard_tanh", "hardtanh",
-           "hard_sigmoid", "softmax", "log_softmax"]
+           "hard_sigmoid", "softmax", "log_softmax", "logsigmoid", "hardsigmoid", "hardswish",
+           "hardshrink", "softshrink", "tanhshrink", "mish", "glu", "threshold", "softmin",
+           "prelu"]
 
 _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
 
@@ -231,4 +235,119 @@ def log_softmax(x, axis: int | tuple | None = None, *, dim: int | None = None):
     [0.0, -1000.0]
     """
     return _special.log_softmax(x, axis_or_dim(axis, dim))
+
+
+# ---- PyTorch's names for the rest of torch.nn.functional's elementwise activations ----
+logsigmoid = log_sigmoid
+hardsigmoid = hard_sigmoid
+
+
+def hardswish(x, inplace: bool = False):
+    """``x * relu6(x + 3) / 6``.
+
+    >>> hardswish(fnp.asarray([-4.0, 0.0, 1.0, 4.0])).tolist()
+    [-0.0, 0.0, 0.6666666666666666, 4.0]
+    """
+    x = fnp.asarray(x)
+    return x * relu6(x + 3.0) / 6.0
+
+
+def hardshrink(x, lambd: float = 0.5):
+    """``x`` where ``|x| > lambd``, else 0.
+
+    >>> hardshrink(fnp.asarray([-1.0, 0.2, 0.7])).tolist()
+    [-1.0, 0.0, 0.7]
+    """
+    x = fnp.asarray(x)
+    return fnp.where(fnp.abs(x) > lambd, x, 0.0)
+
+
+def softshrink(x, lambd: float = 0.5):
+    """``x - lambd`` above ``lambd``, ``x + lambd`` below ``-lambd``, else 0.
+
+    >>> softshrink(fnp.asarray([-1.0, 0.2, 0.75])).tolist()
+    [-0.5, 0.0, 0.25]
+    """
+    x = fnp.asarray(x)
+    if lambd < 0:
+        dt = np.dtype(x.dtype if not is_tensor(x) else x._data.dtype)
+        name = {"float16": "Half", "float32": "Float", "float64": "Double"}.get(dt.name, dt.name)
+        raise RuntimeError(f"lambda must be in range [0, {float(np.finfo(dt).max):g}] for input "
+                           f"dtype {name}, but found {lambd:g}")
+    return fnp.where(x > lambd, x - lambd, fnp.where(x < -lambd, x + lambd, 0.0))
+
+
+def tanhshrink(x):
+    """``x - tanh(x)``.
+
+    >>> tanhshrink(fnp.asarray([0.0])).tolist()
+    [0.0]
+    """
+    x = fnp.asarray(x)
+    return x - fnp.tanh(x)
+
+
+def mish(x, inplace: bool = False):
+    """``x * tanh(softplus(x))`` (Misra, 2019).
+
+    >>> round(mish(fnp.asarray([1.0])).tolist()[0], 6)
+    0.865098
+    """
+    x = fnp.asarray(x)
+    return x * fnp.tanh(softplus(x))
+
+
+def glu(x, dim: int = -1):
+    """The gated linear unit: ``a * sigmoid(b)`` for the halves ``a, b`` of ``x`` along ``dim``.
+
+    >>> glu(fnp.asarray([1.0, 2.0, 0.0, 0.0])).tolist()
+    [0.5, 1.0]
+    """
+    x = fnp.asarray(x)
+    if x.ndim == 0:
+        raise RuntimeError("glu does not support scalars because halving size must be even")
+    d = dim % x.ndim
+    n = x.shape[d]
+    if n % 2:
+        raise RuntimeError(f"Halving dimension must be even, but dimension {d} is size {n}")
+    a, b = fnp.split(x, 2, axis=d)
+    return a * sigmoid(b)
+
+
+def threshold(x, threshold: float, value: float, inplace: bool = False):
+    """``x`` where ``x > threshold``, else ``value``.
+
+    >>> threshold(fnp.asarray([0.5, 2.0]), 1.0, -1.0).tolist()
+    [-1.0, 2.0]
+    """
+    x = fnp.asarray(x)
+    return fnp.where(x > threshold, x, value)
+
+
+def softmin(x, dim: int | None = None, dtype=None):
+    """``softmax(-x)`` along ``dim``.
+
+    >>> softmin(fnp.asarray([0.0, 1000.0]), dim=0).tolist()
+    [1.0, 0.0]
+    """
+    x = fnp.asarray(x) if dtype is None else fnp.asarray(x).astype(dtype)
+    return softmax(-x, dim=-1 if dim is None else dim)
+
+
+def prelu(x, weight):
+    """``x`` where ``x > 0``, else ``weight * x``; a 1-d ``weight`` of more than one element
+    is one slope per channel (dimension 1).
+
+    >>> prelu(fnp.asarray([-2.0, 3.0]), fnp.asarray([0.25])).tolist()
+    [-0.5, 3.0]
+    """
+    x, w = fnp.asarray(x), fnp.asarray(weight)
+    n = math.prod(w.shape)
+    if n > 1:
+        if x.ndim < 2 or x.shape[1] != n:
+            raise RuntimeError(f"Mismatch of parameter numbers and input channel size. Found "
+                               f"parameter numbers = {n} and channel size = "
+                               f"{x.shape[1] if x.ndim >= 2 else 1}.")
+        w = fnp.reshape(w, (n,) + (1,) * (x.ndim - 2))
+    return fnp.where(x > 0, x, w * x)
 

@@ -6,6 +6,7 @@ the file of its kind and is imported here by name:
 - ``_losses.py``: ``mse_loss nll_loss cross_entropy binary_cross_entropy ... kl_div``
 - ``_normalization.py``: ``batch_norm layer_norm rms_norm group_norm normalize
   standardize``
+- ``_distance.py``: ``cosine_similarity pairwise_distance``
 - ``_linear.py`` ``linear``; ``_dropout.py`` ``dropout``; ``_sparse.py`` ``one_hot
   embedding``; ``_attention.py`` ``scaled_dot_product_attention``
 - ``_conv_functional.py``: convolutions, pooling, ``unfold``/``fold`` and ``pad``
@@ -24,7 +25,10 @@ from __future__ import annotations
 from ..scipy.special import logsumexp
 from ._activations import (relu, relu6, leaky_relu, elu, celu, selu, gelu, sigmoid, tanh,
                            silu, swish, softplus, log_sigmoid, softsign, hard_tanh, hardtanh,
-                           hard_sigmoid, softmax, log_softmax)
+                           hard_sigmoid, softmax, log_softmax, logsigmoid, hardsigmoid,
+                           hardswish, hardshrink, softshrink, tanhshrink, mish, glu, threshold,
+                           softmin, prelu)
+from ._distance import cosine_similarity, pairwise_distance
 from ._linear import linear
 from ._losses import (mse_loss, nll_loss, cross_entropy, binary_cross_entropy,
                       binary_cross_entropy_with_logits, l1_loss, smooth_l1_loss, huber_loss,
@@ -46,4 +50,6 @@ __all__ = ["relu", "relu6", "elu", "selu", "celu", "gelu", "silu", "swish", "sof
            "hard_sigmoid", "tanh", "linear", "mse_loss", "nll_loss", "cross_entropy",
            "binary_cross_entropy", "binary_cross_entropy_with_logits", "l1_loss",
            "smooth_l1_loss", "huber_loss", "kl_div", "batch_norm", "layer_norm", "group_norm",
-           "dropout", "embedding", "scaled_dot_product_attention", "rms_norm"]
+           "dropout", "embedding", "scaled_dot_product_attention", "rms_norm", "logsigmoid",
+           "hardsigmoid", "hardswish", "hardshrink", "softshrink", "tanhshrink", "mish", "glu",
+           "threshold", "softmin", "prelu", "cosine_similarity", "pairwise_distance"]

@@ -17,7 +17,7 @@ from .._array import Array
 from ..primitives import binary as B, shape as S, unary as U
 from ..primitives import contraction as P
 from ..transforms.core import SCALAR_TYPES, Tracer
-from ._core import asarray
+from ._core import _size, asarray
 
 __all__ = ["matmul", "dot", "vdot", "inner", "outer", "tensordot", "kron", "einsum",
            "einsum_path", "cross", "matvec", "vecmat", "vecdot"]
@@ -123,12 +123,12 @@ def vdot(a, b) -> Array:
     Array(4.)
     """
     a, b = _array(a), _array(b)
-    if a.size != b.size:
+    if _size(a) != _size(b):
         raise ValueError(f"vdot: shapes {_shapes(a, b)} have different sizes "
-                         f"({a.size} and {b.size})")
+                         f"({_size(a)} and {_size(b)})")
     if a.dtype.kind == "c":
         a = U.conj_p.bind(a)
-    return P.matmul_p.bind(S.reshape(a, (a.size,)), S.reshape(b, (b.size,)))
+    return P.matmul_p.bind(S.reshape(a, (_size(a),)), S.reshape(b, (_size(b),)))
 
 
 def inner(a, b) -> Array:
@@ -157,7 +157,7 @@ def outer(a, b) -> Array:
     (2, 3)
     """
     a, b = _array(a), _array(b)
-    return B.mul_p.bind(S.reshape(a, (a.size, 1)), S.reshape(b, (1, b.size)))
+    return B.mul_p.bind(S.reshape(a, (_size(a), 1)), S.reshape(b, (1, _size(b))))
 
 
 def kron(a, b) -> Array:

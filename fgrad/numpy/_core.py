@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import math
+
 import numpy as np
 
 from .. import errors
@@ -29,6 +31,11 @@ floating, integer, inexact, number, complexfloating = (
     np.floating, np.integer, np.inexact, np.number, np.complexfloating)
 pi, e, inf, nan, newaxis = np.pi, np.e, np.inf, np.nan, None
 ndarray = Array
+
+
+def _size(x) -> int:
+    """The element count of an array-like (``x.size`` is a method on a Tensor)."""
+    return math.prod(x.shape)
 
 
 def _host_copy(obj, dtype=None):
@@ -209,4 +216,4 @@ def ndim(a):
 
 def size(a, axis=None):
     a = asarray(a)
-    return a.size if axis is None else a.shape[axis]
+    return _size(a) if axis is None else a.shape[axis]

@@ -29,7 +29,7 @@ from ..primitives import binary as B, indexing as I, shape as S, unary as U
 from ..primitives.creation import from_host, full, iota
 from ..transforms.core import Tracer, bind
 from ..transforms.wrappers import is_wrapped
-from ._core import asarray, iter_leaves
+from ._core import _size, asarray, iter_leaves
 from ._reductions import sum as sum_
 from ..devices import get
 
@@ -162,7 +162,7 @@ def _plan(shape, idx):
 
 def _check_host_index(a, axis, n):
     """Bounds check and negative-index normalisation of a host index array."""
-    if a.size:
+    if _size(a):
         lo, hi = int(a.min()), int(a.max())
         if hi >= n or lo < -n:
             bad = hi if hi >= n else lo
@@ -546,7 +546,7 @@ def _index_array(indices, device):
             raise TypeError(f"indices must be integers, got dtype {indices.dtype}")
         return indices
     a = np.asarray(indices)
-    if a.dtype.kind not in "iu" and not (a.size == 0):
+    if a.dtype.kind not in "iu" and not (_size(a) == 0):
         raise TypeError(f"indices must be integers, got dtype {a.dtype}")
     return from_host(a.astype(np.int64), device)
 
@@ -589,7 +589,7 @@ def take(a, indices, axis: int | None = None, mode: str | None = None,
     """
     a = asarray(a)
     if axis is None:
-        a, axis = S.reshape(a, (a.size,)), 0
+        a, axis = S.reshape(a, (_size(a),)), 0
     axis = _axis(axis, a.ndim, "take")
     n = a.shape[axis]
     idx = _index_array(indices, a.device)
@@ -654,7 +654,7 @@ def take_along_axis(arr, indices, axis: int | None, mode: str | None = None,
     """
     arr = asarray(arr)
     if axis is None:
-        arr, axis = S.reshape(arr, (arr.size,)), 0
+        arr, axis = S.reshape(arr, (_size(arr),)), 0
     axis = _axis(axis, arr.ndim, "take_along_axis")
     idx, valid = _along_axis_indices(arr, indices, axis, mode, "take_along_axis")
     out = I.gather(arr, idx)
@@ -683,7 +683,7 @@ def put_along_axis(arr, indices, values, axis: int | None, inplace: bool = False
     arr = asarray(arr)
     shape = arr.shape
     if axis is None:
-        arr, axis = S.reshape(arr, (arr.size,)), 0
+        arr, axis = S.reshape(arr, (_size(arr),)), 0
     axis = _axis(axis, arr.ndim, "put_along_axis")
     if mode not in (None, "raise", "clip", "wrap"):
         raise ValueError(f"put_along_axis: mode must be 'raise', 'clip' or 'wrap', got {mode!r}")
@@ -790,7 +790,7 @@ def compress(condition, a, axis: int | None = None) -> Array:
     """
     a = asarray(a)
     if axis is None:
-        a, axis = S.reshape(a, (a.size,)), 0
+        a, axis = S.reshape(a, (_size(a),)), 0
     axis = _axis(axis, a.ndim, "compress")
     cond = _concrete_host(condition, "compress").astype(bool)
     if cond.ndim != 1:

@@ -9,7 +9,7 @@ from .. import errors
 from .._axes import normalize_axes, normalize_axis  # noqa: F401  (re-exported)
 from ..primitives import binary as B, reductions as R, shape as S, unary as U
 from ..transforms.core import bind
-from ._core import asarray, _check_arraylike
+from ._core import _size, asarray, _check_arraylike
 
 
 def _keep(out, x_shape, axes, keepdims):
@@ -164,7 +164,7 @@ def _arg(prim, name):
             _reject_out(out, name)
         a = asarray(a)
         if axis is None:
-            flat = S.reshape(a, (a.size,))
+            flat = S.reshape(a, (_size(a),))
             out = bind(prim, flat, axis=0)
             return S.reshape(out, (1,) * a.ndim) if keepdims else out
         ax = normalize_axes(axis, a.ndim, name)[0]
@@ -188,7 +188,7 @@ def _scan(prim, name):
         if dtype is not None:
             a = U.convert(a, dtype)
         if axis is None:
-            a = S.reshape(a, (a.size,))
+            a = S.reshape(a, (_size(a),))
             axis = 0
         ax = normalize_axes(axis, a.ndim, name)[0]
         return bind(prim, a, axis=ax)

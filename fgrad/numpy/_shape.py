@@ -1,13 +1,15 @@
 """Shape manipulation for ``fgrad.numpy``: compositions of the shape primitives."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .. import errors
 from ..primitives import shape as S, binary as B, unary as U
 from ..primitives.creation import from_host
 from ..transforms.core import bind
-from ._core import asarray, _check_stackable
+from ._core import _size, asarray, _check_stackable
 from .._axes import (normalize_axes, normalize_axis, normalize_distinct,
                      normalize_permutation, axis_tuple)
 from ._indexing import take
@@ -26,12 +28,12 @@ def reshape(a, newshape=None, order="C", *, shape=None):
     newshape = shape if newshape is None else newshape
     if isinstance(newshape, (int, np.integer)):
         newshape = (int(newshape),)
-    return S.reshape(a, S._normalize_shape(newshape, a.size, old_shape=a.shape))
+    return S.reshape(a, S._normalize_shape(newshape, math.prod(a.shape), old_shape=a.shape))
 
 
 def ravel(a):
     a = asarray(a)
-    return S.reshape(a, (a.size,))
+    return S.reshape(a, (_size(a),))
 
 
 def transpose(a, axes=None):

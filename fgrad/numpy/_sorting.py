@@ -13,7 +13,7 @@ from ..primitives import shape as S, sorting as P
 from ..primitives.special import stable_argsort_p
 from ..primitives.selection import argpartition_p, partition_p
 from ..transforms.core import bind
-from ._core import asarray
+from ._core import _size, asarray
 from ._indexing import take_along_axis
 from ._reductions import normalize_axes
 
@@ -29,7 +29,7 @@ def reject_out(out, name: str) -> None:
 
 def _flat_or_axis(a, axis, name):
     if axis is None:
-        return S.reshape(a, (a.size,)), 0
+        return S.reshape(a, (_size(a),)), 0
     return a, normalize_axes(axis, a.ndim, name)[0] if a.ndim else 0
 
 
@@ -154,7 +154,7 @@ def argpartition(a, kth, axis: int = -1) -> Array:
 
 def _check_kth(kth, a, axis, name):
     if axis is None:
-        n = a.size
+        n = _size(a)
     else:
         if a.ndim == 0:
             raise np.exceptions.AxisError(f"{name}: axis {axis} is out of bounds for array "

@@ -19,7 +19,7 @@ from .. import errors
 from .._array import Array
 from ..primitives import reductions as R, shape as S, sorting as P, unary as U
 from ..transforms.core import Tracer
-from ._core import asarray, full
+from ._core import _size, asarray, full
 from ._shape import concatenate
 from . import _elementwise as _E      # the namespace the index helpers use on traced values
 from ._elementwise import where, isnan, floor, ceil, clip, logical_not  # noqa: F401
@@ -402,7 +402,7 @@ def average(a, axis=None, weights=None, returned: bool = False, *, keepdims: boo
         avg = mean(a, axis=axis, keepdims=keepdims)
         if not returned:
             return avg
-        cnt = a.size / builtins.max(avg.size, 1) if a.size else 0.0
+        cnt = _size(a) / builtins.max(_size(avg), 1) if _size(a) else 0.0
         return avg, full(tuple(avg.shape), cnt, avg.dtype, avg.device)
     w = asarray(weights)
     if w.shape != a.shape:

@@ -31,7 +31,7 @@ from .._array import Array
 from ..primitives import linalg as L, shape as S, unary as U
 from ..primitives.contraction import matmul as _matmul
 from ..primitives.eig import eig_p
-from ._core import asarray, eye, zeros
+from ._core import _size, asarray, eye, zeros
 from ._elementwise import abs as _abs, sqrt as _sqrt
 from ._reductions import sum as _sum, max as _max, min as _min
 
@@ -448,7 +448,7 @@ def vector_norm(x, /, *, axis=None, keepdims: bool = False, ord=2) -> Array:
     """
     x = _float(asarray(x))
     if axis is None:
-        out = _vector_norm(S.reshape(x, (-1,) if x.size else (0,)), ord, 0)
+        out = _vector_norm(S.reshape(x, (-1,) if _size(x) else (0,)), ord, 0)
         return S.reshape(out, (1,) * x.ndim) if keepdims else out
     axes = _norm_axes(axis, x.ndim)
     rest = [i for i in range(x.ndim) if i not in axes]
@@ -605,7 +605,7 @@ def tensorsolve(a, b, axes=None) -> Array:
         a = S.transpose(a, perm)
     x_shape = a.shape[b.ndim:]
     rows, cols = int(np.prod(a.shape[:b.ndim])), int(np.prod(x_shape))
-    if rows != cols or b.size != rows:
+    if rows != cols or _size(b) != rows:
         raise ValueError(f"tensorsolve: a of shape {a.shape} and b of shape {b.shape} do not "
                          "make a square system (a's leading axes must hold b's number of "
                          "elements, and as many as the rest)")
