@@ -440,3 +440,26 @@ def test_new_activation_errors_match_pytorch():
     compare("torch.nn.functional.glu(torch.ones(3, 5))")
     compare("torch.nn.functional.softshrink(torch.ones(3), -1.0)")
     compare("torch.nn.PReLU(3)(torch.ones(2, 4))")
+
+
+PADDINGS = [("ZeroPad1d", ((1, 2),)), ("ZeroPad2d", (2,)), ("ZeroPad3d", ((1, 0, 0, 1, 2, 0),)),
+            ("ConstantPad1d", (2, 3.5)), ("ConstantPad2d", ((1, 0, 2, 1), -1.0)),
+            ("ConstantPad3d", ((1, 1, 1, 1, 0, 2), 0.0)), ("ReflectionPad1d", (2,)),
+            ("ReflectionPad2d", ((1, 0, 2, 1),)), ("ReflectionPad3d", (1,)),
+            ("ReplicationPad1d", ((0, 3),)), ("ReplicationPad2d", (2,)),
+            ("ReplicationPad3d", (1,)), ("CircularPad1d", (2,)), ("CircularPad2d", ((1, 0, 2, 1),)),
+            ("CircularPad3d", (1,))]
+
+
+@pytest.mark.parametrize("name,args", PADDINGS)
+def test_padding_modules_match_pytorch(name, args):
+    n = int(name[-2])
+    tm, fm = getattr(torch.nn, name)(*args), getattr(nn, name)(*args)
+    assert repr(fm) == repr(tm)
+    x = np.random.default_rng(9).normal(size=(2, 3, 4, 5, 6)[3 - n:])
+    t, f = torch.tensor(x, requires_grad=True), fgrad.tensor(x, requires_grad=True)
+    to, fo = tm(t), fm(f)
+    close(fo, to)
+    (to ** 2).sum().backward()
+    (fo ** 2).sum().backward()
+    close(f.grad, t.grad)

@@ -24,6 +24,10 @@ from .activation import (ReLU, Tanh, Sigmoid, GELU, SiLU, ELU, LeakyReLU, Softpl
                          Hardswish, Hardshrink, Softshrink, Tanhshrink, Softsign, LogSigmoid,
                          Mish, GLU, Threshold, Softmin, PReLU)
 from .distance import CosineSimilarity, PairwiseDistance  # noqa: E402
+from .padding import (ZeroPad1d, ZeroPad2d, ZeroPad3d, ConstantPad1d,  # noqa: E402,F401
+                      ConstantPad2d, ConstantPad3d, ReflectionPad1d, ReflectionPad2d,
+                      ReflectionPad3d, ReplicationPad1d, ReplicationPad2d, ReplicationPad3d,
+                      CircularPad1d, CircularPad2d, CircularPad3d)
 from .loss import (MSELoss, CrossEntropyLoss, NLLLoss, L1Loss, SmoothL1Loss,  # noqa: E402
                    HuberLoss, BCELoss, BCEWithLogitsLoss, KLDivLoss)
 from .dropout_layers import Dropout  # noqa: E402
