@@ -463,3 +463,27 @@ def test_padding_modules_match_pytorch(name, args):
     (to ** 2).sum().backward()
     (fo ** 2).sum().backward()
     close(f.grad, t.grad)
+
+
+@pytest.mark.parametrize("name,kwargs,shape", [
+    ("InstanceNorm1d", {}, (2, 3, 7)), ("InstanceNorm1d", {"affine": True}, (3, 7)),
+    ("InstanceNorm2d", {"affine": True, "track_running_stats": True}, (2, 3, 4, 5)),
+    ("InstanceNorm3d", {"track_running_stats": True, "momentum": None}, (2, 3, 2, 3, 4))])
+def test_instance_norm_matches_pytorch(name, kwargs, shape):
+    """Values, gradients and running statistics after two training steps, then eval."""
+    tm, fm = twins(name, 3, **kwargs)
+    rng = np.random.default_rng(10)
+    for _ in range(2):
+        run_both(tm, fm, rng.normal(size=shape) * 2 + 1)
+    for buf in ("running_mean", "running_var"):
+        if getattr(tm, buf) is not None:
+            close(getattr(fm, buf), getattr(tm, buf))
+    tm.eval()
+    fm.eval()
+    x = rng.normal(size=shape)
+    close(fm(fgrad.tensor(x)), tm(torch.tensor(x)))
+
+
+def test_instance_norm_errors_match_pytorch():
+    compare("torch.nn.InstanceNorm2d(3)(torch.ones(2, 3, 4))")
+    compare("torch.nn.InstanceNorm1d(3, affine=True)(torch.ones(2, 4, 5))")

@@ -44,7 +44,7 @@ from .pooling import (MaxPool1d, MaxPool2d, MaxPool3d, AvgPool1d, AvgPool2d,  # 
                       AvgPool3d, AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d,
                       AdaptiveMaxPool2d)
 # RMSNorm, the recurrent cells and the Transformer (encoder, decoder, both).
-from .normalization import RMSNorm  # noqa: E402,F401
+from .normalization import RMSNorm, InstanceNorm1d, InstanceNorm2d, InstanceNorm3d  # noqa: E402,F401
 from .rnn import RNNCellBase, RNNCell, LSTMCell, GRUCell  # noqa: E402,F401
 from .transformer import (TransformerEncoderLayer, TransformerEncoder,  # noqa: E402,F401
                           TransformerDecoderLayer, TransformerDecoder, Transformer)

@@ -19,7 +19,8 @@ from ..facade import grad_mode as _grad_mode
 from .. import numpy as fnp
 from ._helpers import axis_or_dim, concrete, graph_mark, is_tensor, rename
 
-__all__ = ["batch_norm", "layer_norm", "rms_norm", "group_norm", "standardize", "normalize"]
+__all__ = ["instance_norm", "batch_norm", "layer_norm", "rms_norm", "group_norm", "standardize",
+           "normalize"]
 
 
 def _channel_shape(x, n: int) -> tuple:
@@ -96,6 +97,39 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
             c = c + _reshape(bias, shape)
         y = input * a + c
     return rename(y, "NativeBatchNormBackward0", since)
+
+
+def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None,
+                  use_input_stats: bool = True, momentum: float = 0.1, eps: float = 1e-5):
+    """Normalise each sample's channel over its spatial axes, as PyTorch computes it: the
+    ``(N, C, ...)`` input seen as one batch of ``N * C`` channels for ``batch_norm``; running
+    statistics, if given, are updated with the mean over the batch of the instances' ones.
+
+    >>> x = fnp.asarray([[[1.0, 3.0]], [[0.0, 4.0]]])
+    >>> instance_norm(x).round(4).tolist()
+    [[[-1.0, 1.0]], [[-1.0, 1.0]]]
+    """
+    if not is_tensor(input):
+        input = fnp.asarray(input)
+    if input.ndim < 3:
+        raise ValueError(f"Expected 3D or higher input for instance_norm (got {input.ndim}D "
+                         "input)")
+    n, c = input.shape[:2]
+    x = fnp.reshape(input, (1, n * c) + tuple(input.shape[2:]))
+
+    def repeat(t):
+        return None if t is None else fnp.tile(t.detach() if is_tensor(t) else t, n)
+    rm, rv = repeat(running_mean), repeat(running_var)
+    if is_tensor(input) and rm is not None:       # batch_norm updates these copies in place
+        rm, rv = rm.clone(), rv.clone()
+    w = None if weight is None else fnp.tile(weight, n)
+    b = None if bias is None else fnp.tile(bias, n)
+    y = batch_norm(x, rm, rv, w, b, use_input_stats, momentum, eps)
+    if use_input_stats and is_tensor(input) and running_mean is not None and concrete(y):
+        with _grad_mode.no_grad():
+            running_mean.copy_(fnp.mean(fnp.reshape(rm, (n, c)), axis=0))
+            running_var.copy_(fnp.mean(fnp.reshape(rv, (n, c)), axis=0))
+    return fnp.reshape(y, tuple(input.shape))
 
 
 def _update_running(running_mean, running_var, mean, var, momentum, count):

@@ -34,7 +34,7 @@ from ._losses import (mse_loss, nll_loss, cross_entropy, binary_cross_entropy,
                       binary_cross_entropy_with_logits, l1_loss, smooth_l1_loss, huber_loss,
                       kl_div)
 from ._normalization import (batch_norm, layer_norm, rms_norm, group_norm, standardize,
-                             normalize)
+                             normalize, instance_norm)
 from ._dropout import dropout
 from ._sparse import one_hot, embedding
 from ._attention import scaled_dot_product_attention
@@ -52,4 +52,5 @@ __all__ = ["relu", "relu6", "elu", "selu", "celu", "gelu", "silu", "swish", "sof
            "smooth_l1_loss", "huber_loss", "kl_div", "batch_norm", "layer_norm", "group_norm",
            "dropout", "embedding", "scaled_dot_product_attention", "rms_norm", "logsigmoid",
            "hardsigmoid", "hardswish", "hardshrink", "softshrink", "tanhshrink", "mish", "glu",
-           "threshold", "softmin", "prelu", "cosine_similarity", "pairwise_distance"]
+           "threshold", "softmin", "prelu", "cosine_similarity", "pairwise_distance",
+           "instance_norm"]
