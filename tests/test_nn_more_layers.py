@@ -487,3 +487,33 @@ def test_instance_norm_matches_pytorch(name, kwargs, shape):
 def test_instance_norm_errors_match_pytorch():
     compare("torch.nn.InstanceNorm2d(3)(torch.ones(2, 3, 4))")
     compare("torch.nn.InstanceNorm1d(3, affine=True)(torch.ones(2, 4, 5))")
+
+
+@pytest.mark.parametrize("name,shape,per", [("Dropout1d", (4, 6, 9), 2), ("Dropout1d", (6, 9), 1),
+                                            ("Dropout2d", (4, 6, 3, 3), 2),
+                                            ("Dropout3d", (4, 6, 2, 2, 2), 2),
+                                            ("Dropout3d", (6, 2, 2, 2), 1)])
+def test_channel_dropout_zeroes_whole_channels(name, shape, per):
+    """Each channel is all zero or all scaled by 1 / (1 - p); eval is the identity; the
+    gradient is the same mask; reprs are PyTorch's."""
+    m = getattr(nn, name)(0.4)
+    assert repr(m) == repr(getattr(torch.nn, name)(0.4))
+    x = fgrad.ones(*shape, requires_grad=True)
+    y = m(x)
+    y.sum().backward()
+    vals = y.detach().numpy().reshape(math.prod(shape[:per]), -1)
+    for row in vals:
+        assert (row == 0).all() or np.allclose(row, 1 / 0.6)
+    assert 0 < (vals[:, 0] == 0).mean() < 1
+    np.testing.assert_allclose(x.grad.numpy().reshape(vals.shape), vals)
+    m.eval()
+    assert m(x) is x
+
+
+def test_channel_dropout_checks_as_pytorch():
+    compare("torch.nn.functional.dropout1d(torch.ones(2, 3, 4, 5), 0.5)")
+    compare("torch.nn.functional.dropout2d(torch.ones(2, 3), 1.5)")
+    with pytest.warns(UserWarning, match="Received a 3D input to dropout2d"):
+        F.dropout2d(fgrad.ones(2, 3, 4), 0.5)
+    with pytest.warns(UserWarning, match="Received a 3-D input to dropout3d"):
+        F.dropout3d(fgrad.ones(2, 3, 4), 0.5)

@@ -30,7 +30,7 @@ from .padding import (ZeroPad1d, ZeroPad2d, ZeroPad3d, ConstantPad1d,  # noqa: E
                       CircularPad1d, CircularPad2d, CircularPad3d)
 from .loss import (MSELoss, CrossEntropyLoss, NLLLoss, L1Loss, SmoothL1Loss,  # noqa: E402
                    HuberLoss, BCELoss, BCEWithLogitsLoss, KLDivLoss)
-from .dropout_layers import Dropout  # noqa: E402
+from .dropout_layers import Dropout, Dropout1d, Dropout2d, Dropout3d  # noqa: E402
 from .normalization import BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm  # noqa: E402
 from .sparse import Embedding  # noqa: E402
 from .rnn import RNNBase, RNN, LSTM, GRU  # noqa: E402

@@ -35,7 +35,7 @@ from ._losses import (mse_loss, nll_loss, cross_entropy, binary_cross_entropy,
                       kl_div)
 from ._normalization import (batch_norm, layer_norm, rms_norm, group_norm, standardize,
                              normalize, instance_norm)
-from ._dropout import dropout
+from ._dropout import dropout, dropout1d, dropout2d, dropout3d
 from ._sparse import one_hot, embedding
 from ._attention import scaled_dot_product_attention
 from ._conv_functional import (conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d,
@@ -53,4 +53,4 @@ __all__ = ["relu", "relu6", "elu", "selu", "celu", "gelu", "silu", "swish", "sof
            "dropout", "embedding", "scaled_dot_product_attention", "rms_norm", "logsigmoid",
            "hardsigmoid", "hardswish", "hardshrink", "softshrink", "tanhshrink", "mish", "glu",
            "threshold", "softmin", "prelu", "cosine_similarity", "pairwise_distance",
-           "instance_norm"]
+           "instance_norm", "dropout1d", "dropout2d", "dropout3d"]
