@@ -59,76 +59,37 @@ class _ZeroPad(_ConstantPad):
         return f"{self.padding}"
 
 
-class ZeroPad1d(_ZeroPad):
-    """Zeros on both sides of the last dimension."""
-    _dims = 1
+def _padding_module(name: str, base: type, dims: int, mode: str, doc: str) -> type:
+    """One of the fifteen padding modules: ``base`` for ``dims`` trailing dimensions."""
+    return type(name, (base,), {"_dims": dims, "_mode": mode, "__doc__": doc,
+                                "__module__": __name__, "__qualname__": name})
 
 
-class ZeroPad2d(_ZeroPad):
-    """Zeros around the last two dimensions."""
-    _dims = 2
-
-
-class ZeroPad3d(_ZeroPad):
-    """Zeros around the last three dimensions."""
-    _dims = 3
-
-
-class ConstantPad1d(_ConstantPad):
-    """``value`` on both sides of the last dimension."""
-    _dims = 1
-
-
-class ConstantPad2d(_ConstantPad):
-    """``value`` around the last two dimensions."""
-    _dims = 2
-
-
-class ConstantPad3d(_ConstantPad):
-    """``value`` around the last three dimensions."""
-    _dims = 3
-
-
-class ReflectionPad1d(_Pad):
-    """The input mirrored at its edges (the edge not repeated), last dimension."""
-    _dims, _mode = 1, "reflect"
-
-
-class ReflectionPad2d(_Pad):
-    """The input mirrored at its edges, last two dimensions."""
-    _dims, _mode = 2, "reflect"
-
-
-class ReflectionPad3d(_Pad):
-    """The input mirrored at its edges, last three dimensions."""
-    _dims, _mode = 3, "reflect"
-
-
-class ReplicationPad1d(_Pad):
-    """The edge values repeated, last dimension."""
-    _dims, _mode = 1, "replicate"
-
-
-class ReplicationPad2d(_Pad):
-    """The edge values repeated, last two dimensions."""
-    _dims, _mode = 2, "replicate"
-
-
-class ReplicationPad3d(_Pad):
-    """The edge values repeated, last three dimensions."""
-    _dims, _mode = 3, "replicate"
-
-
-class CircularPad1d(_Pad):
-    """The input wrapped around, last dimension."""
-    _dims, _mode = 1, "circular"
-
-
-class CircularPad2d(_Pad):
-    """The input wrapped around, last two dimensions."""
-    _dims, _mode = 2, "circular"
-
-
-class CircularPad3d(_Pad):
-    """The input wrapped around, last three dimensions."""
-    _dims, _mode = 3, "circular"
+_AXES = {1: "the last dimension", 2: "the last two dimensions", 3: "the last three dimensions"}
+ZeroPad1d = _padding_module("ZeroPad1d", _ZeroPad, 1, "constant", f"Zeros around {_AXES[1]}.")
+ZeroPad2d = _padding_module("ZeroPad2d", _ZeroPad, 2, "constant", f"Zeros around {_AXES[2]}.")
+ZeroPad3d = _padding_module("ZeroPad3d", _ZeroPad, 3, "constant", f"Zeros around {_AXES[3]}.")
+ConstantPad1d = _padding_module("ConstantPad1d", _ConstantPad, 1, "constant",
+                                f"``value`` around {_AXES[1]}.")
+ConstantPad2d = _padding_module("ConstantPad2d", _ConstantPad, 2, "constant",
+                                f"``value`` around {_AXES[2]}.")
+ConstantPad3d = _padding_module("ConstantPad3d", _ConstantPad, 3, "constant",
+                                f"``value`` around {_AXES[3]}.")
+ReflectionPad1d = _padding_module("ReflectionPad1d", _Pad, 1, "reflect",
+                                  f"The input mirrored at its edges, {_AXES[1]}.")
+ReflectionPad2d = _padding_module("ReflectionPad2d", _Pad, 2, "reflect",
+                                  f"The input mirrored at its edges, {_AXES[2]}.")
+ReflectionPad3d = _padding_module("ReflectionPad3d", _Pad, 3, "reflect",
+                                  f"The input mirrored at its edges, {_AXES[3]}.")
+ReplicationPad1d = _padding_module("ReplicationPad1d", _Pad, 1, "replicate",
+                                   f"The edge values repeated, {_AXES[1]}.")
+ReplicationPad2d = _padding_module("ReplicationPad2d", _Pad, 2, "replicate",
+                                   f"The edge values repeated, {_AXES[2]}.")
+ReplicationPad3d = _padding_module("ReplicationPad3d", _Pad, 3, "replicate",
+                                   f"The edge values repeated, {_AXES[3]}.")
+CircularPad1d = _padding_module("CircularPad1d", _Pad, 1, "circular",
+                                f"The input wrapped around, {_AXES[1]}.")
+CircularPad2d = _padding_module("CircularPad2d", _Pad, 2, "circular",
+                                f"The input wrapped around, {_AXES[2]}.")
+CircularPad3d = _padding_module("CircularPad3d", _Pad, 3, "circular",
+                                f"The input wrapped around, {_AXES[3]}.")

@@ -27,7 +27,7 @@ from .._array import Array, wrap_raw
 from ..devices import CPU
 from ..tree_util import tree_flatten, tree_unflatten
 from .core import SCALAR_TYPES, Tracer, _state, aval_of, from_output, to_value
-from .wrappers import is_wrapped, wrapper_type, wrapper_types
+from .wrappers import is_wrapped, jit_takeovers, wrapper_type
 from .staging import (Equation, Jaxpr, Literal, Var, _leaf_paths, arg_labels, eval_jaxpr,
                       flatten_fun, trace_to_jaxpr)
 
@@ -103,11 +103,10 @@ def jit(fun: Callable | None = None, /, *, static_argnums: int | Sequence[int] |
             entry = array_cache.get(sig) if len(sig) == len(args) else None
             if entry is not None:
                 return tree_unflatten(entry.jaxpr.out_tree, entry.replay(args))
-        for wrapper in wrapper_types():   # a wrapper layer may take the call over
-            if wrapper.call_jitted is not None:
-                res = wrapper.call_jitted(jitted, fun, nums, args, kwargs)
-                if res is not NotImplemented:
-                    return res
+        for wrapper in jit_takeovers():   # a wrapper layer may take the call over
+            res = wrapper.call_jitted(jitted, fun, nums, args, kwargs)
+            if res is not NotImplemented:
+                return res
         target, args_, static_n, static_key, labels = _split_call(fun, args, kwargs, nums, names)
         flat_fun, leaves, in_tree, out_tree = flatten_fun(target, args_, {}, static_n)
         out_wraps, kinds = None, ()

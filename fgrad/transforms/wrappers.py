@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 __all__ = ["WrapperType", "register_wrapper_type", "unregister_wrapper_type",
-           "set_call_jitted", "wrapper_type",
+           "set_call_jitted", "wrapper_type", "jit_takeovers",
            "is_wrapped", "wrapper_types", "wrap_like"]
 
 
@@ -48,6 +48,8 @@ class WrapperType:
 
 
 _REGISTERED: dict[type, WrapperType] = {}
+# the registrations with a jit takeover, which every jit call outside the fast path asks
+_JIT_TAKEOVERS: list[WrapperType] = []
 # type -> its WrapperType or None, for every type looked up (subclasses resolved once)
 _BY_TYPE: dict[type, WrapperType | None] = {}
 
@@ -63,14 +65,14 @@ def register_wrapper_type(cls: type, *, unwrap: Callable, wrap: Callable, bind: 
         raise TypeError(f"register_wrapper_type: expected a class, got {cls!r}")
     entry = WrapperType(cls, unwrap, wrap, bind, call_jitted)
     _REGISTERED[cls] = entry
-    _BY_TYPE.clear()
+    _changed()
     return entry
 
 
 def unregister_wrapper_type(cls: type) -> None:
     """Remove ``cls``'s registration (a no-op when it has none)."""
     _REGISTERED.pop(cls, None)
-    _BY_TYPE.clear()
+    _changed()
 
 
 def set_call_jitted(cls: type, call_jitted: Callable) -> None:
@@ -80,7 +82,7 @@ def set_call_jitted(cls: type, call_jitted: Callable) -> None:
     if entry is None:
         raise TypeError(f"set_call_jitted: {cls.__name__} is not a registered wrapper type")
     _REGISTERED[cls] = WrapperType(cls, entry.unwrap, entry.wrap, entry.bind, call_jitted)
-    _BY_TYPE.clear()
+    _changed()
 
 
 def wrapper_type(t: type) -> WrapperType | None:
@@ -104,6 +106,16 @@ def is_wrapped(x) -> bool:
 def wrapper_types() -> tuple[WrapperType, ...]:
     """Every registration, in the order they were made."""
     return tuple(_REGISTERED.values())
+
+
+def jit_takeovers() -> list[WrapperType]:
+    """The registrations that have a ``call_jitted`` (kept up to date, not rebuilt per call)."""
+    return _JIT_TAKEOVERS
+
+
+def _changed() -> None:
+    _BY_TYPE.clear()
+    _JIT_TAKEOVERS[:] = [w for w in _REGISTERED.values() if w.call_jitted is not None]
 
 
 def wrap_like(value, like):
